@@ -1,0 +1,4 @@
+//! lambda-conform: where an AWS Lambda-compatible endpoint's CreateFunction differs from AWS.
+#![deny(missing_docs)]
+
+pub mod spec;

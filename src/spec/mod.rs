@@ -1,0 +1,3 @@
+//! The spec table: CreateFunction as data, loaded from `specs/<profile>/`.
+
+pub mod import;
