@@ -1,0 +1,523 @@
+//! The merged spec table as the rest of the pipeline sees it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::pattern::Pattern;
+
+/// Where a row of the table comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The official API model (botocore's service-2.json).
+    Model,
+    /// Recorded against real AWS; the row's `evidence` names the exchange and its date.
+    Observed,
+    /// AWS's documentation says so, but no exchange shows it.
+    Doc,
+    /// Nobody has recorded it: our best guess. Verdicts built on it say so.
+    Assumed,
+}
+
+impl Source {
+    /// The lower-case name used in files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Model => "model",
+            Source::Observed => "observed",
+            Source::Doc => "doc",
+            Source::Assumed => "assumed",
+        }
+    }
+}
+
+/// The type of a member, as the model names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MemberType {
+    /// A JSON string.
+    String,
+    /// A 32-bit integer.
+    Integer,
+    /// A 64-bit integer.
+    Long,
+    /// A floating-point number.
+    Double,
+    /// `true` or `false`.
+    Boolean,
+    /// Bytes, base64 in JSON.
+    Blob,
+    /// A date and time.
+    Timestamp,
+    /// A JSON object with named members.
+    Structure,
+    /// A JSON array.
+    List,
+    /// A JSON object with arbitrary string keys.
+    Map,
+}
+
+impl MemberType {
+    /// The JSON type name used in messages.
+    pub fn json_name(self) -> &'static str {
+        match self {
+            MemberType::String | MemberType::Blob | MemberType::Timestamp => "string",
+            MemberType::Integer | MemberType::Long => "integer",
+            MemberType::Double => "number",
+            MemberType::Boolean => "boolean",
+            MemberType::Structure | MemberType::Map => "object",
+            MemberType::List => "array",
+        }
+    }
+}
+
+/// When a constraint applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// The value contains no `:` (a bare function name, not an ARN).
+    BareName,
+    /// The value contains a `:` (a full or partial ARN).
+    Arn,
+    /// The request's PackageType is absent or `Zip`.
+    ZipPackage,
+    /// The request's PackageType is `Image`.
+    ImagePackage,
+}
+
+impl Condition {
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Condition::BareName => "bare_name",
+            Condition::Arn => "arn",
+            Condition::ZipPackage => "zip_package",
+            Condition::ImagePackage => "image_package",
+        }
+    }
+}
+
+/// Which stage of the server checks a constraint; it decides how violations combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// The body could not be read as the operation's input (malformed JSON, wrong types).
+    Wire,
+    /// Size limits checked before anything else (413).
+    Size,
+    /// The front end's model validation: every violation is collected into one ValidationException.
+    Validation,
+    /// Lambda's own checks, after validation passed: the first one that fails answers.
+    Service,
+}
+
+/// What a constraint demands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    /// The member must be present (and not null).
+    Required,
+    /// Length in characters at least this.
+    MinLength {
+        /// The bound.
+        min: u64,
+    },
+    /// Length in characters at most this.
+    MaxLength {
+        /// The bound.
+        max: u64,
+    },
+    /// Numeric value at least this.
+    Min {
+        /// The bound.
+        min: f64,
+    },
+    /// Numeric value at most this.
+    Max {
+        /// The bound.
+        max: f64,
+    },
+    /// At least this many items (list) or entries (map).
+    MinItems {
+        /// The bound.
+        min: u64,
+    },
+    /// At most this many items (list) or entries (map).
+    MaxItems {
+        /// The bound.
+        max: u64,
+    },
+    /// The whole value matches the pattern.
+    Pattern {
+        /// The pattern as the source prints it (unanchored).
+        pattern: String,
+    },
+    /// The value is one of these, exactly (case-sensitive).
+    Enum {
+        /// The allowed values, in source order.
+        values: Vec<String>,
+    },
+    /// The value is not one of these (e.g. runtimes that can no longer be used).
+    NotIn {
+        /// The refused values.
+        values: Vec<String>,
+    },
+    /// The value is a multiple of this.
+    MultipleOf {
+        /// The step.
+        step: i64,
+    },
+    /// The compact JSON of the value (in request key order) is at most this many bytes.
+    MaxJsonBytes {
+        /// The bound.
+        max: u64,
+    },
+    /// The base64-decoded bytes are a zip archive that can be read.
+    Zip,
+    /// The zip archive has at least one entry.
+    NonEmptyZip,
+    /// The base64-decoded bytes are at most this many.
+    MaxDecodedBytes {
+        /// The bound.
+        max: u64,
+    },
+    /// The whole request body is at most this many bytes.
+    MaxRequestBytes {
+        /// The bound.
+        max: u64,
+    },
+}
+
+impl Kind {
+    /// The kind's name in files, reports and case ids.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Required => "required",
+            Kind::MinLength { .. } => "min_length",
+            Kind::MaxLength { .. } => "max_length",
+            Kind::Min { .. } => "min",
+            Kind::Max { .. } => "max",
+            Kind::MinItems { .. } => "min_items",
+            Kind::MaxItems { .. } => "max_items",
+            Kind::Pattern { .. } => "pattern",
+            Kind::Enum { .. } => "enum",
+            Kind::NotIn { .. } => "not_in",
+            Kind::MultipleOf { .. } => "multiple_of",
+            Kind::MaxJsonBytes { .. } => "max_json_bytes",
+            Kind::Zip => "zip",
+            Kind::NonEmptyZip => "non_empty_zip",
+            Kind::MaxDecodedBytes { .. } => "max_decoded_bytes",
+            Kind::MaxRequestBytes { .. } => "max_request_bytes",
+        }
+    }
+
+    /// The default suffix of the case id that breaks this constraint.
+    pub fn violation_name(&self) -> &'static str {
+        match self {
+            Kind::Required => "missing",
+            Kind::MinLength { .. } => "below_min_length",
+            Kind::MaxLength { .. } => "above_max_length",
+            Kind::Min { .. } => "below_min",
+            Kind::Max { .. } => "above_max",
+            Kind::MinItems { .. } => "too_few_items",
+            Kind::MaxItems { .. } => "too_many_items",
+            Kind::Pattern { .. } => "pattern_mismatch",
+            Kind::Enum { .. } => "not_in_enum",
+            Kind::NotIn { .. } => "refused_value",
+            Kind::MultipleOf { .. } => "not_multiple",
+            Kind::MaxJsonBytes { .. } => "too_large",
+            Kind::Zip => "not_a_zip",
+            Kind::NonEmptyZip => "empty_zip",
+            Kind::MaxDecodedBytes { .. } => "too_many_bytes",
+            Kind::MaxRequestBytes { .. } => "request_too_large",
+        }
+    }
+}
+
+/// The answer AWS gives when a constraint is broken.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorSpec {
+    /// HTTP status.
+    pub status: u16,
+    /// The error type (`X-Amzn-ErrorType`).
+    #[serde(rename = "type")]
+    pub error_type: String,
+    /// The message template (see `spec::message`). For the validation family this is one
+    /// violation's text; the full message joins them.
+    pub message: String,
+    /// Where the status, type and text come from.
+    pub source: Source,
+    /// The recorded exchange or report that shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+/// One constraint of one member, with the error that breaking it gives.
+#[derive(Debug, Clone, Serialize)]
+pub struct Constraint {
+    /// What it demands.
+    #[serde(flatten)]
+    pub kind: Kind,
+    /// The suffix of the case id that breaks it (`above_max`, `bare_name_too_long`, …).
+    pub id: String,
+    /// When it applies; always when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// Which server stage checks it.
+    pub family: Family,
+    /// For the service family: the order of the checks (lower first).
+    pub order: i32,
+    /// The answer when it is broken.
+    pub error: ErrorSpec,
+    /// Where the constraint itself comes from.
+    pub source: Source,
+    /// The recorded exchange or document that shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// A remark for readers of the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The model's bound this row replaced, if it replaced one (e.g. Timeout's 5400).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Kind>,
+    /// The compiled pattern, for `Kind::Pattern`.
+    #[serde(skip)]
+    pub compiled: Option<Pattern>,
+}
+
+/// A default value AWS fills in when the member is not sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct DefaultValue {
+    /// The value; strings may contain `{name}` for the function name.
+    pub value: serde_json::Value,
+    /// Where it comes from.
+    pub source: Source,
+    /// The recorded exchange that shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// Only under this condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+}
+
+/// One member path of the request or the response.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    /// The path (`Code.ZipFile`, `VpcConfig.SubnetIds[]`, `Tags{key}`).
+    pub path: String,
+    /// The model's shape name.
+    pub shape: String,
+    /// The type.
+    #[serde(rename = "type")]
+    pub ty: MemberType,
+    /// Required within its parent.
+    pub required: bool,
+    /// The model marks it sensitive.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
+    /// What AWS answers when it is not sent (response side).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<DefaultValue>,
+    /// A valid value names a resource that must exist (a subnet, a layer version, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs_resource: Option<String>,
+    /// Every constraint, model first, then the overlay's.
+    pub constraints: Vec<Constraint>,
+}
+
+/// One check of a successful answer, beyond the response model's own constraints.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseRule {
+    /// The response member it checks.
+    pub path: String,
+    /// What it checks.
+    pub check: Check,
+    /// Only under this request condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<RequestCondition>,
+    /// Where it comes from.
+    pub source: Source,
+    /// The recorded exchange that shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+/// A condition on the request that a response rule depends on.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub struct RequestCondition {
+    /// The request member that decides.
+    pub member: String,
+    /// It is present with this value; absent means the member is not sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<serde_json::Value>,
+    /// True: the member must be sent; false: must not be sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<bool>,
+}
+
+/// The checks the oracle knows how to make on a successful answer.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// The member equals this value (`{name}` in strings is the function name).
+    Equals {
+        /// The value.
+        value: serde_json::Value,
+    },
+    /// The member is present.
+    Present,
+    /// The member is absent.
+    Absent,
+    /// The member equals base64(sha256(the zip sent)).
+    CodeSha256,
+    /// The member equals the zip's size in bytes.
+    CodeSize,
+    /// The unqualified ARN of the function: pattern, name at the end, the request's region and account.
+    FunctionArn,
+    /// The bare function name the request named (by name or ARN).
+    FunctionName,
+    /// A timestamp in AWS's `2019-08-14T22:26:11.234+0000` form.
+    Timestamp,
+    /// Every member the request sent under this path comes back with the same value (the answer may add members).
+    Echo,
+}
+
+/// An error the endpoint may answer with.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorShape {
+    /// The error type.
+    #[serde(rename = "type")]
+    pub error_type: String,
+    /// HTTP status.
+    pub status: u16,
+    /// `client` or `server`.
+    pub fault: String,
+    /// Body members.
+    pub members: Vec<String>,
+    /// Where it comes from (`model` for modeled errors).
+    pub source: Source,
+    /// The recorded exchange that shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+/// Message templates: how AWS words each kind of violation.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Messages {
+    /// One validation error: `1 validation error detected: {errors}`.
+    pub validation_one: String,
+    /// Several: `{count} validation errors detected: {errors}`.
+    pub validation_many: String,
+    /// Between two errors: `; `.
+    pub separator: String,
+    /// One violation: `Value '{value}' at '{path}' failed to satisfy constraint: {constraint}`.
+    pub violation: String,
+    /// A missing member: `Value null at '{path}' …`.
+    pub violation_null: String,
+    /// A sensitive member, whose value is not echoed.
+    pub violation_sensitive: String,
+    /// A list item's constraints: `Member must satisfy constraint: [{constraints}]`.
+    pub list_item: String,
+    /// A map key's constraints.
+    pub map_key: String,
+    /// A map value's constraints.
+    pub map_value: String,
+    /// Appended after an enum constraint inside a list item (`Member must not be null`).
+    pub enum_item_suffix: String,
+    /// The text of each constraint kind (`Member must have length less than or equal to {max}`).
+    pub constraint: BTreeMap<String, String>,
+    /// Where these wordings come from.
+    pub source: Source,
+    /// The recorded exchanges that show them.
+    pub evidence: String,
+}
+
+/// A named list of values (supported runtimes, …) that rules refer to as `@name`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedList {
+    /// The values, in source order.
+    pub values: Vec<String>,
+    /// Where it comes from.
+    pub source: Source,
+    /// The recorded exchange that shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+/// Where the table came from.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSource {
+    /// `botocore`.
+    pub kind: String,
+    /// The botocore version.
+    pub botocore_version: String,
+    /// The model file inside the package.
+    pub model_file: String,
+    /// sha256 of the uncompressed model JSON.
+    pub model_sha256: String,
+    /// The operation.
+    pub operation: String,
+    /// HTTP method.
+    pub method: String,
+    /// Request URI.
+    pub uri: String,
+    /// Status of a success.
+    pub success_status: u16,
+}
+
+/// The merged table of one profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct Spec {
+    /// The profile name (`aws-2026`).
+    pub profile: String,
+    /// One line saying what the profile is.
+    pub title: String,
+    /// Where the model part came from.
+    pub source: ModelSource,
+    /// The files the table was read from.
+    pub files: Vec<String>,
+    /// Request members, parents before children.
+    pub members: Vec<Member>,
+    /// Response members (FunctionConfiguration).
+    pub response: Vec<Member>,
+    /// Checks of a successful answer.
+    pub response_rules: Vec<ResponseRule>,
+    /// Errors the endpoint may answer with: the model's and the overlay's.
+    pub errors: Vec<ErrorShape>,
+    /// Message wordings.
+    pub messages: Messages,
+    /// Named value lists.
+    pub lists: BTreeMap<String, NamedList>,
+    /// The answer to a request whose body is not the operation's input at all.
+    pub wire_errors: BTreeMap<String, ErrorSpec>,
+    /// The answer to a create with a name that exists.
+    pub conflict: ErrorSpec,
+}
+
+impl Spec {
+    /// The request member at this path.
+    pub fn member(&self, path: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.path == path)
+    }
+
+    /// The response member at this path.
+    pub fn response_member(&self, path: &str) -> Option<&Member> {
+        self.response.iter().find(|m| m.path == path)
+    }
+
+    /// Number of request paths that carry at least one constraint from the model.
+    pub fn model_constrained_paths(&self) -> usize {
+        self.members
+            .iter()
+            .filter(|m| {
+                m.constraints
+                    .iter()
+                    .any(|c| c.source == Source::Model && c.kind != Kind::Required)
+            })
+            .count()
+    }
+}

@@ -1,0 +1,445 @@
+//! Judging a request against the table: which constraints it breaks, and so what AWS answers.
+//!
+//! The generators use this to prove a case breaks exactly what it claims to, the stub uses it to answer,
+//! and the oracle uses it to know what to expect: one function, so the three never disagree.
+
+use std::io::Cursor;
+
+use base64::Engine as _;
+use serde_json::Value;
+
+use super::message::{self, ExpectedMessage};
+use super::model::*;
+
+/// One step of a member path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A named member of a structure.
+    Field(String),
+    /// Every item of a list.
+    Items,
+    /// Every key of a map.
+    Keys,
+    /// Every value of a map.
+    Values,
+}
+
+/// Splits `A.B[]`, `A{key}`, `A[].B` into steps.
+pub fn steps(path: &str) -> Vec<Step> {
+    let mut out = Vec::new();
+    for seg in path.split('.') {
+        let mut name = seg;
+        let mut suffix = Vec::new();
+        loop {
+            if let Some(n) = name.strip_suffix("[]") {
+                suffix.push(Step::Items);
+                name = n;
+            } else if let Some(n) = name.strip_suffix("{key}") {
+                suffix.push(Step::Keys);
+                name = n;
+            } else if let Some(n) = name.strip_suffix("{value}") {
+                suffix.push(Step::Values);
+                name = n;
+            } else {
+                break;
+            }
+        }
+        if !name.is_empty() {
+            out.push(Step::Field(name.to_string()));
+        }
+        suffix.reverse();
+        out.extend(suffix);
+    }
+    out
+}
+
+/// Every value a path reaches in `root` (keys of maps as JSON strings). Null members count as absent.
+pub fn reach(root: &Value, path: &str) -> Vec<Value> {
+    let mut current = vec![root.clone()];
+    for step in steps(path) {
+        let mut next = Vec::new();
+        for v in current {
+            match (&step, &v) {
+                (Step::Field(f), Value::Object(m)) => {
+                    if let Some(x) = m.get(f) {
+                        if !x.is_null() {
+                            next.push(x.clone());
+                        }
+                    }
+                }
+                (Step::Items, Value::Array(items)) => next.extend(items.iter().cloned()),
+                (Step::Keys, Value::Object(m)) => next.extend(m.keys().map(|k| Value::String(k.clone()))),
+                (Step::Values, Value::Object(m)) => next.extend(m.values().cloned()),
+                _ => {}
+            }
+        }
+        current = next;
+    }
+    current
+}
+
+/// The path of the nearest enclosing list or map (what AWS names in the message), or the path itself.
+pub fn reported_path(path: &str) -> &str {
+    let cut = [path.find("[]"), path.find("{key}"), path.find("{value}")]
+        .into_iter()
+        .flatten()
+        .min();
+    match cut {
+        Some(i) => &path[..i],
+        None => path,
+    }
+}
+
+/// One broken constraint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// Index of the member in `spec.members`.
+    pub member: usize,
+    /// Index of the constraint in that member.
+    pub constraint: usize,
+    /// The member path.
+    pub path: String,
+    /// The constraint's case-id suffix.
+    pub id: String,
+    /// The value AWS prints in the message (the whole list for a list item).
+    pub value: Value,
+}
+
+/// Why a body is not the operation's input at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireProblem {
+    /// The key of `[wire.*]` in the overlay: `not_json`, `not_object`, `wrong_type`, `bad_base64`, `content_type`.
+    pub key: String,
+    /// What is wrong, for people.
+    pub detail: String,
+}
+
+/// What the table says the endpoint must answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// A created function (the success status of the operation).
+    Success,
+    /// An error.
+    Error(ExpectedError),
+}
+
+/// An expected error answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectedError {
+    /// HTTP status.
+    pub status: u16,
+    /// Error type.
+    pub error_type: String,
+    /// The message.
+    pub message: ExpectedMessage,
+    /// The weakest source among the rows it rests on; `Assumed` means nobody recorded it.
+    pub source: Source,
+    /// The recorded exchanges it rests on.
+    pub evidence: Vec<String>,
+    /// The table rows it comes from (`Timeout max`, `wire not_json`).
+    pub rows: Vec<String>,
+}
+
+/// Facts about the call that some rules need.
+#[derive(Debug, Clone, Default)]
+pub struct CallFacts {
+    /// The body's size in bytes.
+    pub body_bytes: usize,
+}
+
+/// Reads a body as the operation's input, or says why it is not.
+pub fn parse_body(spec: &Spec, body: &[u8], content_type: Option<&str>) -> Result<Value, WireProblem> {
+    if let Some(ct) = content_type {
+        let ct = ct.to_ascii_lowercase();
+        if !(ct.starts_with("application/json") || ct.starts_with("application/x-amz-json")) {
+            return Err(WireProblem {
+                key: "content_type".into(),
+                detail: format!("Content-Type `{ct}` is not JSON"),
+            });
+        }
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|e| WireProblem {
+        key: "not_json".into(),
+        detail: format!("body is not JSON: {e}"),
+    })?;
+    if !value.is_object() {
+        return Err(WireProblem {
+            key: "not_object".into(),
+            detail: "body is JSON but not an object".into(),
+        });
+    }
+    check_types(spec, &value)?;
+    Ok(value)
+}
+
+fn type_ok(ty: MemberType, v: &Value) -> bool {
+    match ty {
+        MemberType::String | MemberType::Timestamp | MemberType::Blob => v.is_string(),
+        MemberType::Integer => v.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+        MemberType::Long => v.is_i64() || v.is_u64(),
+        MemberType::Double => v.is_number(),
+        MemberType::Boolean => v.is_boolean(),
+        MemberType::Structure | MemberType::Map => v.is_object(),
+        MemberType::List => v.is_array(),
+    }
+}
+
+fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
+    for m in &spec.members {
+        for v in reach(root, &m.path) {
+            if !type_ok(m.ty, &v) {
+                return Err(WireProblem {
+                    key: "wrong_type".into(),
+                    detail: format!("`{}` is {} where the model says {}", m.path, json_kind(&v), m.ty.json_name()),
+                });
+            }
+            if m.ty == MemberType::Blob {
+                if let Value::String(s) = &v {
+                    if base64::engine::general_purpose::STANDARD.decode(s).is_err() {
+                        return Err(WireProblem {
+                            key: "bad_base64".into(),
+                            detail: format!("`{}` is not valid base64", m.path),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn condition_holds(cond: Option<Condition>, root: &Value, value: Option<&Value>) -> bool {
+    let package = root.get("PackageType").and_then(Value::as_str);
+    match cond {
+        None => true,
+        Some(Condition::BareName) => value.and_then(Value::as_str).is_some_and(|s| !s.contains(':')),
+        Some(Condition::Arn) => value.and_then(Value::as_str).is_some_and(|s| s.contains(':')),
+        Some(Condition::ZipPackage) => package.is_none_or(|p| p == "Zip"),
+        Some(Condition::ImagePackage) => package == Some("Image"),
+    }
+}
+
+fn decoded(v: &Value) -> Option<Vec<u8>> {
+    v.as_str()
+        .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
+}
+
+fn zip_entries(bytes: &[u8]) -> Option<usize> {
+    zip::ZipArchive::new(Cursor::new(bytes)).ok().map(|a| a.len())
+}
+
+/// Whether one value breaks one constraint (the value is present and of the right type).
+fn breaks(c: &Constraint, v: &Value, facts: &CallFacts) -> bool {
+    match &c.kind {
+        Kind::Required => false,
+        Kind::MinLength { min } => v.as_str().is_some_and(|s| (s.chars().count() as u64) < *min),
+        Kind::MaxLength { max } => v.as_str().is_some_and(|s| (s.chars().count() as u64) > *max),
+        Kind::Min { min } => v.as_f64().is_some_and(|n| n < *min),
+        Kind::Max { max } => v.as_f64().is_some_and(|n| n > *max),
+        Kind::MinItems { min } => items(v).is_some_and(|n| (n as u64) < *min),
+        Kind::MaxItems { max } => items(v).is_some_and(|n| (n as u64) > *max),
+        Kind::Pattern { .. } => match (&c.compiled, v.as_str()) {
+            (Some(p), Some(s)) => !p.matches(s),
+            _ => false,
+        },
+        Kind::Enum { values } => v.as_str().is_some_and(|s| !values.iter().any(|x| x == s)),
+        Kind::NotIn { values } => v.as_str().is_some_and(|s| values.iter().any(|x| x == s)),
+        Kind::MultipleOf { step } => v.as_i64().is_some_and(|n| n % step != 0),
+        Kind::MaxJsonBytes { max } => serde_json::to_string(v).is_ok_and(|s| s.len() as u64 > *max),
+        Kind::Zip => decoded(v).is_some_and(|b| zip_entries(&b).is_none()),
+        Kind::NonEmptyZip => decoded(v).is_some_and(|b| zip_entries(&b) == Some(0)),
+        Kind::MaxDecodedBytes { max } => decoded(v).is_some_and(|b| b.len() as u64 > *max),
+        Kind::MaxRequestBytes { max } => facts.body_bytes as u64 > *max,
+    }
+}
+
+fn items(v: &Value) -> Option<usize> {
+    match v {
+        Value::Array(a) => Some(a.len()),
+        Value::Object(m) => Some(m.len()),
+        _ => None,
+    }
+}
+
+/// Every constraint the request breaks, in table order.
+pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for (mi, m) in spec.members.iter().enumerate() {
+        let shown_path = reported_path(&m.path);
+        for (ci, c) in m.constraints.iter().enumerate() {
+            if let Kind::Required = c.kind {
+                // Required within the parent: look at every occurrence of the parent.
+                let (parent, field) = match m.path.rfind('.') {
+                    Some(i) => (&m.path[..i], &m.path[i + 1..]),
+                    None => ("", m.path.as_str()),
+                };
+                let parents = if parent.is_empty() {
+                    vec![root.clone()]
+                } else {
+                    reach(root, parent)
+                };
+                for p in parents {
+                    let Value::Object(obj) = &p else { continue };
+                    let missing = obj.get(field).is_none_or(Value::is_null);
+                    if missing && condition_holds(c.when, root, None) {
+                        out.push(Violation {
+                            member: mi,
+                            constraint: ci,
+                            path: m.path.clone(),
+                            id: c.id.clone(),
+                            value: Value::Null,
+                        });
+                        break;
+                    }
+                }
+                continue;
+            }
+            for v in reach(root, &m.path) {
+                if condition_holds(c.when, root, Some(&v)) && breaks(c, &v, facts) {
+                    let shown = if shown_path == m.path {
+                        v.clone()
+                    } else {
+                        reach(root, shown_path).into_iter().next().unwrap_or(Value::Null)
+                    };
+                    out.push(Violation {
+                        member: mi,
+                        constraint: ci,
+                        path: m.path.clone(),
+                        id: c.id.clone(),
+                        value: shown,
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The constraint a violation names.
+pub fn constraint<'a>(spec: &'a Spec, v: &Violation) -> &'a Constraint {
+    &spec.members[v.member].constraints[v.constraint]
+}
+
+/// The filled-in message of one violation.
+pub fn violation_text(spec: &Spec, v: &Violation, root: &Value) -> String {
+    let c = constraint(spec, v);
+    let json = reach(root, &v.path)
+        .into_iter()
+        .next()
+        .and_then(|x| serde_json::to_string(&x).ok())
+        .unwrap_or_default();
+    message::fill(
+        &c.error.message,
+        &[
+            ("value", message::render_value(&v.value)),
+            ("json", json),
+        ],
+    )
+}
+
+fn list_lookup(spec: &Spec) -> impl Fn(&str) -> Option<Vec<String>> + '_ {
+    move |name: &str| spec.lists.get(name).map(|l| l.values.clone())
+}
+
+/// What the table says an endpoint answers to this body.
+pub fn answer(spec: &Spec, body: &[u8], content_type: Option<&str>) -> Answer {
+    let root = match parse_body(spec, body, content_type) {
+        Ok(v) => v,
+        Err(problem) => {
+            return match spec.wire_errors.get(&problem.key) {
+                Some(e) => Answer::Error(ExpectedError {
+                    status: e.status,
+                    error_type: e.error_type.clone(),
+                    message: ExpectedMessage::from_template(&e.message, &list_lookup(spec)),
+                    source: e.source,
+                    evidence: e.evidence.iter().cloned().collect(),
+                    rows: vec![format!("wire {}", problem.key)],
+                }),
+                None => Answer::Error(ExpectedError {
+                    status: 400,
+                    error_type: String::new(),
+                    message: ExpectedMessage::from_template("", &list_lookup(spec)),
+                    source: Source::Assumed,
+                    evidence: vec![],
+                    rows: vec![format!("wire {} (not in the table)", problem.key)],
+                }),
+            };
+        }
+    };
+    let facts = CallFacts {
+        body_bytes: body.len(),
+    };
+    answer_for(spec, &root, &facts)
+}
+
+/// What the table says an endpoint answers to this (well-formed) input.
+pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Answer {
+    let found = violations(spec, root, facts);
+    let of = |family: Family| -> Vec<&Violation> {
+        found
+            .iter()
+            .filter(|v| constraint(spec, v).family == family)
+            .collect()
+    };
+    let row = |v: &Violation| format!("{} {}", v.path, constraint(spec, v).kind.name());
+
+    let size = of(Family::Size);
+    if let Some(v) = size.iter().min_by_key(|v| constraint(spec, v).order) {
+        return single(spec, v, root, row(v));
+    }
+    let validation = of(Family::Validation);
+    if !validation.is_empty() {
+        let texts: Vec<String> = validation.iter().map(|v| violation_text(spec, v, root)).collect();
+        let alternatives: Vec<String> = message::permutations(&texts)
+            .iter()
+            .map(|p| message::join_validation(&spec.messages, p))
+            .collect();
+        let first = constraint(spec, validation[0]);
+        let source = validation
+            .iter()
+            .map(|v| constraint(spec, v).error.source)
+            .max()
+            .unwrap_or(Source::Assumed);
+        return Answer::Error(ExpectedError {
+            status: first.error.status,
+            error_type: first.error.error_type.clone(),
+            message: ExpectedMessage::any_of(&alternatives, &list_lookup(spec)),
+            source,
+            evidence: validation
+                .iter()
+                .filter_map(|v| constraint(spec, v).error.evidence.clone())
+                .collect(),
+            rows: validation.iter().map(|v| row(v)).collect(),
+        });
+    }
+    let service = of(Family::Service);
+    if let Some(v) = service.iter().min_by_key(|v| constraint(spec, v).order) {
+        return single(spec, v, root, row(v));
+    }
+    Answer::Success
+}
+
+fn single(spec: &Spec, v: &Violation, root: &Value, row: String) -> Answer {
+    let c = constraint(spec, v);
+    let text = violation_text(spec, v, root);
+    Answer::Error(ExpectedError {
+        status: c.error.status,
+        error_type: c.error.error_type.clone(),
+        message: ExpectedMessage::from_template(&text, &list_lookup(spec)),
+        source: c.error.source,
+        evidence: c.error.evidence.iter().cloned().collect(),
+        rows: vec![row],
+    })
+}
