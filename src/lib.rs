@@ -1,5 +1,6 @@
 //! lambda-conform: where an AWS Lambda-compatible endpoint's CreateFunction differs from AWS.
 #![deny(missing_docs)]
 
+pub mod generate;
 pub mod spec;
 pub mod transport;

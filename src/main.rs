@@ -2,7 +2,11 @@
 fn main() -> std::process::ExitCode {
     match lambda_conform::spec::load("aws-2026", None) {
         Ok(s) => {
-            println!("{} members, {} constrained", s.members.len(), s.model_constrained_paths());
+            println!(
+                "{} members, {} constrained",
+                s.members.len(),
+                s.model_constrained_paths()
+            );
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {

@@ -61,6 +61,7 @@ struct ErrorRow {
 #[serde(deny_unknown_fields)]
 struct OverlayFile {
     profile: ProfileRow,
+    base_request: BaseRequestRow,
     messages: Messages,
     validation_error: AnswerRow,
     conflict: AnswerRow,
@@ -78,6 +79,14 @@ struct OverlayFile {
     error: Vec<Spanned<ExtraErrorRow>>,
     #[serde(default)]
     resource: Vec<Spanned<ResourceRow>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaseRequestRow {
+    source: Source,
+    evidence: Option<String>,
+    body: toml::Table,
 }
 
 #[derive(Deserialize)]
@@ -210,7 +219,12 @@ impl Place<'_> {
             + 1
     }
 
-    fn err<T>(&self, span: std::ops::Range<usize>, key: &str, msg: impl Into<String>) -> Result<T, SpecError> {
+    fn err<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        key: &str,
+        msg: impl Into<String>,
+    ) -> Result<T, SpecError> {
         Err(SpecError::Invalid {
             file: self.file.to_string(),
             line: self.line(span.start),
@@ -223,11 +237,7 @@ impl Place<'_> {
         toml::from_str(self.text).map_err(|e| {
             let line = e.span().map(|s| self.line(s.start)).unwrap_or(0);
             let message = e.message().to_string();
-            let key = message
-                .split('`')
-                .nth(1)
-                .unwrap_or("")
-                .to_string();
+            let key = message.split('`').nth(1).unwrap_or("").to_string();
             SpecError::Invalid {
                 file: self.file.to_string(),
                 line,
@@ -263,9 +273,20 @@ pub fn merge(
         let span = row.span();
         let row = row.get_ref();
         if !seen.insert(row.path.clone()) {
-            return mp.err(span, "member.path", format!("duplicate row for path `{}`", row.path));
+            return mp.err(
+                span,
+                "member.path",
+                format!("duplicate row for path `{}`", row.path),
+            );
         }
-        members.push(model_member(&mp, span, row, &overlay.messages, &validation, &members)?);
+        members.push(model_member(
+            &mp,
+            span,
+            row,
+            &overlay.messages,
+            &validation,
+            &members,
+        )?);
     }
     let mut response = Vec::new();
     let mut seen = BTreeSet::new();
@@ -273,9 +294,20 @@ pub fn merge(
         let span = row.span();
         let row = row.get_ref();
         if !seen.insert(row.path.clone()) {
-            return mp.err(span, "response.path", format!("duplicate row for path `{}`", row.path));
+            return mp.err(
+                span,
+                "response.path",
+                format!("duplicate row for path `{}`", row.path),
+            );
         }
-        response.push(model_member(&mp, span, row, &overlay.messages, &validation, &response)?);
+        response.push(model_member(
+            &mp,
+            span,
+            row,
+            &overlay.messages,
+            &validation,
+            &response,
+        )?);
     }
 
     let mut lists = BTreeMap::new();
@@ -303,18 +335,32 @@ pub fn merge(
                     "duplicate rule for path `{}` kind `{}`{}",
                     rule.path,
                     rule.kind,
-                    rule.when.map(|w| format!(" when `{}`", w.as_str())).unwrap_or_default()
+                    rule.when
+                        .map(|w| format!(" when `{}`", w.as_str()))
+                        .unwrap_or_default()
                 ),
             );
         }
-        apply_rule(&op, span, rule, &mut members, &lists, &overlay.messages, &validation)?;
+        apply_rule(
+            &op,
+            span,
+            rule,
+            &mut members,
+            &lists,
+            &overlay.messages,
+            &validation,
+        )?;
     }
 
     for row in &overlay.default {
         let span = row.span();
         let d = row.get_ref();
         let Some(member) = response.iter_mut().find(|m| m.path == d.path) else {
-            return op.err(span, "default.path", format!("the response model has no member `{}`", d.path));
+            return op.err(
+                span,
+                "default.path",
+                format!("the response model has no member `{}`", d.path),
+            );
         };
         let value = serde_json::to_value(&d.value).map_err(|e| SpecError::Invalid {
             file: op.file.to_string(),
@@ -323,7 +369,11 @@ pub fn merge(
             message: e.to_string(),
         })?;
         if member.default.is_some() && d.when.is_none() {
-            return op.err(span, "default", format!("duplicate default for `{}`", d.path));
+            return op.err(
+                span,
+                "default",
+                format!("duplicate default for `{}`", d.path),
+            );
         }
         member.default = Some(DefaultValue {
             value,
@@ -338,19 +388,28 @@ pub fn merge(
         let span = row.span();
         let r = row.get_ref();
         if !response.iter().any(|m| m.path == r.path) {
-            return op.err(span, "response_rule.path", format!("the response model has no member `{}`", r.path));
+            return op.err(
+                span,
+                "response_rule.path",
+                format!("the response model has no member `{}`", r.path),
+            );
         }
-        let check: Check = toml::Value::Table(r.check.clone())
-            .try_into()
-            .map_err(|e: toml::de::Error| SpecError::Invalid {
-                file: op.file.to_string(),
-                line: op.line(span.start),
-                key: "response_rule.check".into(),
-                message: e.message().to_string(),
-            })?;
+        let check: Check =
+            toml::Value::Table(r.check.clone())
+                .try_into()
+                .map_err(|e: toml::de::Error| SpecError::Invalid {
+                    file: op.file.to_string(),
+                    line: op.line(span.start),
+                    key: "response_rule.check".into(),
+                    message: e.message().to_string(),
+                })?;
         if let Some(cond) = &r.when {
             if !members.iter().any(|m| m.path == cond.member) {
-                return op.err(span, "response_rule.when.member", format!("the request model has no member `{}`", cond.member));
+                return op.err(
+                    span,
+                    "response_rule.when.member",
+                    format!("the request model has no member `{}`", cond.member),
+                );
             }
         }
         response_rules.push(ResponseRule {
@@ -366,7 +425,11 @@ pub fn merge(
         let span = row.span();
         let r = row.get_ref();
         let Some(member) = members.iter_mut().find(|m| m.path == r.path) else {
-            return op.err(span, "resource.path", format!("the request model has no member `{}`", r.path));
+            return op.err(
+                span,
+                "resource.path",
+                format!("the request model has no member `{}`", r.path),
+            );
         };
         let _ = r.source;
         member.needs_resource = Some(r.needs.clone());
@@ -391,7 +454,11 @@ pub fn merge(
         let span = row.span();
         let e = row.get_ref();
         if errors.iter().any(|x| x.error_type == e.error_type) {
-            return op.err(span, "error.type", format!("error `{}` is already in the table", e.error_type));
+            return op.err(
+                span,
+                "error.type",
+                format!("error `{}` is already in the table", e.error_type),
+            );
         }
         errors.push(ErrorShape {
             error_type: e.error_type.clone(),
@@ -407,7 +474,16 @@ pub fn merge(
         check_bounds(&op, m)?;
     }
 
-    Ok(Spec {
+    let base_request =
+        serde_json::to_value(&overlay.base_request.body).map_err(|e| SpecError::Invalid {
+            file: op.file.to_string(),
+            line: 0,
+            key: "base_request".into(),
+            message: e.to_string(),
+        })?;
+    let _ = (overlay.base_request.source, overlay.base_request.evidence);
+    let spec = Spec {
+        base_request,
         profile: overlay.profile.name,
         title: overlay.profile.title,
         source: model.source,
@@ -424,7 +500,36 @@ pub fn merge(
             .map(|(k, v)| (k, v.into_spec()))
             .collect(),
         conflict: overlay.conflict.into_spec(),
-    })
+    };
+    check_base_request(&op, &spec)?;
+    Ok(spec)
+}
+
+/// The base request, with its placeholders filled, must be valid by the table itself.
+fn check_base_request(place: &Place<'_>, spec: &Spec) -> Result<(), SpecError> {
+    let text = serde_json::to_string(&spec.base_request).unwrap_or_default();
+    let filled = text
+        .replace("{name}", "lambda-conform-check")
+        .replace(
+            "{role}",
+            "arn:aws:iam::123456789012:role/lambda-conform-role",
+        )
+        .replace("{zip}", super::validate::SMALLEST_ZIP_B64);
+    let line = place
+        .text
+        .find("[base_request")
+        .map(|o| place.line(o))
+        .unwrap_or(0);
+    let answer = super::validate::answer(spec, filled.as_bytes(), Some("application/json"));
+    if answer != super::validate::Answer::Success {
+        return Err(SpecError::Invalid {
+            file: place.file.to_string(),
+            line,
+            key: "base_request".into(),
+            message: format!("the base request is not valid by this table: {answer:?}"),
+        });
+    }
+    Ok(())
 }
 
 fn model_member(
@@ -499,7 +604,11 @@ fn model_member(
     Ok(member)
 }
 
-fn compile(place: &Place<'_>, span: std::ops::Range<usize>, kind: &Kind) -> Result<Option<Pattern>, SpecError> {
+fn compile(
+    place: &Place<'_>,
+    span: std::ops::Range<usize>,
+    kind: &Kind,
+) -> Result<Option<Pattern>, SpecError> {
     match kind {
         Kind::Pattern { pattern } => match Pattern::new(pattern) {
             Ok(p) => Ok(Some(p)),
@@ -509,35 +618,77 @@ fn compile(place: &Place<'_>, span: std::ops::Range<usize>, kind: &Kind) -> Resu
     }
 }
 
-fn rule_kind(place: &Place<'_>, span: std::ops::Range<usize>, r: &RuleRow, lists: &BTreeMap<String, NamedList>) -> Result<Kind, SpecError> {
+fn rule_kind(
+    place: &Place<'_>,
+    span: std::ops::Range<usize>,
+    r: &RuleRow,
+    lists: &BTreeMap<String, NamedList>,
+) -> Result<Kind, SpecError> {
     let need_u = |v: Option<f64>, key: &str| -> Result<u64, SpecError> {
         match v {
             Some(x) if x >= 0.0 && x.fract() == 0.0 => Ok(x as u64),
-            Some(_) => place.err(span.clone(), key, format!("`{key}` must be a whole number ≥ 0")),
-            None => place.err(span.clone(), key, format!("kind `{}` needs `{key}`", r.kind)),
+            Some(_) => place.err(
+                span.clone(),
+                key,
+                format!("`{key}` must be a whole number ≥ 0"),
+            ),
+            None => place.err(
+                span.clone(),
+                key,
+                format!("kind `{}` needs `{key}`", r.kind),
+            ),
         }
     };
     let need_f = |v: Option<f64>, key: &str| -> Result<f64, SpecError> {
-        v.map_or_else(|| place.err(span.clone(), key, format!("kind `{}` needs `{key}`", r.kind)), Ok)
+        v.map_or_else(
+            || {
+                place.err(
+                    span.clone(),
+                    key,
+                    format!("kind `{}` needs `{key}`", r.kind),
+                )
+            },
+            Ok,
+        )
     };
     let values = || -> Result<Vec<String>, SpecError> {
         match (&r.values, &r.list) {
             (Some(v), None) => Ok(v.clone()),
             (None, Some(name)) => match lists.get(name) {
                 Some(l) => Ok(l.values.clone()),
-                None => place.err(span.clone(), "list", format!("no list named `{name}` in [lists]")),
+                None => place.err(
+                    span.clone(),
+                    "list",
+                    format!("no list named `{name}` in [lists]"),
+                ),
             },
-            _ => place.err(span.clone(), "values", format!("kind `{}` needs exactly one of `values` or `list`", r.kind)),
+            _ => place.err(
+                span.clone(),
+                "values",
+                format!("kind `{}` needs exactly one of `values` or `list`", r.kind),
+            ),
         }
     };
     Ok(match r.kind.as_str() {
         "required" => Kind::Required,
-        "min_length" => Kind::MinLength { min: need_u(r.min, "min")? },
-        "max_length" => Kind::MaxLength { max: need_u(r.max, "max")? },
-        "min" => Kind::Min { min: need_f(r.min, "min")? },
-        "max" => Kind::Max { max: need_f(r.max, "max")? },
-        "min_items" => Kind::MinItems { min: need_u(r.min, "min")? },
-        "max_items" => Kind::MaxItems { max: need_u(r.max, "max")? },
+        "min_length" => Kind::MinLength {
+            min: need_u(r.min, "min")?,
+        },
+        "max_length" => Kind::MaxLength {
+            max: need_u(r.max, "max")?,
+        },
+        "min" => Kind::Min {
+            min: need_f(r.min, "min")?,
+        },
+        "max" => Kind::Max {
+            max: need_f(r.max, "max")?,
+        },
+        "min_items" => Kind::MinItems {
+            min: need_u(r.min, "min")?,
+        },
+        "max_items" => Kind::MaxItems {
+            max: need_u(r.max, "max")?,
+        },
         "pattern" => match &r.pattern {
             Some(p) => Kind::Pattern { pattern: p.clone() },
             None => return place.err(span, "pattern", "kind `pattern` needs `pattern`"),
@@ -548,17 +699,28 @@ fn rule_kind(place: &Place<'_>, span: std::ops::Range<usize>, r: &RuleRow, lists
             Some(step) if step > 0 => Kind::MultipleOf { step },
             _ => return place.err(span, "step", "kind `multiple_of` needs `step` > 0"),
         },
-        "max_json_bytes" => Kind::MaxJsonBytes { max: need_u(r.max, "max")? },
+        "max_json_bytes" => Kind::MaxJsonBytes {
+            max: need_u(r.max, "max")?,
+        },
         "zip" => Kind::Zip,
         "non_empty_zip" => Kind::NonEmptyZip,
-        "max_decoded_bytes" => Kind::MaxDecodedBytes { max: need_u(r.max, "max")? },
-        "max_request_bytes" => Kind::MaxRequestBytes { max: need_u(r.max, "max")? },
+        "max_decoded_bytes" => Kind::MaxDecodedBytes {
+            max: need_u(r.max, "max")?,
+        },
+        "max_request_bytes" => Kind::MaxRequestBytes {
+            max: need_u(r.max, "max")?,
+        },
         other => return place.err(span, "kind", format!("unknown constraint kind `{other}`")),
     })
 }
 
 fn has_bound(r: &RuleRow) -> bool {
-    r.min.is_some() || r.max.is_some() || r.step.is_some() || r.pattern.is_some() || r.values.is_some() || r.list.is_some()
+    r.min.is_some()
+        || r.max.is_some()
+        || r.step.is_some()
+        || r.pattern.is_some()
+        || r.values.is_some()
+        || r.list.is_some()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -572,10 +734,18 @@ fn apply_rule(
     validation: &AnswerRow,
 ) -> Result<(), SpecError> {
     let Some(idx) = members.iter().position(|m| m.path == r.path) else {
-        return place.err(span, "rule.path", format!("constraint on a path the model lacks: `{}`", r.path));
+        return place.err(
+            span,
+            "rule.path",
+            format!("constraint on a path the model lacks: `{}`", r.path),
+        );
     };
     if r.observed_without_evidence() {
-        return place.err(span, "rule.evidence", "an observed row must name its evidence");
+        return place.err(
+            span,
+            "rule.evidence",
+            "an observed row must name its evidence",
+        );
     }
     let earlier: Vec<Member> = members[..idx].to_vec();
     let member = &mut members[idx];
@@ -638,10 +808,18 @@ fn apply_rule(
         error.evidence = r.evidence.clone();
     }
     if error.message.is_empty() {
-        return place.err(span, "rule.error.message", format!("a {family:?} rule needs `error.message`").to_lowercase());
+        return place.err(
+            span,
+            "rule.error.message",
+            format!("a {family:?} rule needs `error.message`").to_lowercase(),
+        );
     }
     if error.source == Source::Observed && error.evidence.is_none() {
-        return place.err(span, "rule.error.evidence", "an observed error must name its evidence");
+        return place.err(
+            span,
+            "rule.error.evidence",
+            "an observed error must name its evidence",
+        );
     }
 
     match existing {
@@ -686,9 +864,18 @@ fn apply_rule(
         }
         None => {
             if r.replace {
-                return place.err(span, "rule.replace", format!("`{}` has no model `{}` constraint to replace", r.path, r.kind));
+                return place.err(
+                    span,
+                    "rule.replace",
+                    format!(
+                        "`{}` has no model `{}` constraint to replace",
+                        r.path, r.kind
+                    ),
+                );
             }
-            let id = r.id.clone().unwrap_or_else(|| kind.violation_name().to_string());
+            let id =
+                r.id.clone()
+                    .unwrap_or_else(|| kind.violation_name().to_string());
             if member.constraints.iter().any(|c| c.id == id) {
                 return place.err(span, "rule.id", format!("case id suffix `{id}` is already used on `{}`; give this rule its own `id`", r.path));
             }

@@ -40,7 +40,11 @@ pub fn render_value(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Array(items) => format!(
             "[{}]",
-            items.iter().map(render_value).collect::<Vec<_>>().join(", ")
+            items
+                .iter()
+                .map(render_value)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Value::Object(map) => format!(
             "{{{}}}",
@@ -128,29 +132,43 @@ fn item_constraint_texts(messages: &Messages, kinds: &[&Kind]) -> String {
 
 /// The template of one violation of `kind` on `member`, with `{value}` left to fill in.
 /// `earlier` are the members before it (to find a list item's siblings' constraints: the item's own are on `member`).
-pub fn violation_template(messages: &Messages, member: &Member, kind: &Kind, _earlier: &[Member]) -> String {
+pub fn violation_template(
+    messages: &Messages,
+    member: &Member,
+    kind: &Kind,
+    _earlier: &[Member],
+) -> String {
     let path = &member.path;
     let at = camel_path(path);
     let Some(text) = constraint_text(messages, kind) else {
         return String::new();
     };
     if matches!(kind, Kind::Required) {
-        return fill(&messages.violation_null, &[("path", at), ("constraint", text)]);
+        return fill(
+            &messages.violation_null,
+            &[("path", at), ("constraint", text)],
+        );
     }
     let mut kinds: Vec<&Kind> = member.constraints.iter().map(|c| &c.kind).collect();
     if !kinds.iter().any(|k| *k == kind) {
         kinds.push(kind);
     }
-    let wrap = |outer: &str| fill(outer, &[("constraints", item_constraint_texts(messages, &kinds))]);
-    let constraint = if path.ends_with("[]") && !matches!(kind, Kind::MinItems { .. } | Kind::MaxItems { .. }) {
-        wrap(&messages.list_item)
-    } else if path.ends_with("{key}") {
-        wrap(&messages.map_key)
-    } else if path.ends_with("{value}") {
-        wrap(&messages.map_value)
-    } else {
-        text
+    let wrap = |outer: &str| {
+        fill(
+            outer,
+            &[("constraints", item_constraint_texts(messages, &kinds))],
+        )
     };
+    let constraint =
+        if path.ends_with("[]") && !matches!(kind, Kind::MinItems { .. } | Kind::MaxItems { .. }) {
+            wrap(&messages.list_item)
+        } else if path.ends_with("{key}") {
+            wrap(&messages.map_key)
+        } else if path.ends_with("{value}") {
+            wrap(&messages.map_value)
+        } else {
+            text
+        };
     let template = if member.sensitive {
         &messages.violation_sensitive
     } else {
@@ -193,7 +211,9 @@ impl ExpectedMessage {
 
     /// Whether `observed` is one of the alternatives.
     pub fn matches(&self, observed: &str) -> bool {
-        self.alternatives.iter().any(|alt| matches_segments(alt, observed))
+        self.alternatives
+            .iter()
+            .any(|alt| matches_segments(alt, observed))
     }
 
     /// The first alternative as text, sets printed in order.

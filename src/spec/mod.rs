@@ -66,7 +66,8 @@ pub fn load(profile: &str, dir: Option<&Path>) -> Result<Spec, SpecError> {
             let model = dir.join(profile).join("model.toml");
             let overlay = dir.join(profile).join("overlay.toml");
             let read = |p: &Path| {
-                std::fs::read_to_string(p).map_err(|e| SpecError::Read(p.display().to_string(), e.to_string()))
+                std::fs::read_to_string(p)
+                    .map_err(|e| SpecError::Read(p.display().to_string(), e.to_string()))
             };
             load_texts(
                 &model.display().to_string(),
@@ -77,7 +78,10 @@ pub fn load(profile: &str, dir: Option<&Path>) -> Result<Spec, SpecError> {
         }
         None => {
             let Some((_, model, overlay)) = EMBEDDED.iter().find(|(n, _, _)| *n == profile) else {
-                return Err(SpecError::UnknownProfile(profile.to_string(), profiles().join(", ")));
+                return Err(SpecError::UnknownProfile(
+                    profile.to_string(),
+                    profiles().join(", "),
+                ));
             };
             load_texts(
                 &format!("specs/{profile}/model.toml"),
@@ -90,6 +94,11 @@ pub fn load(profile: &str, dir: Option<&Path>) -> Result<Spec, SpecError> {
 }
 
 /// Loads a profile from the texts of its two files (names are used in error lines).
-pub fn load_texts(model_name: &str, model: &str, overlay_name: &str, overlay: &str) -> Result<Spec, SpecError> {
+pub fn load_texts(
+    model_name: &str,
+    model: &str,
+    overlay_name: &str,
+    overlay: &str,
+) -> Result<Spec, SpecError> {
     load::merge(model_name, model, overlay_name, overlay)
 }

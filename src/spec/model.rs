@@ -496,6 +496,8 @@ pub struct Spec {
     pub wire_errors: BTreeMap<String, ErrorSpec>,
     /// The answer to a create with a name that exists.
     pub conflict: ErrorSpec,
+    /// The smallest valid request, with `{name}`, `{role}` and `{zip}` to fill in.
+    pub base_request: serde_json::Value,
 }
 
 impl Spec {

@@ -23,7 +23,7 @@ enum Engine {
 impl Pattern {
     /// Compiles `source` (unanchored, as the model prints it) as a whole-value match.
     pub fn new(source: &str) -> Result<Self, String> {
-        let anchored = format!("^(?:{source})$");
+        let anchored = format!("^(?:{})$", java_classes(source));
         match regex::Regex::new(&anchored) {
             Ok(re) => Ok(Self {
                 source: source.to_string(),
@@ -59,6 +59,56 @@ impl Pattern {
     pub fn needs_lookaround(&self) -> bool {
         matches!(self.engine, Engine::Fancy(_))
     }
+}
+
+/// Java's `\d`, `\s` and `\w` are ASCII-only; Rust's are Unicode. AWS runs Java, so translate them
+/// to the ASCII POSIX classes, inside and outside brackets.
+fn java_classes(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + 16);
+    let mut in_class = false;
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let posix = match n {
+                    'd' => Some("digit"),
+                    's' => Some("space"),
+                    'w' => Some("word"),
+                    _ => None,
+                };
+                match (posix, in_class) {
+                    (Some(name), true) => out.push_str(&format!("[:{name}:]")),
+                    (Some(name), false) => out.push_str(&format!("[[:{name}:]]")),
+                    (None, _) => {
+                        out.push(c);
+                        out.push(n);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push_str("\\]");
+                    chars.next();
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 impl fmt::Debug for Pattern {

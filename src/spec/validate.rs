@@ -11,6 +11,9 @@ use serde_json::Value;
 use super::message::{self, ExpectedMessage};
 use super::model::*;
 
+/// A one-entry zip (`index.py`), base64: what the table's own checks use for `{zip}`.
+pub const SMALLEST_ZIP_B64: &str = "UEsDBBQAAAAAAAAAIQCRU5N+DgAAAA4AAAAIAAAAaW5kZXgucHlkZWYgaGFuZGxlcigpOlBLAQIUAxQAAAAAAAAAIQCRU5N+DgAAAA4AAAAIAAAAAAAAAAAAAACAAQAAAABpbmRleC5weVBLBQYAAAAAAQABADYAAAA0AAAAAAA=";
+
 /// One step of a member path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
@@ -68,7 +71,9 @@ pub fn reach(root: &Value, path: &str) -> Vec<Value> {
                     }
                 }
                 (Step::Items, Value::Array(items)) => next.extend(items.iter().cloned()),
-                (Step::Keys, Value::Object(m)) => next.extend(m.keys().map(|k| Value::String(k.clone()))),
+                (Step::Keys, Value::Object(m)) => {
+                    next.extend(m.keys().map(|k| Value::String(k.clone())))
+                }
                 (Step::Values, Value::Object(m)) => next.extend(m.values().cloned()),
                 _ => {}
             }
@@ -148,7 +153,11 @@ pub struct CallFacts {
 }
 
 /// Reads a body as the operation's input, or says why it is not.
-pub fn parse_body(spec: &Spec, body: &[u8], content_type: Option<&str>) -> Result<Value, WireProblem> {
+pub fn parse_body(
+    spec: &Spec,
+    body: &[u8],
+    content_type: Option<&str>,
+) -> Result<Value, WireProblem> {
     if let Some(ct) = content_type {
         let ct = ct.to_ascii_lowercase();
         if !(ct.starts_with("application/json") || ct.starts_with("application/x-amz-json")) {
@@ -190,7 +199,12 @@ fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
             if !type_ok(m.ty, &v) {
                 return Err(WireProblem {
                     key: "wrong_type".into(),
-                    detail: format!("`{}` is {} where the model says {}", m.path, json_kind(&v), m.ty.json_name()),
+                    detail: format!(
+                        "`{}` is {} where the model says {}",
+                        m.path,
+                        json_kind(&v),
+                        m.ty.json_name()
+                    ),
                 });
             }
             if m.ty == MemberType::Blob {
@@ -223,8 +237,12 @@ fn condition_holds(cond: Option<Condition>, root: &Value, value: Option<&Value>)
     let package = root.get("PackageType").and_then(Value::as_str);
     match cond {
         None => true,
-        Some(Condition::BareName) => value.and_then(Value::as_str).is_some_and(|s| !s.contains(':')),
-        Some(Condition::Arn) => value.and_then(Value::as_str).is_some_and(|s| s.contains(':')),
+        Some(Condition::BareName) => value
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.contains(':')),
+        Some(Condition::Arn) => value
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.contains(':')),
         Some(Condition::ZipPackage) => package.is_none_or(|p| p == "Zip"),
         Some(Condition::ImagePackage) => package == Some("Image"),
     }
@@ -236,15 +254,21 @@ fn decoded(v: &Value) -> Option<Vec<u8>> {
 }
 
 fn zip_entries(bytes: &[u8]) -> Option<usize> {
-    zip::ZipArchive::new(Cursor::new(bytes)).ok().map(|a| a.len())
+    zip::ZipArchive::new(Cursor::new(bytes))
+        .ok()
+        .map(|a| a.len())
 }
 
 /// Whether one value breaks one constraint (the value is present and of the right type).
 fn breaks(c: &Constraint, v: &Value, facts: &CallFacts) -> bool {
     match &c.kind {
         Kind::Required => false,
-        Kind::MinLength { min } => v.as_str().is_some_and(|s| (s.chars().count() as u64) < *min),
-        Kind::MaxLength { max } => v.as_str().is_some_and(|s| (s.chars().count() as u64) > *max),
+        Kind::MinLength { min } => v
+            .as_str()
+            .is_some_and(|s| (s.chars().count() as u64) < *min),
+        Kind::MaxLength { max } => v
+            .as_str()
+            .is_some_and(|s| (s.chars().count() as u64) > *max),
         Kind::Min { min } => v.as_f64().is_some_and(|n| n < *min),
         Kind::Max { max } => v.as_f64().is_some_and(|n| n > *max),
         Kind::MinItems { min } => items(v).is_some_and(|n| (n as u64) < *min),
@@ -310,7 +334,10 @@ pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation
                     let shown = if shown_path == m.path {
                         v.clone()
                     } else {
-                        reach(root, shown_path).into_iter().next().unwrap_or(Value::Null)
+                        reach(root, shown_path)
+                            .into_iter()
+                            .next()
+                            .unwrap_or(Value::Null)
                     };
                     out.push(Violation {
                         member: mi,
@@ -342,10 +369,7 @@ pub fn violation_text(spec: &Spec, v: &Violation, root: &Value) -> String {
         .unwrap_or_default();
     message::fill(
         &c.error.message,
-        &[
-            ("value", message::render_value(&v.value)),
-            ("json", json),
-        ],
+        &[("value", message::render_value(&v.value)), ("json", json)],
     )
 }
 
@@ -393,7 +417,7 @@ pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Answer {
             .filter(|v| constraint(spec, v).family == family)
             .collect()
     };
-    let row = |v: &Violation| format!("{} {}", v.path, constraint(spec, v).kind.name());
+    let row = |v: &Violation| format!("{} {}", v.path, v.id);
 
     let size = of(Family::Size);
     if let Some(v) = size.iter().min_by_key(|v| constraint(spec, v).order) {
@@ -401,7 +425,10 @@ pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Answer {
     }
     let validation = of(Family::Validation);
     if !validation.is_empty() {
-        let texts: Vec<String> = validation.iter().map(|v| violation_text(spec, v, root)).collect();
+        let texts: Vec<String> = validation
+            .iter()
+            .map(|v| violation_text(spec, v, root))
+            .collect();
         let alternatives: Vec<String> = message::permutations(&texts)
             .iter()
             .map(|p| message::join_validation(&spec.messages, p))

@@ -1,0 +1,449 @@
+//! Valid values for any member, read off the table, and placing values into a request.
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use super::strings::{Rng, StringGen};
+use super::Context;
+use crate::spec::validate::{self, Step};
+use crate::spec::{Kind, Member, MemberType, Spec};
+
+/// Which part of the legal range to aim at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aim {
+    /// Anywhere (small sizes preferred, so requests stay readable).
+    Any,
+    /// Exactly the lower bound of the constraint being exercised.
+    Min,
+    /// Exactly the upper bound.
+    Max,
+}
+
+/// The direct children of a path: struct members, the list item, the map key and value.
+pub fn children<'a>(spec: &'a Spec, parent: &str) -> Vec<&'a Member> {
+    spec.members
+        .iter()
+        .filter(|m| match m.path.strip_prefix(parent) {
+            Some(rest) if !parent.is_empty() => {
+                rest == "[]"
+                    || rest == "{key}"
+                    || rest == "{value}"
+                    || rest
+                        .strip_prefix('.')
+                        .is_some_and(|r| !r.contains('.') && !r.contains('[') && !r.contains('{'))
+            }
+            _ => false,
+        })
+        .collect()
+}
+
+fn field_name(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+/// The effective bounds of a member for one constraint family ("length", "value", "items"),
+/// taking only unconditional constraints (conditional ones are exercised by their own cases).
+pub fn bounds(member: &Member, what: &str) -> (Option<f64>, Option<f64>) {
+    let mut lo = None;
+    let mut hi = None;
+    for c in member.constraints.iter().filter(|c| c.when.is_none()) {
+        match (&c.kind, what) {
+            (Kind::MinLength { min }, "length") | (Kind::MinItems { min }, "items") => {
+                lo = Some(*min as f64)
+            }
+            (Kind::MaxLength { max }, "length") | (Kind::MaxItems { max }, "items") => {
+                hi = Some(*max as f64)
+            }
+            (Kind::Min { min }, "value") => lo = Some(*min),
+            (Kind::Max { max }, "value") => hi = Some(*max),
+            _ => {}
+        }
+    }
+    (lo, hi)
+}
+
+fn tighter(member: &Member, hi: Option<f64>) -> Option<f64> {
+    // Conditional maxima (a bare name's 64) narrow what a valid value may be by default.
+    member
+        .constraints
+        .iter()
+        .filter(|c| c.when.is_some())
+        .filter_map(|c| match c.kind {
+            Kind::MaxLength { max } => Some(max as f64),
+            _ => None,
+        })
+        .chain(hi)
+        .reduce(f64::min)
+}
+
+/// A string of `n` characters that satisfies the member's pattern (or plain letters when it has none).
+pub fn string_of_length(member: &Member, n: usize, rng: &mut Rng) -> Option<String> {
+    match member.constraints.iter().find_map(|c| c.compiled.as_ref()) {
+        Some(p) => StringGen::new(p)?.of_length(n, rng),
+        None => Some(
+            (0..n)
+                .map(|_| (b'a' + rng.below(26) as u8) as char)
+                .collect(),
+        ),
+    }
+}
+
+fn enum_values(member: &Member) -> Option<Vec<String>> {
+    let refused: Vec<&String> = member
+        .constraints
+        .iter()
+        .flat_map(|c| match &c.kind {
+            Kind::NotIn { values } => values.iter().collect(),
+            _ => vec![],
+        })
+        .collect();
+    member.constraints.iter().find_map(|c| match &c.kind {
+        Kind::Enum { values } => Some(
+            values
+                .iter()
+                .filter(|v| !refused.contains(v))
+                .cloned()
+                .collect(),
+        ),
+        _ => None,
+    })
+}
+
+/// A valid value for `member` (and everything inside it).
+pub fn valid_value(
+    spec: &Spec,
+    ctx: &Context,
+    member: &Member,
+    aim: Aim,
+    rng: &mut Rng,
+) -> Option<Value> {
+    if ctx.is_name_member(spec, &member.path) && aim == Aim::Any {
+        return Some(Value::String(ctx.fresh_name(rng)));
+    }
+    if let Some(base) = ctx.base_value(spec, &member.path) {
+        if aim == Aim::Any {
+            return Some(base);
+        }
+    }
+    match member.ty {
+        MemberType::String | MemberType::Timestamp => {
+            if let Some(values) = enum_values(member) {
+                return rng.pick(&values).map(|v| Value::String(v.clone()));
+            }
+            let (lo, hi) = bounds(member, "length");
+            let lo = lo.unwrap_or(0.0) as usize;
+            let hi = tighter(member, hi);
+            let n = match aim {
+                Aim::Min => lo,
+                Aim::Max => hi? as usize,
+                Aim::Any => {
+                    let top = hi.map_or(lo + 24, |h| (h as usize).min(lo + 24));
+                    rng.range(lo.max(1).min(top) as u64, top as u64) as usize
+                }
+            };
+            if ctx.is_name_member(spec, &member.path) {
+                return Some(Value::String(ctx.name_of_length(n, rng)?));
+            }
+            string_of_length(member, n, rng).map(Value::String)
+        }
+        MemberType::Integer | MemberType::Long | MemberType::Double => {
+            let (lo, hi) = bounds(member, "value");
+            let lo = lo.unwrap_or(0.0);
+            let hi = hi.unwrap_or(lo + 1000.0);
+            let step = member.constraints.iter().find_map(|c| match c.kind {
+                Kind::MultipleOf { step } => Some(step as f64),
+                _ => None,
+            });
+            let mut v = match aim {
+                Aim::Min => lo,
+                Aim::Max => hi,
+                Aim::Any => {
+                    let top = hi.min(lo + 4096.0);
+                    rng.range(lo as u64, top as u64) as f64
+                }
+            };
+            if let Some(step) = step {
+                v = (v / step).floor() * step;
+                if v < lo {
+                    v += step;
+                }
+            }
+            if member.ty == MemberType::Double {
+                serde_json::Number::from_f64(v).map(Value::Number)
+            } else {
+                Some(Value::from(v as i64))
+            }
+        }
+        MemberType::Boolean => Some(Value::Bool(rng.chance(0.5))),
+        MemberType::Blob => Some(Value::String(
+            base64::engine::general_purpose::STANDARD.encode(&ctx.zip),
+        )),
+        MemberType::Structure => {
+            let mut obj = Map::new();
+            for child in children(spec, &member.path) {
+                if child.required {
+                    obj.insert(
+                        field_name(&child.path).to_string(),
+                        valid_value(spec, ctx, child, Aim::Any, rng)?,
+                    );
+                }
+            }
+            Some(Value::Object(obj))
+        }
+        MemberType::List => {
+            let item = children(spec, &member.path).into_iter().next()?;
+            let (lo, hi) = bounds(member, "items");
+            let lo = lo.unwrap_or(0.0) as usize;
+            let n = match aim {
+                Aim::Min => lo,
+                Aim::Max => tighter_items(member, hi)? as usize,
+                Aim::Any => lo
+                    .max(1)
+                    .min(tighter_items(member, hi).map_or(1, |h| h as usize)),
+            };
+            let mut items = Vec::new();
+            for _ in 0..n {
+                items.push(valid_value(spec, ctx, item, Aim::Any, rng)?);
+            }
+            Some(Value::Array(items))
+        }
+        MemberType::Map => {
+            let kids = children(spec, &member.path);
+            let key = kids.iter().find(|m| m.path.ends_with("{key}"))?;
+            let val = kids.iter().find(|m| m.path.ends_with("{value}"))?;
+            let (lo, hi) = bounds(member, "items");
+            let lo = lo.unwrap_or(0.0) as usize;
+            let n = match aim {
+                Aim::Min => lo,
+                Aim::Max => tighter_items(member, hi)? as usize,
+                Aim::Any => lo.max(1),
+            };
+            let mut obj = Map::new();
+            let mut guard = 0;
+            while obj.len() < n && guard < n * 20 + 20 {
+                guard += 1;
+                let k = valid_value(spec, ctx, key, Aim::Any, rng)?;
+                let v = valid_value(spec, ctx, val, Aim::Any, rng)?;
+                if let Value::String(k) = k {
+                    if !k.is_empty() {
+                        obj.insert(k, v);
+                    }
+                }
+            }
+            (obj.len() == n).then_some(Value::Object(obj))
+        }
+    }
+}
+
+fn tighter_items(member: &Member, hi: Option<f64>) -> Option<f64> {
+    member
+        .constraints
+        .iter()
+        .filter_map(|c| match c.kind {
+            Kind::MaxItems { max } => Some(max as f64),
+            _ => None,
+        })
+        .chain(hi)
+        .reduce(f64::min)
+}
+
+/// Puts `value` at `path` in `root`, creating the enclosing objects, lists and maps.
+/// Lists get exactly one item; maps one entry (the other half generated valid).
+pub fn set_path(
+    spec: &Spec,
+    ctx: &Context,
+    root: &mut Value,
+    path: &str,
+    value: Value,
+    rng: &mut Rng,
+) -> Option<()> {
+    let steps = validate::steps(path);
+    set_steps(spec, ctx, root, path, &steps, value, rng)
+}
+
+fn set_steps(
+    spec: &Spec,
+    ctx: &Context,
+    node: &mut Value,
+    full: &str,
+    steps: &[Step],
+    value: Value,
+    rng: &mut Rng,
+) -> Option<()> {
+    let Some((first, rest)) = steps.split_first() else {
+        *node = value;
+        return Some(());
+    };
+    match first {
+        Step::Field(name) => {
+            if !node.is_object() {
+                *node = Value::Object(Map::new());
+            }
+            let obj = node.as_object_mut()?;
+            let child = obj.entry(name.clone()).or_insert(Value::Null);
+            if rest.is_empty() {
+                *child = value;
+                Some(())
+            } else {
+                set_steps(spec, ctx, child, full, rest, value, rng)
+            }
+        }
+        Step::Items => {
+            let mut item = Value::Null;
+            set_steps(spec, ctx, &mut item, full, rest, value, rng)?;
+            *node = Value::Array(vec![item]);
+            Some(())
+        }
+        Step::Keys => {
+            let prefix = &full[..full.rfind("{key}")?];
+            let val_member = spec.member(&format!("{prefix}{{value}}"))?;
+            let v = valid_value(spec, ctx, val_member, Aim::Any, rng)?;
+            let key = value.as_str()?.to_string();
+            let mut obj = Map::new();
+            obj.insert(key, v);
+            *node = Value::Object(obj);
+            Some(())
+        }
+        Step::Values => {
+            let prefix = &full[..full.rfind("{value}")?];
+            let key_member = spec.member(&format!("{prefix}{{key}}"))?;
+            let k = valid_value(spec, ctx, key_member, Aim::Any, rng)?;
+            let mut inner = Value::Null;
+            set_steps(spec, ctx, &mut inner, full, rest, value, rng)?;
+            let mut obj = Map::new();
+            obj.insert(k.as_str()?.to_string(), inner);
+            *node = Value::Object(obj);
+            Some(())
+        }
+    }
+}
+
+/// Removes the member at `path` (a struct field) wherever its parent occurs.
+pub fn remove_path(root: &mut Value, path: &str) {
+    let (parent, field) = match path.rfind('.') {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => ("", path),
+    };
+    if parent.is_empty() {
+        if let Value::Object(m) = root {
+            m.shift_remove(field);
+        }
+        return;
+    }
+    let steps = validate::steps(parent);
+    remove_in(root, &steps, field);
+}
+
+fn remove_in(node: &mut Value, steps: &[Step], field: &str) {
+    match steps.split_first() {
+        None => {
+            if let Value::Object(m) = node {
+                m.shift_remove(field);
+            }
+        }
+        Some((Step::Field(f), rest)) => {
+            if let Some(child) = node.get_mut(f.as_str()) {
+                remove_in(child, rest, field);
+            }
+        }
+        Some((Step::Items, rest)) => {
+            if let Value::Array(items) = node {
+                for i in items {
+                    remove_in(i, rest, field);
+                }
+            }
+        }
+        Some((Step::Values, rest)) => {
+            if let Value::Object(m) = node {
+                for (_, v) in m.iter_mut() {
+                    remove_in(v, rest, field);
+                }
+            }
+        }
+        Some((Step::Keys, _)) => {}
+    }
+}
+
+/// Fills in required members the request lacks (inside structures a case created), except `keep`.
+pub fn fill_required(
+    spec: &Spec,
+    ctx: &Context,
+    root: &mut Value,
+    keep: Option<&str>,
+    rng: &mut Rng,
+) -> Option<()> {
+    for _ in 0..6 {
+        let facts = validate::CallFacts::default();
+        let missing: Vec<String> = validate::violations(spec, root, &facts)
+            .into_iter()
+            .filter(|v| {
+                matches!(
+                    spec.members[v.member].constraints[v.constraint].kind,
+                    Kind::Required
+                )
+            })
+            .filter(|v| {
+                spec.members[v.member].constraints[v.constraint]
+                    .when
+                    .is_none()
+            })
+            .filter(|v| Some(v.path.as_str()) != keep)
+            .map(|v| v.path)
+            .collect();
+        if missing.is_empty() {
+            return Some(());
+        }
+        for path in missing {
+            let member = spec.member(&path)?;
+            let value = valid_value(spec, ctx, member, Aim::Any, rng)?;
+            insert_everywhere(root, &path, &value);
+        }
+    }
+    Some(())
+}
+
+fn insert_everywhere(root: &mut Value, path: &str, value: &Value) {
+    let (parent, field) = match path.rfind('.') {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => {
+            if let Value::Object(m) = root {
+                m.insert(path.to_string(), value.clone());
+            }
+            return;
+        }
+    };
+    let steps = validate::steps(parent);
+    insert_in(root, &steps, field, value);
+}
+
+fn insert_in(node: &mut Value, steps: &[Step], field: &str, value: &Value) {
+    match steps.split_first() {
+        None => {
+            if let Value::Object(m) = node {
+                if m.get(field).is_none_or(Value::is_null) {
+                    m.insert(field.to_string(), value.clone());
+                }
+            }
+        }
+        Some((Step::Field(f), rest)) => {
+            if let Some(child) = node.get_mut(f.as_str()) {
+                insert_in(child, rest, field, value);
+            }
+        }
+        Some((Step::Items, rest)) => {
+            if let Value::Array(items) = node {
+                for i in items {
+                    insert_in(i, rest, field, value);
+                }
+            }
+        }
+        Some((Step::Values, rest)) => {
+            if let Value::Object(m) = node {
+                for (_, v) in m.iter_mut() {
+                    insert_in(v, rest, field, value);
+                }
+            }
+        }
+        Some((Step::Keys, _)) => {}
+    }
+}
