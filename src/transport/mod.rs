@@ -2,6 +2,16 @@
 
 use std::time::Duration;
 
+pub mod raw;
+pub mod sdk;
+pub mod sign;
+pub mod target;
+
+pub use raw::{Limiter, RawClient, RawConfig, RetryPolicy};
+pub use sdk::{SdkClient, SdkOutcome};
+pub use sign::{resolve_signing, EnvCredentials, Signing};
+pub use target::{prepare, Target, TargetSetup};
+
 /// One HTTP request exactly as it goes on the wire (before signing adds its headers).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WireRequest {
@@ -89,6 +99,36 @@ pub enum TransportError {
     /// The request could not be signed.
     #[error("could not sign the request: {0}")]
     Signing(String),
+}
+
+/// Why the harness could not get ready to test an endpoint (the CLI exits with 3).
+/// Each message is one line that says what to do.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum SetupError {
+    /// No credentials for a non-loopback endpoint.
+    #[error("no credentials: {0}")]
+    NoCredentials(String),
+    /// No region for a non-loopback endpoint.
+    #[error("no region: {0}")]
+    NoRegion(String),
+    /// The endpoint URL cannot be used (no host, not http or https).
+    #[error("bad endpoint: {0}")]
+    BadEndpoint(String),
+    /// A transport setting is out of range (e.g. `max_in_flight` 0, `rps` not positive).
+    #[error("bad transport setting: {0}")]
+    BadConfig(String),
+    /// The endpoint did not answer the reachability probe.
+    #[error("endpoint unreachable: {0}")]
+    Unreachable(String),
+    /// The HTTP or SDK client could not be built.
+    #[error("client set-up failed: {0}")]
+    Sdk(String),
+    /// `--target aws` without `--role`.
+    #[error("--role ARN is required for --target aws: the harness never creates IAM roles in a real account")]
+    NoRole,
+    /// A set-up call to the target (moto reset, IAM CreateRole) failed.
+    #[error("target set-up failed: {0}")]
+    Target(String),
 }
 
 /// Bodies serialise as text when they are UTF-8 and as `base64:` + base64 otherwise.

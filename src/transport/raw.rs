@@ -1,0 +1,505 @@
+//! The raw HTTP client: one attempt per request, exactly the bytes of the [`WireRequest`], signed
+//! with SigV4, under a concurrency and rate limit.
+//!
+//! Every conformance case goes through [`RawClient::send`], which never retries, never follows
+//! redirects and never waits longer than the per-request timeout (body included). Only set-up,
+//! read-back and clean-up calls use [`RawClient::send_with_retry`], which absorbs throttling and
+//! counts it so the report can say so.
+
+use std::error::Error as StdError;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+use reqwest::header::{HeaderName, HeaderValue};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+use url::Url;
+
+use super::sign::Signing;
+use super::{SetupError, TransportError, WireRequest, WireResponse};
+
+/// The default per-request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default number of requests in flight at once.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 4;
+/// Longest response body read; a longer one is [`TransportError::Broken`].
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Bodies up to this many bytes, on one line, go inline in [`RawClient::curl`]; longer ones in a here-document.
+const CURL_INLINE_MAX: usize = 200;
+
+/// Settings of a [`RawClient`].
+#[derive(Debug, Clone)]
+pub struct RawConfig {
+    /// Base URL; request paths are appended to it.
+    pub endpoint: Url,
+    /// How to sign.
+    pub signing: Signing,
+    /// Per-request timeout, from connecting to the last body byte.
+    pub timeout: Duration,
+    /// At most this many requests in flight at once (at least 1).
+    pub max_in_flight: usize,
+    /// At most this many request starts per second (positive), or unlimited.
+    pub rps: Option<f64>,
+}
+
+impl RawConfig {
+    /// Defaults: 10 s timeout, 4 in flight, no rate limit.
+    pub fn new(endpoint: Url, signing: Signing) -> Self {
+        Self {
+            endpoint,
+            signing,
+            timeout: DEFAULT_TIMEOUT,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            rps: None,
+        }
+    }
+}
+
+/// How [`RawClient::send_with_retry`] retries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (at least 1).
+    pub max_attempts: u32,
+    /// Backoff before the second attempt; doubled each time.
+    pub base_delay: Duration,
+    /// Longest backoff between attempts.
+    pub max_delay: Duration,
+    /// Longest wait a `Retry-After` header may ask for.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 6 attempts, 200 ms doubling to at most 5 s, `Retry-After` capped at 20 s.
+    fn default() -> Self {
+        Self {
+            max_attempts: 6,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(20),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The backoff after failed attempt number `attempt` (1-based).
+    fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+
+    /// The wait a 429 asks for in `Retry-After` (whole or fractional seconds), capped.
+    fn retry_after(&self, resp: &WireResponse) -> Option<Duration> {
+        let secs: f64 = resp.header("retry-after")?.trim().parse().ok()?;
+        if !secs.is_finite() || secs < 0.0 {
+            return None;
+        }
+        Some(Duration::from_secs_f64(
+            secs.min(self.max_retry_after.as_secs_f64()),
+        ))
+    }
+}
+
+/// A concurrency limit plus a request-start rate limit, shared by clones (and by the SDK path).
+#[derive(Debug, Clone)]
+pub struct Limiter {
+    permits: Arc<Semaphore>,
+    rate: Option<Arc<Mutex<Rate>>>,
+}
+
+/// Start slots spaced `interval` apart.
+#[derive(Debug)]
+struct Rate {
+    interval: Duration,
+    next: Instant,
+}
+
+/// Held while a request is in flight.
+#[derive(Debug)]
+pub struct Permit {
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Limiter {
+    /// At most `max_in_flight` at once and, with `rps`, at most `rps` starts per second.
+    pub fn new(max_in_flight: usize, rps: Option<f64>) -> Result<Self, SetupError> {
+        if max_in_flight == 0 {
+            return Err(SetupError::BadConfig(
+                "max_in_flight must be at least 1".into(),
+            ));
+        }
+        let rate = match rps {
+            None => None,
+            Some(rps) if rps.is_finite() && rps > 0.0 => Some(Arc::new(Mutex::new(Rate {
+                interval: Duration::from_secs_f64(1.0 / rps),
+                next: Instant::now(),
+            }))),
+            Some(rps) => {
+                return Err(SetupError::BadConfig(format!(
+                    "rps must be a positive number, got {rps}"
+                )))
+            }
+        };
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(max_in_flight)),
+            rate,
+        })
+    }
+
+    /// Waits for an in-flight slot, then for the next start slot.
+    pub async fn acquire(&self) -> Result<Permit, TransportError> {
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(|e| TransportError::Broken(format!("request limiter closed: {e}")))?;
+        if let Some(rate) = &self.rate {
+            let start = {
+                let mut rate = rate.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let start = rate.next.max(Instant::now());
+                rate.next = start + rate.interval;
+                start
+            };
+            tokio::time::sleep_until(start).await;
+        }
+        Ok(Permit { _permit: permit })
+    }
+}
+
+/// Raw HTTP client for one endpoint. Cheap to clone; clones share connections and limits.
+#[derive(Debug, Clone)]
+pub struct RawClient {
+    http: reqwest::Client,
+    endpoint: Url,
+    signing: Signing,
+    timeout: Duration,
+    limiter: Limiter,
+}
+
+impl RawClient {
+    /// Builds the client; fails on an endpoint that is not `http`/`https` with a host, or bad limits.
+    pub fn new(config: RawConfig) -> Result<Self, SetupError> {
+        check_endpoint(&config.endpoint)?;
+        if config.timeout.is_zero() {
+            return Err(SetupError::BadConfig("timeout must be above zero".into()));
+        }
+        let limiter = Limiter::new(config.max_in_flight, config.rps)?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            .build()
+            .map_err(|e| SetupError::Sdk(format!("HTTP client: {}", error_chain(&e))))?;
+        Ok(Self {
+            http,
+            endpoint: config.endpoint,
+            signing: config.signing,
+            timeout: config.timeout,
+            limiter,
+        })
+    }
+
+    /// The endpoint.
+    pub fn endpoint(&self) -> &Url {
+        &self.endpoint
+    }
+
+    /// How requests are signed.
+    pub fn signing(&self) -> &Signing {
+        &self.signing
+    }
+
+    /// The per-request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The shared limiter, to put other clients (the SDK path) under the same limits.
+    pub fn limiter(&self) -> &Limiter {
+        &self.limiter
+    }
+
+    /// A client signing for another service (e.g. `iam` for emulator set-up), sharing
+    /// connections and limits.
+    pub fn for_service(&self, service: &str) -> Self {
+        Self {
+            signing: self.signing.for_service(service),
+            ..self.clone()
+        }
+    }
+
+    /// The full URL of `path`: the endpoint without its trailing `/`, then `path`.
+    pub fn url_for(&self, path: &str) -> String {
+        format!("{}{}", self.endpoint.as_str().trim_end_matches('/'), path)
+    }
+
+    /// Sends `req` once: no retry, no redirect. A request that already has an `Authorization`
+    /// header is sent as it is, unsigned by the client.
+    pub async fn send(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
+        let _permit = self.limiter.acquire().await?;
+        self.send_now(req).await
+    }
+
+    /// For set-up, read-back and clean-up calls only: retries 429 (waiting `Retry-After`,
+    /// capped, or the backoff) and connection failures (`Connect`, `Broken`) with exponential
+    /// backoff, up to `policy.max_attempts`. Returns the last response and how many 429s were
+    /// absorbed (a final 429 is returned, not counted). Timeouts are not retried.
+    pub async fn send_with_retry(
+        &self,
+        req: &WireRequest,
+        policy: &RetryPolicy,
+    ) -> Result<(WireResponse, u32), TransportError> {
+        let mut throttled = 0;
+        let mut attempt = 1;
+        loop {
+            let last = attempt >= policy.max_attempts.max(1);
+            let wait = match self.send(req).await {
+                Ok(resp) if resp.status == 429 && !last => {
+                    throttled += 1;
+                    policy
+                        .retry_after(&resp)
+                        .unwrap_or_else(|| policy.backoff(attempt))
+                }
+                Ok(resp) => return Ok((resp, throttled)),
+                Err(TransportError::Connect(_) | TransportError::Broken(_)) if !last => {
+                    policy.backoff(attempt)
+                }
+                Err(e) => return Err(e),
+            };
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// A copy-paste curl command reproducing `req`, without any secret: real credentials appear
+    /// as `$AWS_ACCESS_KEY_ID`, `$AWS_SECRET_ACCESS_KEY` and `$AWS_SESSION_TOKEN`; only the fixed
+    /// dummy loopback keys are written out. Short one-line bodies go inline; longer ones in a
+    /// `<<'JSON'` here-document, which adds a final newline if the body has none; bodies that
+    /// are not printable text are piped through `base64 -d`.
+    pub fn curl(&self, req: &WireRequest) -> String {
+        let mut words = vec![
+            "curl -sS -i".to_owned(),
+            format!("-X {}", shell_word(&req.method)),
+        ];
+        words.push(shell_quote(&self.url_for(&req.path)));
+        for (name, value) in &req.headers {
+            words.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
+        }
+        if !req.body.is_empty() && req.header("content-type").is_none() {
+            // curl would otherwise add `Content-Type: application/x-www-form-urlencoded`.
+            words.push("-H 'Content-Type:'".to_owned());
+        }
+        if let (
+            Signing::SigV4 {
+                credentials,
+                region,
+                service,
+            },
+            None,
+        ) = (&self.signing, req.header("authorization"))
+        {
+            words.push(format!(
+                "--aws-sigv4 {}",
+                shell_quote(&format!("aws:amz:{region}:{service}"))
+            ));
+            if self.signing.is_dummy() {
+                words.push(format!(
+                    "--user {}",
+                    shell_quote(&format!(
+                        "{}:{}",
+                        credentials.access_key_id(),
+                        credentials.secret_access_key()
+                    ))
+                ));
+            } else {
+                words.push("--user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\"".to_owned());
+                if credentials.session_token().is_some() {
+                    words.push("-H \"x-amz-security-token: $AWS_SESSION_TOKEN\"".to_owned());
+                }
+            }
+        }
+        match body_form(&req.body) {
+            BodyForm::None => words.join(" "),
+            BodyForm::Inline(text) => {
+                words.push(format!("--data-binary {}", shell_quote(text)));
+                words.join(" ")
+            }
+            BodyForm::HereDoc(text) => {
+                let delimiter = heredoc_delimiter(text);
+                words.push(format!("--data-binary @- <<'{delimiter}'"));
+                let newline = if text.ends_with('\n') { "" } else { "\n" };
+                format!("{}\n{text}{newline}{delimiter}", words.join(" "))
+            }
+            BodyForm::Binary(bytes) => {
+                words.push("--data-binary @-".to_owned());
+                let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+                format!("printf '%s' '{b64}' | base64 -d | {}", words.join(" "))
+            }
+        }
+    }
+
+    /// One attempt, already admitted by the limiter.
+    async fn send_now(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
+        let joined = self.url_for(&req.path);
+        let url = Url::parse(&joined)
+            .map_err(|e| TransportError::Broken(format!("invalid request URL {joined:?}: {e}")))?;
+        let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|e| {
+            TransportError::Broken(format!("invalid request method {:?}: {e}", req.method))
+        })?;
+        let mut headers = req.headers.clone();
+        if req.header("authorization").is_none() {
+            headers.extend(
+                self.signing
+                    .headers_for(req, url.as_str(), SystemTime::now())?,
+            );
+        }
+        let mut builder = self.http.request(method, url);
+        for (name, value) in &headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
+                TransportError::Broken(format!("invalid request header name {name:?}: {e}"))
+            })?;
+            let value = HeaderValue::from_bytes(value.as_bytes()).map_err(|e| {
+                TransportError::Broken(format!("invalid value of request header {name}: {e}"))
+            })?;
+            builder = builder.header(name, value);
+        }
+        let request = builder.body(req.body.clone()).build().map_err(|e| {
+            TransportError::Broken(format!("request not built: {}", error_chain(&e)))
+        })?;
+        let exchange = async {
+            let mut resp = self
+                .http
+                .execute(request)
+                .await
+                .map_err(|e| self.classify(&e))?;
+            let status = resp.status().as_u16();
+            let headers = resp
+                .headers()
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        name.as_str().to_ascii_lowercase(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let mut body = Vec::new();
+            while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&e))? {
+                if body.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(TransportError::Broken(format!(
+                        "response body longer than {MAX_BODY_BYTES} bytes"
+                    )));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(WireResponse {
+                status,
+                headers,
+                body,
+            })
+        };
+        tokio::time::timeout(self.timeout, exchange)
+            .await
+            .unwrap_or(Err(TransportError::Timeout(self.timeout)))
+    }
+
+    /// Timeout, connect failure, or anything else.
+    fn classify(&self, e: &reqwest::Error) -> TransportError {
+        if e.is_timeout() {
+            TransportError::Timeout(self.timeout)
+        } else if e.is_connect() {
+            TransportError::Connect(error_chain(e))
+        } else {
+            TransportError::Broken(error_chain(e))
+        }
+    }
+}
+
+/// An `http` or `https` URL with a host.
+fn check_endpoint(endpoint: &Url) -> Result<(), SetupError> {
+    if !matches!(endpoint.scheme(), "http" | "https") {
+        return Err(SetupError::BadEndpoint(format!(
+            "{endpoint}: the scheme must be http or https"
+        )));
+    }
+    if endpoint.host().is_none() {
+        return Err(SetupError::BadEndpoint(format!("{endpoint}: no host")));
+    }
+    if endpoint.query().is_some() || endpoint.fragment().is_some() {
+        return Err(SetupError::BadEndpoint(format!(
+            "{endpoint}: an endpoint cannot have a query or fragment"
+        )));
+    }
+    Ok(())
+}
+
+/// An error and its sources, `: `-separated (reqwest's own text omits the cause).
+pub(crate) fn error_chain(e: &dyn StdError) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// How curl() writes a body.
+enum BodyForm<'a> {
+    None,
+    Inline(&'a str),
+    HereDoc(&'a str),
+    Binary(&'a [u8]),
+}
+
+fn body_form(body: &[u8]) -> BodyForm<'_> {
+    if body.is_empty() {
+        return BodyForm::None;
+    }
+    match std::str::from_utf8(body) {
+        Ok(text)
+            if !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t') =>
+        {
+            if text.len() <= CURL_INLINE_MAX && !text.contains('\n') {
+                BodyForm::Inline(text)
+            } else {
+                BodyForm::HereDoc(text)
+            }
+        }
+        _ => BodyForm::Binary(body),
+    }
+}
+
+/// `JSON`, or `JSON_1`, `JSON_2`… if the body has a line equal to it.
+fn heredoc_delimiter(text: &str) -> String {
+    let mut delimiter = "JSON".to_owned();
+    let mut n = 0;
+    while text.lines().any(|line| line == delimiter) {
+        n += 1;
+        delimiter = format!("JSON_{n}");
+    }
+    delimiter
+}
+
+/// `s` in single quotes, each `'` written as `'\''`.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// `s` bare if it is a plain word, else quoted.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        s.to_owned()
+    } else {
+        shell_quote(s)
+    }
+}
