@@ -2,5 +2,6 @@
 #![deny(missing_docs)]
 
 pub mod generate;
+pub mod report;
 pub mod spec;
 pub mod transport;
