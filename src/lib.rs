@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 pub mod generate;
+pub mod oracle;
 pub mod report;
 pub mod spec;
 pub mod transport;

@@ -1,0 +1,366 @@
+//! The checks: an error answer, a successful answer.
+
+use base64::Engine as _;
+use serde_json::Value;
+use sha2::Digest as _;
+
+use super::{Facts, Finding};
+use crate::spec::validate::{self, ExpectedError};
+use crate::spec::{Check, MemberType, RequestCondition, Source, Spec};
+use crate::transport::WireResponse;
+
+/// The error type of an answer: from `X-Amzn-ErrorType` (cut at `:`, after `#`), else from the body's
+/// `__type` or `code` (the bool says it came from the body: a fallback, reported).
+pub fn error_type_of(resp: &WireResponse) -> Option<(String, bool)> {
+    let clean = |s: &str| {
+        let s = s.split(':').next().unwrap_or(s);
+        s.rsplit('#').next().unwrap_or(s).trim().to_string()
+    };
+    if let Some(h) = resp.header("x-amzn-errortype") {
+        return Some((clean(h), false));
+    }
+    let body = resp.json()?;
+    ["__type", "code"]
+        .iter()
+        .find_map(|k| body.get(*k).and_then(Value::as_str))
+        .map(|t| (clean(t), true))
+}
+
+fn finding(rule: &str, expected: impl Into<String>, observed: impl Into<String>, row: &str, source: Source) -> Finding {
+    Finding {
+        rule: rule.into(),
+        expected: expected.into(),
+        observed: observed.into(),
+        row: row.into(),
+        source,
+    }
+}
+
+fn json_content_type(resp: &WireResponse) -> bool {
+    resp.header("content-type")
+        .is_some_and(|c| c.to_ascii_lowercase().starts_with("application/json"))
+}
+
+/// Checks an error answer.
+pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding> {
+    let row = e.rows.join(", ");
+    let mut out = Vec::new();
+    if e.source == Source::Assumed {
+        if !(400..500).contains(&resp.status) {
+            out.push(finding(
+                "status",
+                format!("some 4xx (assumed; AWS probably answers {} {})", e.status, e.error_type),
+                resp.status.to_string(),
+                &row,
+                Source::Assumed,
+            ));
+        }
+        return out;
+    }
+    if resp.status != e.status {
+        out.push(finding("status", e.status.to_string(), resp.status.to_string(), &row, e.source));
+    }
+    match error_type_of(resp) {
+        None => out.push(finding(
+            "error-type",
+            format!("X-Amzn-ErrorType: {}", e.error_type),
+            "no error type (no header, no __type or code in the body)",
+            &row,
+            e.source,
+        )),
+        Some((t, from_body)) => {
+            if t != e.error_type {
+                out.push(finding("error-type", e.error_type.clone(), t.clone(), &row, e.source));
+            }
+            if from_body {
+                out.push(finding(
+                    "error-type-header",
+                    "the error type in the X-Amzn-ErrorType header",
+                    format!("only in the body ({t})"),
+                    "wire format",
+                    Source::Observed,
+                ));
+            }
+        }
+    }
+    let body = resp.json();
+    let message = body
+        .as_ref()
+        .and_then(|b| b.get("message").or_else(|| b.get("Message")))
+        .and_then(Value::as_str);
+    match message {
+        Some(m) if e.message.matches(m) => {}
+        Some(m) => out.push(finding("message", format!("{:?}", e.message.display()), format!("{m:?}"), &row, e.source)),
+        None => out.push(finding(
+            "message",
+            format!("{:?}", e.message.display()),
+            if body.is_some() { "no message member" } else { "a body that is not JSON" },
+            &row,
+            e.source,
+        )),
+    }
+    if !json_content_type(resp) {
+        out.push(finding(
+            "content-type",
+            "application/json",
+            resp.header("content-type").unwrap_or("(none)"),
+            "wire format",
+            Source::Observed,
+        ));
+    }
+    let _ = spec;
+    out
+}
+
+fn condition_holds(cond: &Option<RequestCondition>, request: &Value) -> bool {
+    let Some(c) = cond else { return true };
+    let v = validate::reach(request, &c.member).into_iter().next();
+    if let Some(present) = c.present {
+        if v.is_some() != present {
+            return false;
+        }
+    }
+    match (&c.equals, v) {
+        (None, _) => true,
+        (Some(want), Some(got)) => *want == got,
+        (Some(_), None) => false,
+    }
+}
+
+fn fill_name(v: &Value, name: &str) -> Value {
+    match v {
+        Value::String(s) => Value::String(s.replace("{name}", name)),
+        Value::Array(a) => Value::Array(a.iter().map(|x| fill_name(x, name)).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), fill_name(x, name))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// `sent` is contained in `got`: objects member by member (got may have more), everything else equal.
+fn contains(got: &Value, sent: &Value) -> bool {
+    match (got, sent) {
+        (Value::Object(g), Value::Object(s)) => s
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .all(|(k, v)| g.get(k).is_some_and(|gv| contains(gv, v))),
+        (Value::Array(g), Value::Array(s)) => g.len() == s.len() && g.iter().zip(s).all(|(a, b)| contains(a, b)),
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        _ => got == sent,
+    }
+}
+
+/// The bare function name a request names (by name, full ARN or partial ARN).
+pub fn bare_name(requested: &str) -> String {
+    let parts: Vec<&str> = requested.split(':').collect();
+    match parts.iter().position(|p| *p == "function") {
+        Some(i) => parts.get(i + 1).copied().unwrap_or_default().to_string(),
+        None => parts.first().copied().unwrap_or_default().to_string(),
+    }
+}
+
+fn type_ok(ty: MemberType, v: &Value) -> bool {
+    match ty {
+        MemberType::String | MemberType::Timestamp | MemberType::Blob => v.is_string(),
+        MemberType::Integer | MemberType::Long => v.is_i64() || v.is_u64(),
+        MemberType::Double => v.is_number(),
+        MemberType::Boolean => v.is_boolean(),
+        MemberType::Structure | MemberType::Map => v.is_object(),
+        MemberType::List => v.is_array(),
+    }
+}
+
+/// Checks a successful answer to `request`.
+pub fn success(spec: &Spec, request: Option<&Value>, resp: &WireResponse, facts: &Facts, basis: Source) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let want = spec.source.success_status;
+    if basis == Source::Assumed {
+        if !(200..300).contains(&resp.status) {
+            out.push(finding("status", format!("{want} (assumed)"), super::describe_response(resp), "protocol", basis));
+            return out;
+        }
+    } else if resp.status != want {
+        out.push(finding("status", want.to_string(), super::describe_response(resp), "operation", Source::Model));
+        if !(200..300).contains(&resp.status) {
+            return out;
+        }
+    }
+    if !json_content_type(resp) {
+        out.push(finding(
+            "content-type",
+            "application/json",
+            resp.header("content-type").unwrap_or("(none)"),
+            "wire format",
+            Source::Doc,
+        ));
+    }
+    let Some(body) = resp.json() else {
+        out.push(finding("body", "a JSON FunctionConfiguration", "a body that is not JSON", "operation", Source::Model));
+        return out;
+    };
+    let empty = Value::Object(Default::default());
+    let request = request.unwrap_or(&empty);
+    let requested = request.get("FunctionName").and_then(Value::as_str).unwrap_or_default();
+    let name = bare_name(requested);
+    let Value::Object(members) = &body else {
+        out.push(finding("body", "a JSON object", "another JSON value", "operation", Source::Model));
+        return out;
+    };
+
+    // Types of every member the response model knows; no nulls.
+    for (k, v) in members {
+        if v.is_null() {
+            out.push(finding(&format!("null {k}"), "absent or a value", "null", "wire format", Source::Observed));
+            continue;
+        }
+        if let Some(m) = spec.response_member(k) {
+            if !type_ok(m.ty, v) {
+                out.push(finding(&format!("type {k}"), m.ty.json_name(), super::short(&v.to_string()), &format!("response {k}"), Source::Model));
+            }
+        }
+    }
+
+    // Defaults for members the request did not send.
+    for m in spec.response.iter().filter(|m| !m.path.contains('.') && !m.path.contains('[')) {
+        let Some(d) = &m.default else { continue };
+        if request.get(&m.path).is_some_and(|v| !v.is_null()) {
+            continue;
+        }
+        let expected = fill_name(&d.value, &name);
+        match body.get(&m.path) {
+            Some(got) if contains(got, &expected) && contains(&expected, got) => {}
+            Some(got) => out.push(finding(&format!("default {}", m.path), expected.to_string(), got.to_string(), &format!("default {}", m.path), d.source)),
+            None => out.push(finding(&format!("default {}", m.path), expected.to_string(), "absent", &format!("default {}", m.path), d.source)),
+        }
+    }
+
+    // The table's response rules.
+    let zip = request
+        .get("Code")
+        .and_then(|c| c.get("ZipFile"))
+        .and_then(Value::as_str)
+        .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok());
+    for r in spec.response_rules.iter().filter(|r| condition_holds(&r.when, request)) {
+        let got = body.get(&r.path);
+        let row = format!("response {} {}", r.path, check_name(&r.check));
+        let mut fail = |expected: String, observed: String| out.push(finding(&row, expected, observed, &row, r.source));
+        let shown = |v: Option<&Value>| v.map_or("absent".to_string(), |v| super::short(&v.to_string()));
+        match &r.check {
+            Check::Equals { value } => {
+                let want = fill_name(value, &name);
+                if got != Some(&want) {
+                    fail(want.to_string(), shown(got));
+                }
+            }
+            Check::Present => {
+                if got.is_none_or(Value::is_null) {
+                    fail("present".into(), "absent".into());
+                }
+            }
+            Check::Absent => {
+                if got.is_some_and(|v| !v.is_null()) {
+                    fail("absent".into(), shown(got));
+                }
+            }
+            Check::CodeSha256 => {
+                if let Some(zip) = &zip {
+                    let want = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(zip));
+                    if got.and_then(Value::as_str) != Some(want.as_str()) {
+                        fail(format!("{want:?} (base64 of the zip's sha256)"), shown(got));
+                    }
+                }
+            }
+            Check::CodeSize => {
+                if let Some(zip) = &zip {
+                    if got.and_then(Value::as_u64) != Some(zip.len() as u64) {
+                        fail(format!("{} (the zip's bytes)", zip.len()), shown(got));
+                    }
+                }
+            }
+            Check::FunctionName => {
+                if got.and_then(Value::as_str) != Some(name.as_str()) {
+                    fail(format!("{name:?}"), shown(got));
+                }
+            }
+            Check::FunctionArn => {
+                let arn = got.and_then(Value::as_str).unwrap_or_default();
+                let parts: Vec<&str> = arn.split(':').collect();
+                let ok_shape = parts.len() == 7
+                    && parts[0] == "arn"
+                    && parts[1].starts_with("aws")
+                    && parts[2] == "lambda"
+                    && parts[5] == "function"
+                    && parts[6] == name;
+                let ok_region = facts.region.as_deref().is_none_or(|r| parts.get(3) == Some(&r));
+                let ok_account = facts.account.as_deref().is_none_or(|a| parts.get(4) == Some(&a));
+                let ok_account_shape = parts.get(4).is_some_and(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+                if !(ok_shape && ok_region && ok_account && ok_account_shape) {
+                    fail(
+                        format!(
+                            "arn:aws:lambda:{}:{}:function:{name} (unqualified)",
+                            facts.region.as_deref().unwrap_or("REGION"),
+                            facts.account.as_deref().unwrap_or("ACCOUNT")
+                        ),
+                        shown(got),
+                    );
+                }
+            }
+            Check::Timestamp => {
+                let ok = got.and_then(Value::as_str).is_some_and(|s| {
+                    chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.3f%z").is_ok() && s.ends_with("+0000") && s.len() == 28
+                });
+                if !ok {
+                    fail("a time like 2019-08-14T22:26:11.234+0000".into(), shown(got));
+                }
+            }
+            Check::Echo => {
+                for (k, sent) in request.as_object().into_iter().flatten() {
+                    if sent.is_null() || spec.response_member(k).is_none() {
+                        continue;
+                    }
+                    if spec.response_rules.iter().any(|x| x.path == *k && x.check == Check::FunctionName) {
+                        continue;
+                    }
+                    let req_m = spec.member(k);
+                    let resp_m = spec.response_member(k);
+                    let same_shape = match (req_m, resp_m) {
+                        (Some(a), Some(b)) => a.ty == b.ty && item_types(spec, &a.path, false) == item_types(spec, &b.path, true),
+                        _ => false,
+                    };
+                    if !same_shape {
+                        continue;
+                    }
+                    match body.get(k) {
+                        Some(g) if contains(g, sent) => {}
+                        g => out.push(finding(
+                            &format!("echo {k}"),
+                            super::short(&sent.to_string()),
+                            shown(g),
+                            "response echo",
+                            r.source,
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn item_types(spec: &Spec, path: &str, response: bool) -> Option<MemberType> {
+    let list = if response { &spec.response } else { &spec.members };
+    list.iter().find(|m| m.path == format!("{path}[]")).map(|m| m.ty)
+}
+
+fn check_name(c: &Check) -> &'static str {
+    match c {
+        Check::Equals { .. } => "equals",
+        Check::Present => "present",
+        Check::Absent => "absent",
+        Check::CodeSha256 => "code_sha256",
+        Check::CodeSize => "code_size",
+        Check::FunctionArn => "function_arn",
+        Check::FunctionName => "function_name",
+        Check::Timestamp => "timestamp",
+        Check::Echo => "echo",
+    }
+}

@@ -1,0 +1,125 @@
+//! Snapshots per case class: the answer normalised so that every generated instance of a class
+//! gives the same text (generated values, names, ids, times and account/region redacted).
+//!
+//! Error classes keep status, error type, content type, body members and the message with the
+//! offending value replaced by `[value]`; valid classes keep the response's shape (member → type).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::spec::message::render_value;
+use crate::spec::validate::{self, CallFacts};
+use crate::spec::Spec;
+use crate::transport::WireResponse;
+
+use super::rules::{bare_name, error_type_of};
+
+/// The shape of a JSON value: member names kept, every leaf replaced by its type.
+pub fn shape(v: &Value) -> Value {
+    match v {
+        Value::Null => Value::String("null".into()),
+        Value::Bool(_) => Value::String("[boolean]".into()),
+        Value::Number(_) => Value::String("[number]".into()),
+        Value::String(_) => Value::String("[string]".into()),
+        Value::Array(items) => Value::Array(items.first().map(shape).into_iter().collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), shape(v))).collect::<Map<_, _>>()),
+    }
+}
+
+/// The normalised answer of one instance.
+pub fn normalise(spec: &Spec, request: Option<&Value>, resp: &WireResponse) -> Value {
+    let mut out = Map::new();
+    out.insert("status".into(), Value::from(resp.status));
+    out.insert(
+        "content_type".into(),
+        Value::String(resp.header("content-type").unwrap_or("(none)").to_string()),
+    );
+    let body = resp.json();
+    if (200..300).contains(&resp.status) {
+        let mut shaped = body.as_ref().map(shape).unwrap_or(Value::String("(not JSON)".into()));
+        if let Value::Object(m) = &mut shaped {
+            m.sort_keys();
+        }
+        out.insert("body".into(), shaped);
+        return Value::Object(out);
+    }
+    out.insert(
+        "error_type".into(),
+        Value::String(error_type_of(resp).map(|(t, _)| t).unwrap_or_else(|| "(none)".into())),
+    );
+    if let Some(Value::Object(m)) = &body {
+        let mut keys: Vec<&String> = m.keys().collect();
+        keys.sort();
+        out.insert("body_members".into(), Value::from(keys.into_iter().cloned().collect::<Vec<_>>()));
+        let message = m.get("message").or_else(|| m.get("Message")).and_then(Value::as_str);
+        if let Some(msg) = message {
+            out.insert("message".into(), Value::String(redact_message(spec, request, msg)));
+        }
+    } else {
+        out.insert("body".into(), Value::String("(not JSON)".into()));
+    }
+    Value::Object(out)
+}
+
+/// Replaces the request's offending values and its function name in a message.
+pub fn redact_message(spec: &Spec, request: Option<&Value>, msg: &str) -> String {
+    let mut text = msg.to_string();
+    let Some(req) = request else { return text };
+    let mut values: Vec<String> = validate::violations(spec, req, &CallFacts::default())
+        .iter()
+        .map(|v| render_value(&v.value))
+        .filter(|s| !s.is_empty())
+        .collect();
+    // Longest first, so a value that contains another is replaced whole.
+    values.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for v in &values {
+        text = text.replace(&format!("'{v}'"), "'[value]'");
+        text = text.replace(&format!("Value {v} at"), "Value [value] at");
+        text = text.replace(&format!("of {v} is"), "of [value] is");
+    }
+    if let Some(vars) = req.get("Environment").and_then(|e| e.get("Variables")) {
+        if let Ok(json) = serde_json::to_string(vars) {
+            text = text.replace(&json, "[json]");
+        }
+    }
+    if let Some(name) = req.get("FunctionName").and_then(Value::as_str) {
+        let bare = bare_name(name);
+        if !bare.is_empty() {
+            text = text.replace(&bare, "[name]");
+        }
+    }
+    text
+}
+
+/// The snapshot file name of a case (`create_function::memory_size::above_max` → `create_function__memory_size__above_max`).
+pub fn snapshot_name(case_id: &str) -> String {
+    case_id.replace("::", "__")
+}
+
+/// Where a profile's snapshots live.
+pub fn snapshot_dir(root: &Path, profile: &str) -> PathBuf {
+    root.join("snapshots").join(profile)
+}
+
+/// Compares a normalised answer with the stored snapshot through insta (which writes `.snap.new`
+/// on a difference, or updates under `INSTA_UPDATE=always`). Returns the difference as text.
+pub fn check(dir: &Path, case_id: &str, recorded_from: &str, value: &Value) -> Result<(), String> {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(format!("{case_id} — recorded from {recorded_from}"));
+    let name = snapshot_name(case_id);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings.bind(|| {
+            insta::assert_json_snapshot!(name, value);
+        })
+    }));
+    result.map_err(|e| {
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "snapshot differs".into())
+    })
+}
