@@ -1,0 +1,247 @@
+//! Running one case class: its instances, shrinking a failure to the minimal request, cleaning up.
+
+use std::sync::atomic::Ordering;
+
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use sha2::Digest as _;
+
+use super::{Session, Snapshots};
+use crate::generate::{Case, Instance};
+use crate::oracle::{self, snapshot, Facts, Finding, Judgement};
+use crate::report::{Outcome, TrialRecord};
+use crate::spec::validate;
+use crate::spec::Source;
+use crate::transport::{target::Target, RetryPolicy, TransportError, WireRequest, WireResponse};
+
+/// A 32-byte seed for one instance of one case, from the run seed: the same run seed gives the same
+/// requests whatever order the cases run in.
+pub fn instance_seed(run_seed: u64, case_id: &str, index: u32) -> [u8; 32] {
+    let mut h = sha2::Sha256::new();
+    h.update(run_seed.to_le_bytes());
+    h.update(case_id.as_bytes());
+    h.update(index.to_le_bytes());
+    h.finalize().into()
+}
+
+fn seed_u64(bytes: &[u8; 32]) -> u64 {
+    u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default())
+}
+
+impl Session {
+    fn facts_for(&self, case: &Case) -> Facts {
+        Facts {
+            assumption: case.assumption.clone(),
+            ..self.facts.clone()
+        }
+    }
+
+    /// Sends one request and judges it; deletes the function if the request created one.
+    fn exchange(&self, case: &Case, inst: &Instance) -> (Judgement, Option<WireResponse>, Vec<String>) {
+        let answer = validate::answer(&self.spec, &inst.request.body, inst.request.header("content-type"));
+        let result = self.runtime.block_on(self.client.send(&inst.request));
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let mut notes = Vec::new();
+        if oracle::created(&result) {
+            let name = result
+                .as_ref()
+                .ok()
+                .and_then(|r| r.json())
+                .and_then(|b| b.get("FunctionName").and_then(|n| n.as_str()).map(str::to_string))
+                .unwrap_or_else(|| oracle_bare(&inst.function_name));
+            if let Err(e) = self.delete(&name) {
+                notes.push(format!("clean-up: could not delete {name}: {e}"));
+            }
+        }
+        let mut judgement = oracle::judge(&self.spec, &inst.request, &answer, &result, &self.facts_for(case));
+        if let (Snapshots::Check(dir), Ok(resp)) = (&self.config.snapshots, &result) {
+            let value = snapshot::normalise(&self.spec, inst.json.as_ref(), resp);
+            let dir = snapshot::snapshot_dir(dir, &self.spec.profile);
+            if let Err(diff) = snapshot::check(&dir, &case.id, &self.endpoint_label, &value) {
+                judgement.findings.push(Finding {
+                    rule: "snapshot".into(),
+                    expected: format!("the answer stored in {}", dir.display()),
+                    observed: diff.lines().next().unwrap_or("a different answer").to_string(),
+                    row: "snapshot".into(),
+                    source: Source::Observed,
+                });
+                if judgement.outcome == Outcome::Conformant {
+                    judgement.outcome = Outcome::Divergent;
+                }
+            }
+        }
+        (judgement, result.ok(), notes)
+    }
+
+    /// Deletes a function this run created (never one it did not), absorbing throttling.
+    pub(crate) fn delete(&self, name: &str) -> Result<(), String> {
+        let req = WireRequest::bodiless("DELETE", &format!("/2015-03-31/functions/{name}"));
+        let res = self
+            .runtime
+            .block_on(self.client.send_with_retry(&req, &RetryPolicy::default()));
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        match res {
+            Ok((r, throttled)) => {
+                self.throttled.fetch_add(u64::from(throttled), Ordering::Relaxed);
+                if (200..300).contains(&r.status) || r.status == 404 {
+                    Ok(())
+                } else {
+                    Err(format!("DELETE answered {}", r.status))
+                }
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn build(&self, case: &Case, param: u64, seed: u64) -> Option<Instance> {
+        (0..24u64).find_map(|k| case.instance(&self.spec, &self.ctx, param, seed.wrapping_add(k)))
+    }
+
+    /// Runs one case class and gives its trial record.
+    pub fn run_case(&self, case: &Case) -> TrialRecord {
+        let mut record = TrialRecord {
+            id: case.id.clone(),
+            kind: case.kind.as_str().into(),
+            outcome: Outcome::Conformant,
+            expected: String::new(),
+            observed: String::new(),
+            reproduction: None,
+            message: String::new(),
+            basis: "observed".into(),
+            instances: 0,
+            seed: None,
+            skipped: None,
+        };
+        if let Some(need) = &case.needs_resource {
+            if self.config.target != Target::Stub {
+                record.skipped = Some(format!("needs {need}: a valid value must name an existing resource"));
+                return record;
+            }
+        }
+
+        // Replayed failures first, then the boundary (param 0), then generated instances.
+        let mut planned: Vec<(u64, u64)> = self
+            .regressions
+            .lock()
+            .map(|r| r.for_case(&case.id))
+            .unwrap_or_default();
+        let base_seed = seed_u64(&instance_seed(self.config.seed, &case.id, 0));
+        planned.push((0, base_seed));
+        let mut notes = Vec::new();
+        let mut first: Option<(Instance, Judgement)> = None;
+
+        let mut judge_one = |inst: Instance, this: &Session, notes: &mut Vec<String>| {
+            let (j, _resp, n) = this.exchange(case, &inst);
+            notes.extend(n);
+            (inst, j)
+        };
+
+        for (param, seed) in planned {
+            let Some(inst) = self.build(case, param, seed) else { continue };
+            let (inst, j) = judge_one(inst, self, &mut notes);
+            record.instances += 1;
+            let failed = j.outcome != Outcome::Conformant;
+            if first.is_none() || failed {
+                first = Some((inst, j));
+            }
+            if failed {
+                return self.finish(case, record, first, notes, true);
+            }
+        }
+        if first.is_none() {
+            record.outcome = Outcome::HarnessError;
+            record.message = format!("could not build a request for {} (the generator found no instance)", case.id);
+            return record;
+        }
+
+        let extra = if case.deterministic { 0 } else { self.config.cases.saturating_sub(1) };
+        let strategy = case.strategy(self.spec.clone(), self.ctx.clone());
+        for i in 1..=extra {
+            let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &instance_seed(self.config.seed, &case.id, i));
+            let mut runner = TestRunner::new_with_rng(
+                Config {
+                    max_local_rejects: 512,
+                    ..Config::default()
+                },
+                rng,
+            );
+            let Ok(mut tree) = strategy.new_tree(&mut runner) else {
+                notes.push(format!("instance {i}: the generator gave up (too many rejected draws)"));
+                continue;
+            };
+            let inst = tree.current();
+            let (inst, j) = judge_one(inst, self, &mut notes);
+            record.instances += 1;
+            match j.outcome {
+                Outcome::Conformant => continue,
+                Outcome::HarnessError => {
+                    first = Some((inst, j));
+                    return self.finish(case, record, first, notes, false);
+                }
+                Outcome::Divergent => {
+                    // Shrink toward the boundary: keep the simplest instance that still diverges.
+                    let mut best = (inst, j);
+                    let mut last_failed = true;
+                    for _ in 0..self.config.max_shrink {
+                        let moved = if last_failed { tree.simplify() } else { tree.complicate() };
+                        if !moved {
+                            break;
+                        }
+                        let (cand, cj) = judge_one(tree.current(), self, &mut notes);
+                        record.instances += 1;
+                        last_failed = cj.outcome == Outcome::Divergent;
+                        if last_failed {
+                            best = (cand, cj);
+                        } else if cj.outcome == Outcome::HarnessError {
+                            break;
+                        }
+                    }
+                    return self.finish(case, record, Some(best), notes, true);
+                }
+            }
+        }
+        self.finish(case, record, first, notes, false)
+    }
+
+    fn finish(
+        &self,
+        case: &Case,
+        mut record: TrialRecord,
+        judged: Option<(Instance, Judgement)>,
+        notes: Vec<String>,
+        persist: bool,
+    ) -> TrialRecord {
+        let Some((inst, j)) = judged else { return record };
+        record.outcome = j.outcome;
+        record.expected = j.expected.clone();
+        record.observed = j.observed.clone();
+        record.basis = j.basis.as_str().into();
+        let mut message = j.message();
+        if !notes.is_empty() {
+            if !message.is_empty() {
+                message.push('\n');
+            }
+            message.push_str(&notes.join("\n"));
+        }
+        record.message = message;
+        if j.outcome != Outcome::Conformant {
+            record.reproduction = Some(self.client.curl(&inst.request));
+            record.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
+            if persist && j.outcome == Outcome::Divergent {
+                if let Ok(mut r) = self.regressions.lock() {
+                    r.record(&case.id, inst.param, inst.seed, &j.message());
+                }
+            }
+        }
+        record
+    }
+}
+
+fn oracle_bare(name: &str) -> String {
+    name.rsplit(':').find(|p| !p.is_empty() && *p != "$LATEST").unwrap_or(name).to_string()
+}
+
+/// Whether a transport error is the harness's (no connection) rather than the endpoint's.
+pub fn is_harness_side(e: &TransportError) -> bool {
+    matches!(e, TransportError::Connect(_) | TransportError::Signing(_))
+}
