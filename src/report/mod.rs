@@ -1,6 +1,111 @@
 //! Reports of a run: one data model, several outputs (JSON, JUnit XML, Markdown, HTML).
+//!
+//! Every output is a pure function of the [`Report`]: none reads the clock or the environment, so
+//! the same report always renders to the same bytes. Renderers use the stored [`Summary`] for the
+//! run's totals; call [`Report::recount`] before rendering a report whose trials were edited.
+
+pub mod html;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+/// The marker shown next to every divergence whose expectation has `basis = "assumed"`.
+pub const ASSUMED_MARKER: &str = "(expectation assumed: nobody recorded AWS doing this)";
+
+/// Why a report could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A file or directory could not be created, written or read.
+    #[error("cannot access `{}`: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A report's JSON could not be written or parsed.
+    #[error("bad report JSON in `{}`: {source}", path.display())]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The JUnit XML could not be serialised.
+    #[error("cannot serialise JUnit XML for `{}`: {source}", path.display())]
+    Junit {
+        /// The file.
+        path: PathBuf,
+        /// The serialiser's error.
+        #[source]
+        source: quick_junit::SerializeError,
+    },
+}
+
+/// Writes `report.json`, `junit.xml`, `report.md` and `report.html` into `dir` (created if missing)
+/// and returns their paths in that order.
+pub fn write_all(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let json_path = dir.join("report.json");
+    json::write_json(report, &json_path)?;
+    let junit_path = dir.join("junit.xml");
+    junit::write_junit(report, &junit_path)?;
+    let md_path = dir.join("report.md");
+    write_text(&md_path, &markdown::render_markdown(report))?;
+    let html_path = dir.join("report.html");
+    write_text(&html_path, &html::render_html(report))?;
+    Ok(vec![json_path, junit_path, md_path, html_path])
+}
+
+/// Writes `text` to `path`.
+fn write_text(path: &Path, text: &str) -> Result<(), ReportError> {
+    std::fs::write(path, text).map_err(|source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The CLI's last line, from the stored summary:
+/// `187 trials: 180 conformant, 5 divergent (2 on assumptions), 0 harness errors, 2 skipped; 3042 requests`.
+/// The part in parentheses appears when there are divergences; `, N retried after 429` is appended
+/// when throttled answers were absorbed.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let mut line = format!(
+        "{}: {} conformant, {} divergent",
+        plural(s.trials as u64, "trial", "trials"),
+        s.conformant,
+        s.divergent
+    );
+    if s.divergent > 0 {
+        line.push_str(&format!(" ({} on assumptions)", s.divergent_on_assumptions));
+    }
+    line.push_str(&format!(
+        ", {}, {} skipped; {}",
+        plural(s.harness_errors as u64, "harness error", "harness errors"),
+        s.skipped,
+        plural(s.requests, "request", "requests")
+    ));
+    if s.throttled_retries > 0 {
+        line.push_str(&format!(", {} retried after 429", s.throttled_retries));
+    }
+    line
+}
+
+/// `1 trial`, `2 trials`.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
 
 /// The three outcomes of a trial. They are never mixed: a harness error is never counted as a divergence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -82,6 +187,87 @@ pub struct TrialRecord {
     pub skipped: Option<String>,
 }
 
+/// How a trial is shown in reports: its outcome, or skipped. A skipped trial is shown only as
+/// skipped, whatever its `outcome` field says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Shown {
+    /// Ran and conformed.
+    Conformant,
+    /// Ran and diverged.
+    Divergent,
+    /// The harness could not judge.
+    HarnessError,
+    /// Not run; the reason is in [`TrialRecord::skipped`].
+    Skipped,
+}
+
+impl Shown {
+    /// The name used in reports (`conformant`, `divergent`, `harness_error`, `skipped`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shown::Conformant => "conformant",
+            Shown::Divergent => "divergent",
+            Shown::HarnessError => "harness_error",
+            Shown::Skipped => "skipped",
+        }
+    }
+}
+
+impl TrialRecord {
+    /// How the trial is shown: skipped if it was, its outcome otherwise.
+    pub fn shown(&self) -> Shown {
+        if self.skipped.is_some() {
+            return Shown::Skipped;
+        }
+        match self.outcome {
+            Outcome::Conformant => Shown::Conformant,
+            Outcome::Divergent => Shown::Divergent,
+            Outcome::HarnessError => Shown::HarnessError,
+        }
+    }
+
+    /// The family: the id's second segment (`memory_size` in `create_function::memory_size::above_max`),
+    /// or the whole id when it has a single segment.
+    pub fn family(&self) -> &str {
+        self.id.split("::").nth(1).unwrap_or(&self.id)
+    }
+
+    /// The id without its last `::segment` (`create_function::memory_size`), or `None` for a
+    /// single-segment id. JUnit's classname.
+    pub fn group(&self) -> Option<&str> {
+        self.id.rsplit_once("::").map(|(group, _)| group)
+    }
+
+    /// Whether the expectation rests on an assumption (`basis = "assumed"`).
+    pub fn is_assumed(&self) -> bool {
+        self.basis == "assumed"
+    }
+
+    /// The first line of the message (empty when there is none).
+    pub fn headline(&self) -> &str {
+        self.message.lines().next().unwrap_or("")
+    }
+}
+
+/// Trial counts of one family, as shown in the per-family tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FamilyCounts {
+    /// The family (`memory_size`, `function_name`, `wire`, `valid`, …).
+    pub family: String,
+    /// Trials in the family.
+    pub trials: usize,
+    /// Shown as conformant.
+    pub conformant: usize,
+    /// Shown as divergent.
+    pub divergent: usize,
+    /// Of the divergent, those on assumptions.
+    pub divergent_on_assumptions: usize,
+    /// Shown as harness errors.
+    pub harness_errors: usize,
+    /// Skipped.
+    pub skipped: usize,
+}
+
 /// A whole run.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Report {
@@ -110,14 +296,50 @@ impl Report {
     pub fn recount(&mut self) {
         let s = &mut self.summary;
         s.trials = self.trials.len();
-        s.conformant = self.trials.iter().filter(|t| t.outcome == Outcome::Conformant && t.skipped.is_none()).count();
-        s.divergent = self.trials.iter().filter(|t| t.outcome == Outcome::Divergent).count();
-        s.harness_errors = self.trials.iter().filter(|t| t.outcome == Outcome::HarnessError).count();
+        s.conformant = self
+            .trials
+            .iter()
+            .filter(|t| t.outcome == Outcome::Conformant && t.skipped.is_none())
+            .count();
+        s.divergent = self
+            .trials
+            .iter()
+            .filter(|t| t.outcome == Outcome::Divergent)
+            .count();
+        s.harness_errors = self
+            .trials
+            .iter()
+            .filter(|t| t.outcome == Outcome::HarnessError)
+            .count();
         s.divergent_on_assumptions = self
             .trials
             .iter()
             .filter(|t| t.outcome == Outcome::Divergent && t.basis == "assumed")
             .count();
         s.skipped = self.trials.iter().filter(|t| t.skipped.is_some()).count();
+    }
+
+    /// Trial counts per family, sorted by family name, each trial counted once by [`TrialRecord::shown`].
+    pub fn by_family(&self) -> Vec<FamilyCounts> {
+        let mut families: BTreeMap<&str, FamilyCounts> = BTreeMap::new();
+        for t in &self.trials {
+            let c = families.entry(t.family()).or_insert_with(|| FamilyCounts {
+                family: t.family().to_string(),
+                ..FamilyCounts::default()
+            });
+            c.trials += 1;
+            match t.shown() {
+                Shown::Conformant => c.conformant += 1,
+                Shown::Divergent => {
+                    c.divergent += 1;
+                    if t.is_assumed() {
+                        c.divergent_on_assumptions += 1;
+                    }
+                }
+                Shown::HarnessError => c.harness_errors += 1,
+                Shown::Skipped => c.skipped += 1,
+            }
+        }
+        families.into_values().collect()
     }
 }
