@@ -1,8 +1,12 @@
 //! lambda-conform: where an AWS Lambda-compatible endpoint's CreateFunction differs from AWS.
 #![deny(missing_docs)]
 
+pub mod audit;
+pub mod cli;
 pub mod generate;
+pub mod harness;
 pub mod oracle;
 pub mod report;
 pub mod spec;
+pub mod stub;
 pub mod transport;

@@ -1,17 +1,293 @@
-//! The `lambda-conform` command.
-fn main() -> std::process::ExitCode {
-    match lambda_conform::spec::load("aws-2026", None) {
-        Ok(s) => {
-            println!(
-                "{} members, {} constrained",
-                s.members.len(),
-                s.model_constrained_paths()
-            );
-            std::process::ExitCode::SUCCESS
+//! The `lambda-conform` command. See `lambda-conform --help` and README.md.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use lambda_conform::cli::{exit_code, CasesFormat, Cli, Command, SpecCommand, SpecFormat};
+use lambda_conform::harness::{self, expectations::Expectations, Session, Snapshots};
+use lambda_conform::report::{self, Outcome};
+use lambda_conform::{audit, generate, spec};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Run(args) => run(args, cli.spec_dir),
+        Command::Spec(args) => spec_cmd(args, cli.spec_dir),
+        Command::Cases(args) => cases_cmd(args, cli.spec_dir),
+        Command::Stub(args) => stub_cmd(args, cli.spec_dir),
+        Command::Audit(args) => audit_cmd(args, cli.spec_dir),
+    };
+    ExitCode::from(code)
+}
+
+fn fail(code: u8, msg: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {msg}");
+    code
+}
+
+fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
+    let mut config = match args.endpoint.config(spec_dir) {
+        Ok(c) => c,
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    config.concurrency = args.concurrency.max(1);
+    config.settle = std::time::Duration::from_secs_f64(args.settle.max(0.0));
+    config.regressions = match args.regressions.as_deref() {
+        Some("none") => None,
+        Some(p) => Some(PathBuf::from(p)),
+        None => Some(PathBuf::from(format!("regressions/{}.txt", config.target))),
+    };
+    if let Some(dir) = &args.snapshots {
+        config.snapshots = Snapshots::Check(dir.clone());
+    }
+    let expectations = match &args.expectations {
+        Some(path) => match Expectations::read(path, args.update_expectations) {
+            Ok(e) => Some((path.clone(), e)),
+            Err(e) => return fail(exit_code::USAGE, e),
+        },
+        None => None,
+    };
+    let session = match Session::prepare(config) {
+        Ok(s) => s,
+        Err(e) => return fail(e.exit_code(), e),
+    };
+    let mut cases = session.cases();
+    let all_ids: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
+    if let Some((path, e)) = &expectations {
+        if !args.update_expectations {
+            if let Err(err) = e.check_ids(path, &all_ids) {
+                return fail(exit_code::USAGE, err);
+            }
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::from(2)
+    }
+    if let Some(f) = &args.filter {
+        cases.retain(|c| c.id.contains(f.as_str()));
+    }
+    if !args.quiet {
+        eprintln!(
+            "lambda-conform {}: {} case classes against {} (profile {}, seed {:016x}, {} instances each)",
+            env!("CARGO_PKG_VERSION"),
+            cases.len(),
+            session
+                .config
+                .endpoint
+                .as_ref()
+                .map_or("the embedded stub".to_string(), |u| u.to_string()),
+            session.spec.profile,
+            session.config.seed,
+            session.config.cases
+        );
+    }
+    let bar = if args.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(cases.len() as u64)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let trials = session.run_all(&cases, &|t| {
+        if t.outcome != Outcome::Conformant {
+            bar.println(format!("{:<13} {}", t.outcome.as_str(), t.id));
         }
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    let report = session.report(trials);
+    if let Some(dir) = &args.report_dir {
+        if let Err(e) = report::write_all(&report, dir) {
+            return fail(exit_code::SETUP, e);
+        }
+    }
+    if !args.quiet {
+        for t in report.trials.iter().filter(|t| t.outcome != Outcome::Conformant) {
+            eprintln!("\n{} {}: {}", t.outcome.as_str(), t.id, t.message.lines().next().unwrap_or(""));
+            eprintln!("  expected {}\n  observed {}", t.expected, t.observed);
+            if let Some(r) = &t.reproduction {
+                eprintln!("  reproduce: {}", r.lines().next().unwrap_or(""));
+            }
+        }
+    }
+    println!("{}", report::summary_line(&report));
+
+    if let Some((path, e)) = expectations {
+        if args.update_expectations {
+            let updated = e.from_report(&report);
+            if let Err(err) = updated.write(&path, &report.target, &report.profile) {
+                return fail(exit_code::SETUP, err);
+            }
+            println!("wrote {} ({} known divergences)", path.display(), updated.divergences.len());
+            return exit_code::CONFORMANT;
+        }
+        let cmp = e.compare(&report);
+        for id in &cmp.new {
+            println!("new divergence (not in {}): {id}", path.display());
+        }
+        for id in &cmp.fixed {
+            println!("expected divergence now conforms (update {}): {id}", path.display());
+        }
+        println!(
+            "expectations {}: {} known, {} new, {} fixed",
+            if cmp.holds() { "hold" } else { "do not hold" },
+            cmp.known.len(),
+            cmp.new.len(),
+            cmp.fixed.len()
+        );
+        return if cmp.holds() && report.summary.harness_errors == 0 {
+            exit_code::CONFORMANT
+        } else {
+            exit_code::DIVERGENT
+        };
+    }
+    if report.summary.divergent > 0 || report.summary.harness_errors > 0 {
+        exit_code::DIVERGENT
+    } else {
+        exit_code::CONFORMANT
+    }
+}
+
+fn spec_cmd(args: lambda_conform::cli::SpecArgs, spec_dir: Option<PathBuf>) -> u8 {
+    if let Some(SpecCommand::Import {
+        botocore,
+        botocore_version,
+        profile,
+        out,
+    }) = args.import
+    {
+        let text = match spec::import::import_file(&botocore, botocore_version.as_deref()) {
+            Ok(t) => t,
+            Err(e) => return fail(exit_code::USAGE, e),
+        };
+        let out = out.unwrap_or_else(|| PathBuf::from(format!("specs/{profile}/model.toml")));
+        if let Some(dir) = out.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        return match std::fs::write(&out, text) {
+            Ok(()) => {
+                println!("wrote {}", out.display());
+                exit_code::CONFORMANT
+            }
+            Err(e) => fail(exit_code::SETUP, format!("cannot write {}: {e}", out.display())),
+        };
+    }
+    let table = match spec::load(&args.profile, spec_dir.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    match args.format {
+        SpecFormat::Json => match serde_json::to_string_pretty(&spec::json_view(&table)) {
+            Ok(s) => println!("{s}"),
+            Err(e) => return fail(exit_code::SETUP, e),
+        },
+        SpecFormat::Table => print!("{}", spec::table_view(&table)),
+    }
+    exit_code::CONFORMANT
+}
+
+fn cases_cmd(args: lambda_conform::cli::CasesArgs, spec_dir: Option<PathBuf>) -> u8 {
+    let table = match spec::load(&args.profile, spec_dir.as_deref()) {
+        Ok(s) => std::sync::Arc::new(s),
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    let seed = match args.seed.as_deref().map(lambda_conform::cli::parse_seed).transpose() {
+        Ok(s) => s.unwrap_or(0),
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    let ctx = generate::Context::new(seed, lambda_conform::transport::target::EMULATOR_ROLE_ARN);
+    if args.infeasible {
+        for id in harness::infeasible_cases(&table, &ctx) {
+            println!("{id}");
+        }
+        return exit_code::CONFORMANT;
+    }
+    let cases = harness::feasible_cases(&table, &ctx);
+    match args.format {
+        CasesFormat::List => {
+            for c in &cases {
+                println!("{:<10} {}", c.kind.as_str(), c.id);
+            }
+        }
+        CasesFormat::Jsonl => {
+            for c in &cases {
+                for inst in harness::corpus(&table, &ctx, c, seed, args.cases) {
+                    let line = serde_json::json!({
+                        "case": inst.case_id,
+                        "param": inst.param,
+                        "seed": format!("{:016x}", inst.seed),
+                        "request": inst.request,
+                    });
+                    println!("{line}");
+                }
+            }
+        }
+    }
+    exit_code::CONFORMANT
+}
+
+fn stub_cmd(args: lambda_conform::cli::StubArgs, spec_dir: Option<PathBuf>) -> u8 {
+    if args.list_mutants {
+        for m in lambda_conform::stub::Mutant::all() {
+            println!("{}", m.name());
+        }
+        return exit_code::CONFORMANT;
+    }
+    let table = match spec::load(&args.profile, spec_dir.as_deref()) {
+        Ok(s) => std::sync::Arc::new(s),
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => return fail(exit_code::SETUP, e),
+    };
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
+    let result = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("lambda-conform stub ({}) listening on http://{local}", table.profile);
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        lambda_conform::stub::serve_listener(table, listener, args.mutant, shutdown)
+            .await
+            .map_err(|e| e.to_string())
+    });
+    match result {
+        Ok(()) => exit_code::CONFORMANT,
+        Err(e) => fail(exit_code::SETUP, e),
+    }
+}
+
+fn audit_cmd(args: lambda_conform::cli::AuditArgs, spec_dir: Option<PathBuf>) -> u8 {
+    let table = match spec::load(&args.profile, spec_dir.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    let report = match audit::audit_files(&table, &args.files) {
+        Ok(r) => r,
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    if let Some(dir) = &args.report_dir {
+        if let Err(e) = report::write_all(&report, dir) {
+            return fail(exit_code::SETUP, e);
+        }
+    }
+    if !args.quiet {
+        for t in report.trials.iter().filter(|t| t.outcome != Outcome::Conformant || t.skipped.is_some()) {
+            match &t.skipped {
+                Some(why) => eprintln!("not judged    {}: {why}", t.id),
+                None => eprintln!("{:<13} {}: {}", t.outcome.as_str(), t.id, t.message.lines().next().unwrap_or("")),
+            }
+        }
+    }
+    println!("{}", report::summary_line(&report));
+    if report.summary.divergent > 0 || report.summary.harness_errors > 0 {
+        exit_code::DIVERGENT
+    } else {
+        exit_code::CONFORMANT
     }
 }

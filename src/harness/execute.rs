@@ -1,17 +1,18 @@
 //! Running one case class: its instances, shrinking a failure to the minimal request, cleaning up.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use sha2::Digest as _;
 
 use super::{Session, Snapshots};
-use crate::generate::{Case, Instance};
+use crate::generate::{Case, Context, Instance};
 use crate::oracle::{self, snapshot, Facts, Finding, Judgement};
 use crate::report::{Outcome, TrialRecord};
 use crate::spec::validate;
-use crate::spec::Source;
+use crate::spec::{Source, Spec};
 use crate::transport::{target::Target, RetryPolicy, TransportError, WireRequest, WireResponse};
 
 /// A 32-byte seed for one instance of one case, from the run seed: the same run seed gives the same
@@ -125,8 +126,7 @@ impl Session {
             .lock()
             .map(|r| r.for_case(&case.id))
             .unwrap_or_default();
-        let base_seed = seed_u64(&instance_seed(self.config.seed, &case.id, 0));
-        planned.push((0, base_seed));
+        let boundary_instance = boundary(&self.spec, &self.ctx, case, self.config.seed);
         let mut notes = Vec::new();
         let mut first: Option<(Instance, Judgement)> = None;
 
@@ -136,8 +136,8 @@ impl Session {
             (inst, j)
         };
 
-        for (param, seed) in planned {
-            let Some(inst) = self.build(case, param, seed) else { continue };
+        let replayed = planned.into_iter().filter_map(|(param, seed)| self.build(case, param, seed));
+        for inst in replayed.chain(boundary_instance) {
             let (inst, j) = judge_one(inst, self, &mut notes);
             record.instances += 1;
             let failed = j.outcome != Outcome::Conformant;
@@ -155,17 +155,8 @@ impl Session {
         }
 
         let extra = if case.deterministic { 0 } else { self.config.cases.saturating_sub(1) };
-        let strategy = case.strategy(self.spec.clone(), self.ctx.clone());
         for i in 1..=extra {
-            let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &instance_seed(self.config.seed, &case.id, i));
-            let mut runner = TestRunner::new_with_rng(
-                Config {
-                    max_local_rejects: 512,
-                    ..Config::default()
-                },
-                rng,
-            );
-            let Ok(mut tree) = strategy.new_tree(&mut runner) else {
+            let Some(mut tree) = generated(&self.spec, &self.ctx, case, self.config.seed, i) else {
                 notes.push(format!("instance {i}: the generator gave up (too many rejected draws)"));
                 continue;
             };
@@ -244,4 +235,44 @@ fn oracle_bare(name: &str) -> String {
 /// Whether a transport error is the harness's (no connection) rather than the endpoint's.
 pub fn is_harness_side(e: &TransportError) -> bool {
     matches!(e, TransportError::Connect(_) | TransportError::Signing(_))
+}
+
+/// The shrinkable tree of generated instance `index` (≥ 1) of a case.
+pub fn generated(
+    spec: &Arc<Spec>,
+    ctx: &Arc<Context>,
+    case: &Case,
+    run_seed: u64,
+    index: u32,
+) -> Option<Box<dyn ValueTree<Value = Instance>>> {
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &instance_seed(run_seed, &case.id, index));
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            max_local_rejects: 512,
+            ..Config::default()
+        },
+        rng,
+    );
+    case.strategy(spec.clone(), ctx.clone()).new_tree(&mut runner).ok().map(|t| Box::new(t) as Box<dyn ValueTree<Value = Instance>>)
+}
+
+/// The boundary instance (param 0) of a case for a run seed.
+pub fn boundary(spec: &Spec, ctx: &Context, case: &Case, run_seed: u64) -> Option<Instance> {
+    let seed = seed_u64(&instance_seed(run_seed, &case.id, 0));
+    (0..24u64).find_map(|k| case.instance(spec, ctx, 0, seed.wrapping_add(k)))
+}
+
+/// Every request a run with this seed sends for a case before any shrinking: the boundary, then
+/// `n - 1` generated instances (one for deterministic cases). Two calls give identical requests.
+pub fn corpus(spec: &Arc<Spec>, ctx: &Context, case: &Case, run_seed: u64, n: u32) -> Vec<Instance> {
+    let ctx = Arc::new(ctx.clone());
+    let mut out: Vec<Instance> = boundary(spec, &ctx, case, run_seed).into_iter().collect();
+    if !case.deterministic {
+        for i in 1..n {
+            if let Some(tree) = generated(spec, &ctx, case, run_seed, i) {
+                out.push(tree.current());
+            }
+        }
+    }
+    out
 }

@@ -4,6 +4,7 @@
 //! (`cargo test -- --endpoint URL`), so both judge exactly alike.
 
 mod execute;
+pub mod expectations;
 pub mod regressions;
 
 use std::path::PathBuf;
@@ -22,6 +23,7 @@ use crate::transport::{
     resolve_signing, target, EnvCredentials, RawClient, RawConfig, SdkClient, SetupError, Target,
 };
 
+pub use execute::{boundary, corpus, generated, instance_seed};
 pub use regressions::Regressions;
 
 /// Which clients send the cases.

@@ -9,10 +9,12 @@ pub mod message;
 mod model;
 pub mod pattern;
 pub mod validate;
+mod view;
 
 use std::path::Path;
 
 pub use model::*;
+pub use view::{json_view, table_view};
 
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "aws-2026";
