@@ -24,7 +24,11 @@ pub mod exit_code {
 /// Tells where an AWS Lambda-compatible endpoint's CreateFunction differs from AWS, with a minimal
 /// reproduction for every difference.
 #[derive(Debug, Parser)]
-#[command(name = "lambda-conform", version, after_help = "Exit codes: 0 conformant, 1 divergent, 2 usage or spec error, 3 set-up error.")]
+#[command(
+    name = "lambda-conform",
+    version,
+    after_help = "Exit codes: 0 conformant, 1 divergent, 2 usage or spec error, 3 set-up error."
+)]
 pub struct Cli {
     /// Read spec tables from this directory instead of the copy built into the binary.
     #[arg(long, global = true, env = "CONFORMANCE_SPEC_DIR")]
@@ -226,6 +230,12 @@ pub struct AuditArgs {
     /// Write the reports here.
     #[arg(long)]
     pub report_dir: Option<PathBuf>,
+    /// The region the exchanges were made in, when the requests do not say (no signature, no Host).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The caller's account, for the ARN-account check.
+    #[arg(long)]
+    pub account: Option<String>,
     /// Less output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -234,7 +244,10 @@ pub struct AuditArgs {
 /// Parses a seed given in hex (`0x…` or 16 hex digits) or decimal.
 pub fn parse_seed(s: &str) -> Result<u64, String> {
     let t = s.trim();
-    let hex = t.strip_prefix("0x").map(|h| (h, true)).unwrap_or((t, t.len() == 16));
+    let hex = t
+        .strip_prefix("0x")
+        .map(|h| (h, true))
+        .unwrap_or((t, t.len() == 16));
     let parsed = if hex.1 {
         u64::from_str_radix(hex.0, 16)
     } else {
@@ -269,7 +282,10 @@ impl EndpointArgs {
             None => random_seed(),
         };
         if !(self.timeout > 0.0 && self.timeout <= 3600.0) {
-            return Err(format!("--timeout {} must be between 0 and 3600 seconds", self.timeout));
+            return Err(format!(
+                "--timeout {} must be between 0 and 3600 seconds",
+                self.timeout
+            ));
         }
         if let Some(r) = self.rps {
             if !(r > 0.0) {
@@ -284,10 +300,15 @@ impl EndpointArgs {
         let target = match (self.target, &self.endpoint) {
             (Some(t), _) => t,
             (None, None) => Target::Stub,
-            (None, Some(url)) if url.host_str().is_some_and(|h| h.ends_with("amazonaws.com")) => Target::Aws,
+            (None, Some(url)) if url.host_str().is_some_and(|h| h.ends_with("amazonaws.com")) => {
+                Target::Aws
+            }
             (None, Some(_)) => Target::Stub,
         };
-        let loopback = self.endpoint.as_ref().is_none_or(crate::transport::sign::is_loopback);
+        let loopback = self
+            .endpoint
+            .as_ref()
+            .is_none_or(crate::transport::sign::is_loopback);
         let rps = self.rps.or(if loopback { None } else { Some(5.0) });
         if self.mutant.is_some() && self.endpoint.is_some() {
             return Err("--mutant runs the embedded stub; it cannot go with --endpoint".into());

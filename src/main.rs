@@ -103,8 +103,17 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         }
     }
     if !args.quiet {
-        for t in report.trials.iter().filter(|t| t.outcome != Outcome::Conformant) {
-            eprintln!("\n{} {}: {}", t.outcome.as_str(), t.id, t.message.lines().next().unwrap_or(""));
+        for t in report
+            .trials
+            .iter()
+            .filter(|t| t.outcome != Outcome::Conformant)
+        {
+            eprintln!(
+                "\n{} {}: {}",
+                t.outcome.as_str(),
+                t.id,
+                t.message.lines().next().unwrap_or("")
+            );
             eprintln!("  expected {}\n  observed {}", t.expected, t.observed);
             if let Some(r) = &t.reproduction {
                 eprintln!("  reproduce: {}", r.lines().next().unwrap_or(""));
@@ -119,7 +128,11 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             if let Err(err) = updated.write(&path, &report.target, &report.profile) {
                 return fail(exit_code::SETUP, err);
             }
-            println!("wrote {} ({} known divergences)", path.display(), updated.divergences.len());
+            println!(
+                "wrote {} ({} known divergences)",
+                path.display(),
+                updated.divergences.len()
+            );
             return exit_code::CONFORMANT;
         }
         let cmp = e.compare(&report);
@@ -127,7 +140,10 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             println!("new divergence (not in {}): {id}", path.display());
         }
         for id in &cmp.fixed {
-            println!("expected divergence now conforms (update {}): {id}", path.display());
+            println!(
+                "expected divergence now conforms (update {}): {id}",
+                path.display()
+            );
         }
         println!(
             "expectations {}: {} known, {} new, {} fixed",
@@ -170,7 +186,10 @@ fn spec_cmd(args: lambda_conform::cli::SpecArgs, spec_dir: Option<PathBuf>) -> u
                 println!("wrote {}", out.display());
                 exit_code::CONFORMANT
             }
-            Err(e) => fail(exit_code::SETUP, format!("cannot write {}: {e}", out.display())),
+            Err(e) => fail(
+                exit_code::SETUP,
+                format!("cannot write {}: {e}", out.display()),
+            ),
         };
     }
     let table = match spec::load(&args.profile, spec_dir.as_deref()) {
@@ -192,7 +211,12 @@ fn cases_cmd(args: lambda_conform::cli::CasesArgs, spec_dir: Option<PathBuf>) ->
         Ok(s) => std::sync::Arc::new(s),
         Err(e) => return fail(exit_code::USAGE, e),
     };
-    let seed = match args.seed.as_deref().map(lambda_conform::cli::parse_seed).transpose() {
+    let seed = match args
+        .seed
+        .as_deref()
+        .map(lambda_conform::cli::parse_seed)
+        .transpose()
+    {
         Ok(s) => s.unwrap_or(0),
         Err(e) => return fail(exit_code::USAGE, e),
     };
@@ -238,7 +262,10 @@ fn stub_cmd(args: lambda_conform::cli::StubArgs, spec_dir: Option<PathBuf>) -> u
         Ok(s) => std::sync::Arc::new(s),
         Err(e) => return fail(exit_code::USAGE, e),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => return fail(exit_code::SETUP, e),
     };
@@ -248,7 +275,10 @@ fn stub_cmd(args: lambda_conform::cli::StubArgs, spec_dir: Option<PathBuf>) -> u
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
-        println!("lambda-conform stub ({}) listening on http://{local}", table.profile);
+        println!(
+            "lambda-conform stub ({}) listening on http://{local}",
+            table.profile
+        );
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
@@ -267,7 +297,12 @@ fn audit_cmd(args: lambda_conform::cli::AuditArgs, spec_dir: Option<PathBuf>) ->
         Ok(s) => s,
         Err(e) => return fail(exit_code::USAGE, e),
     };
-    let report = match audit::audit_files(&table, &args.files) {
+    let facts = lambda_conform::spec::validate::CallFacts {
+        body_bytes: 0,
+        region: args.region.clone(),
+        account: args.account.clone(),
+    };
+    let report = match audit::audit_files(&table, &args.files, &facts) {
         Ok(r) => r,
         Err(e) => return fail(exit_code::USAGE, e),
     };
@@ -277,10 +312,19 @@ fn audit_cmd(args: lambda_conform::cli::AuditArgs, spec_dir: Option<PathBuf>) ->
         }
     }
     if !args.quiet {
-        for t in report.trials.iter().filter(|t| t.outcome != Outcome::Conformant || t.skipped.is_some()) {
+        for t in report
+            .trials
+            .iter()
+            .filter(|t| t.outcome != Outcome::Conformant || t.skipped.is_some())
+        {
             match &t.skipped {
                 Some(why) => eprintln!("not judged    {}: {why}", t.id),
-                None => eprintln!("{:<13} {}: {}", t.outcome.as_str(), t.id, t.message.lines().next().unwrap_or("")),
+                None => eprintln!(
+                    "{:<13} {}: {}",
+                    t.outcome.as_str(),
+                    t.id,
+                    t.message.lines().next().unwrap_or("")
+                ),
             }
         }
     }

@@ -172,7 +172,12 @@ impl Case {
                 (r, None)
             }
         };
-        let answer = validate::answer(spec, &request.body, request.header("content-type"));
+        let answer = validate::answer_with(
+            spec,
+            &request.body,
+            request.header("content-type"),
+            &ctx.facts(request.body.len()),
+        );
         let ok = match (self.kind, &answer) {
             (CaseKind::Valid | CaseKind::Boundary, a) => *a == Answer::Success,
             (CaseKind::Violation, Answer::Error(e)) => self.row.as_ref().is_some_and(|r| {
@@ -739,6 +744,46 @@ fn constraint_cases(
                         base64::engine::general_purpose::STANDARD.encode(empty_zip()),
                     );
                     with_value(spec, ctx, &m, v, rng)
+                }),
+            ));
+        }
+        Kind::ArnRegion => {
+            out.push(violation(
+                &c.id,
+                0,
+                Arc::new(move |spec, ctx, _p, rng| {
+                    let m = member(spec);
+                    let other = if ctx.region == "eu-west-1" {
+                        "us-east-1"
+                    } else {
+                        "eu-west-1"
+                    };
+                    let account = ctx.account.clone()?;
+                    let arn = format!(
+                        "arn:aws:lambda:{other}:{account}:function:{}",
+                        ctx.fresh_name(rng)
+                    );
+                    with_value(spec, ctx, &m, Value::String(arn), rng)
+                }),
+            ));
+        }
+        Kind::ArnAccount => {
+            out.push(violation(
+                &c.id,
+                0,
+                Arc::new(move |spec, ctx, _p, rng| {
+                    let m = member(spec);
+                    let other = if ctx.account.as_deref() == Some("210987654321") {
+                        "123456789012"
+                    } else {
+                        "210987654321"
+                    };
+                    let arn = format!(
+                        "arn:aws:lambda:{}:{other}:function:{}",
+                        ctx.region,
+                        ctx.fresh_name(rng)
+                    );
+                    with_value(spec, ctx, &m, Value::String(arn), rng)
                 }),
             ));
         }

@@ -26,6 +26,10 @@ pub struct Context {
     pub role: String,
     /// The zip every valid request uploads.
     pub zip: Vec<u8>,
+    /// The region requests are signed for.
+    pub region: String,
+    /// The account the endpoint acts for, when known.
+    pub account: Option<String>,
 }
 
 impl Context {
@@ -35,6 +39,24 @@ impl Context {
             run_prefix: format!("lc-{:08x}", (seed ^ (seed >> 32)) as u32),
             role: role.to_string(),
             zip: handler_zip(),
+            region: "us-east-1".into(),
+            account: Some("123456789012".into()),
+        }
+    }
+
+    /// The same context for another region and account.
+    pub fn in_place(mut self, region: &str, account: Option<String>) -> Self {
+        self.region = region.to_string();
+        self.account = account;
+        self
+    }
+
+    /// What the table's checks need to know about the call.
+    pub fn facts(&self, body_bytes: usize) -> validate::CallFacts {
+        validate::CallFacts {
+            body_bytes,
+            region: Some(self.region.clone()),
+            account: self.account.clone(),
         }
     }
 

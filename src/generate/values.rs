@@ -76,6 +76,16 @@ fn tighter(member: &Member, hi: Option<f64>) -> Option<f64> {
         .reduce(f64::min)
 }
 
+/// The shortest and longest strings the member's pattern allows.
+pub fn pattern_lengths(member: &Member) -> (usize, Option<usize>) {
+    member
+        .constraints
+        .iter()
+        .find_map(|c| c.compiled.as_ref())
+        .and_then(StringGen::new)
+        .map_or((0, None), |g| g.length_bounds())
+}
+
 /// A string of `n` characters that satisfies the member's pattern (or plain letters when it has none).
 pub fn string_of_length(member: &Member, n: usize, rng: &mut Rng) -> Option<String> {
     match member.constraints.iter().find_map(|c| c.compiled.as_ref()) {
@@ -133,12 +143,21 @@ pub fn valid_value(
             let (lo, hi) = bounds(member, "length");
             let lo = lo.unwrap_or(0.0) as usize;
             let hi = tighter(member, hi);
+            // The pattern may need more characters than the length bound asks for (ARNs).
+            let (plo, phi) = pattern_lengths(member);
             let n = match aim {
                 Aim::Min => lo,
                 Aim::Max => hi? as usize,
                 Aim::Any => {
-                    let top = hi.map_or(lo + 24, |h| (h as usize).min(lo + 24));
-                    rng.range(lo.max(1).min(top) as u64, top as u64) as usize
+                    let from = lo.max(plo).max(1);
+                    let mut top = from + 24;
+                    if let Some(h) = hi {
+                        top = top.min(h as usize);
+                    }
+                    if let Some(h) = phi {
+                        top = top.min(h);
+                    }
+                    rng.range(from.min(top) as u64, top as u64) as usize
                 }
             };
             if ctx.is_name_member(spec, &member.path) {
@@ -373,7 +392,7 @@ pub fn fill_required(
     rng: &mut Rng,
 ) -> Option<()> {
     for _ in 0..6 {
-        let facts = validate::CallFacts::default();
+        let facts = ctx.facts(0);
         let missing: Vec<String> = validate::violations(spec, root, &facts)
             .into_iter()
             .filter(|v| {

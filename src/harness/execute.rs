@@ -38,8 +38,16 @@ impl Session {
     }
 
     /// Sends one request and judges it; deletes the function if the request created one.
-    fn exchange(&self, case: &Case, inst: &Instance) -> (Judgement, Option<WireResponse>, Vec<String>) {
-        let answer = validate::answer(&self.spec, &inst.request.body, inst.request.header("content-type"));
+    fn exchange(
+        &self,
+        case: &Case,
+        inst: &Instance,
+    ) -> (Judgement, Option<WireResponse>, Vec<String>) {
+        let answer = validate::answer(
+            &self.spec,
+            &inst.request.body,
+            inst.request.header("content-type"),
+        );
         let result = self.runtime.block_on(self.client.send(&inst.request));
         self.requests.fetch_add(1, Ordering::Relaxed);
         let mut notes = Vec::new();
@@ -48,13 +56,23 @@ impl Session {
                 .as_ref()
                 .ok()
                 .and_then(|r| r.json())
-                .and_then(|b| b.get("FunctionName").and_then(|n| n.as_str()).map(str::to_string))
+                .and_then(|b| {
+                    b.get("FunctionName")
+                        .and_then(|n| n.as_str())
+                        .map(str::to_string)
+                })
                 .unwrap_or_else(|| oracle_bare(&inst.function_name));
             if let Err(e) = self.delete(&name) {
                 notes.push(format!("clean-up: could not delete {name}: {e}"));
             }
         }
-        let mut judgement = oracle::judge(&self.spec, &inst.request, &answer, &result, &self.facts_for(case));
+        let mut judgement = oracle::judge(
+            &self.spec,
+            &inst.request,
+            &answer,
+            &result,
+            &self.facts_for(case),
+        );
         if let (Snapshots::Check(dir), Ok(resp)) = (&self.config.snapshots, &result) {
             let value = snapshot::normalise(&self.spec, inst.json.as_ref(), resp);
             let dir = snapshot::snapshot_dir(dir, &self.spec.profile);
@@ -62,7 +80,11 @@ impl Session {
                 judgement.findings.push(Finding {
                     rule: "snapshot".into(),
                     expected: format!("the answer stored in {}", dir.display()),
-                    observed: diff.lines().next().unwrap_or("a different answer").to_string(),
+                    observed: diff
+                        .lines()
+                        .next()
+                        .unwrap_or("a different answer")
+                        .to_string(),
                     row: "snapshot".into(),
                     source: Source::Observed,
                 });
@@ -83,7 +105,8 @@ impl Session {
         self.requests.fetch_add(1, Ordering::Relaxed);
         match res {
             Ok((r, throttled)) => {
-                self.throttled.fetch_add(u64::from(throttled), Ordering::Relaxed);
+                self.throttled
+                    .fetch_add(u64::from(throttled), Ordering::Relaxed);
                 if (200..300).contains(&r.status) || r.status == 404 {
                     Ok(())
                 } else {
@@ -115,13 +138,15 @@ impl Session {
         };
         if let Some(need) = &case.needs_resource {
             if self.config.target != Target::Stub {
-                record.skipped = Some(format!("needs {need}: a valid value must name an existing resource"));
+                record.skipped = Some(format!(
+                    "needs {need}: a valid value must name an existing resource"
+                ));
                 return record;
             }
         }
 
         // Replayed failures first, then the boundary (param 0), then generated instances.
-        let mut planned: Vec<(u64, u64)> = self
+        let planned: Vec<(u64, u64)> = self
             .regressions
             .lock()
             .map(|r| r.for_case(&case.id))
@@ -130,13 +155,15 @@ impl Session {
         let mut notes = Vec::new();
         let mut first: Option<(Instance, Judgement)> = None;
 
-        let mut judge_one = |inst: Instance, this: &Session, notes: &mut Vec<String>| {
+        let judge_one = |inst: Instance, this: &Session, notes: &mut Vec<String>| {
             let (j, _resp, n) = this.exchange(case, &inst);
             notes.extend(n);
             (inst, j)
         };
 
-        let replayed = planned.into_iter().filter_map(|(param, seed)| self.build(case, param, seed));
+        let replayed = planned
+            .into_iter()
+            .filter_map(|(param, seed)| self.build(case, param, seed));
         for inst in replayed.chain(boundary_instance) {
             let (inst, j) = judge_one(inst, self, &mut notes);
             record.instances += 1;
@@ -150,14 +177,23 @@ impl Session {
         }
         if first.is_none() {
             record.outcome = Outcome::HarnessError;
-            record.message = format!("could not build a request for {} (the generator found no instance)", case.id);
+            record.message = format!(
+                "could not build a request for {} (the generator found no instance)",
+                case.id
+            );
             return record;
         }
 
-        let extra = if case.deterministic { 0 } else { self.config.cases.saturating_sub(1) };
+        let extra = if case.deterministic {
+            0
+        } else {
+            self.config.cases.saturating_sub(1)
+        };
         for i in 1..=extra {
             let Some(mut tree) = generated(&self.spec, &self.ctx, case, self.config.seed, i) else {
-                notes.push(format!("instance {i}: the generator gave up (too many rejected draws)"));
+                notes.push(format!(
+                    "instance {i}: the generator gave up (too many rejected draws)"
+                ));
                 continue;
             };
             let inst = tree.current();
@@ -174,7 +210,11 @@ impl Session {
                     let mut best = (inst, j);
                     let mut last_failed = true;
                     for _ in 0..self.config.max_shrink {
-                        let moved = if last_failed { tree.simplify() } else { tree.complicate() };
+                        let moved = if last_failed {
+                            tree.simplify()
+                        } else {
+                            tree.complicate()
+                        };
                         if !moved {
                             break;
                         }
@@ -202,7 +242,9 @@ impl Session {
         notes: Vec<String>,
         persist: bool,
     ) -> TrialRecord {
-        let Some((inst, j)) = judged else { return record };
+        let Some((inst, j)) = judged else {
+            return record;
+        };
         record.outcome = j.outcome;
         record.expected = j.expected.clone();
         record.observed = j.observed.clone();
@@ -229,7 +271,10 @@ impl Session {
 }
 
 fn oracle_bare(name: &str) -> String {
-    name.rsplit(':').find(|p| !p.is_empty() && *p != "$LATEST").unwrap_or(name).to_string()
+    name.rsplit(':')
+        .find(|p| !p.is_empty() && *p != "$LATEST")
+        .unwrap_or(name)
+        .to_string()
 }
 
 /// Whether a transport error is the harness's (no connection) rather than the endpoint's.
@@ -245,7 +290,10 @@ pub fn generated(
     run_seed: u64,
     index: u32,
 ) -> Option<Box<dyn ValueTree<Value = Instance>>> {
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &instance_seed(run_seed, &case.id, index));
+    let rng = TestRng::from_seed(
+        RngAlgorithm::ChaCha,
+        &instance_seed(run_seed, &case.id, index),
+    );
     let mut runner = TestRunner::new_with_rng(
         Config {
             max_local_rejects: 512,
@@ -253,7 +301,10 @@ pub fn generated(
         },
         rng,
     );
-    case.strategy(spec.clone(), ctx.clone()).new_tree(&mut runner).ok().map(|t| Box::new(t) as Box<dyn ValueTree<Value = Instance>>)
+    case.strategy(spec.clone(), ctx.clone())
+        .new_tree(&mut runner)
+        .ok()
+        .map(|t| Box::new(t) as Box<dyn ValueTree<Value = Instance>>)
 }
 
 /// The boundary instance (param 0) of a case for a run seed.
@@ -264,7 +315,13 @@ pub fn boundary(spec: &Spec, ctx: &Context, case: &Case, run_seed: u64) -> Optio
 
 /// Every request a run with this seed sends for a case before any shrinking: the boundary, then
 /// `n - 1` generated instances (one for deterministic cases). Two calls give identical requests.
-pub fn corpus(spec: &Arc<Spec>, ctx: &Context, case: &Case, run_seed: u64, n: u32) -> Vec<Instance> {
+pub fn corpus(
+    spec: &Arc<Spec>,
+    ctx: &Context,
+    case: &Case,
+    run_seed: u64,
+    n: u32,
+) -> Vec<Instance> {
     let ctx = Arc::new(ctx.clone());
     let mut out: Vec<Instance> = boundary(spec, &ctx, case, run_seed).into_iter().collect();
     if !case.deterministic {

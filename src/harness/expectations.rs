@@ -77,7 +77,9 @@ impl Expectations {
                     .unwrap_or(0);
                 ExpectationsError::Parse(format!("{name}:{line}"), e.message().to_string())
             }),
-            Err(e) if allow_missing && e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) if allow_missing && e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Self::default())
+            }
             Err(e) => Err(ExpectationsError::Read(name, e.to_string())),
         }
     }
@@ -93,20 +95,29 @@ impl Expectations {
         if unknown.is_empty() {
             Ok(())
         } else {
-            Err(ExpectationsError::Unknown(path.display().to_string(), unknown.join(", ")))
+            Err(ExpectationsError::Unknown(
+                path.display().to_string(),
+                unknown.join(", "),
+            ))
         }
     }
 
     /// Compares a run with the file (only trials the run had).
     pub fn compare(&self, report: &Report) -> Comparison {
-        let expected: BTreeMap<&str, &Known> = self.divergences.iter().map(|k| (k.case.as_str(), k)).collect();
+        let expected: BTreeMap<&str, &Known> = self
+            .divergences
+            .iter()
+            .map(|k| (k.case.as_str(), k))
+            .collect();
         let mut c = Comparison::default();
         for t in &report.trials {
             let divergent = t.outcome == Outcome::Divergent;
             match (divergent, expected.contains_key(t.id.as_str())) {
                 (true, true) => c.known.push(t.id.clone()),
                 (true, false) => c.new.push(t.id.clone()),
-                (false, true) if t.outcome == Outcome::Conformant && t.skipped.is_none() => c.fixed.push(t.id.clone()),
+                (false, true) if t.outcome == Outcome::Conformant && t.skipped.is_none() => {
+                    c.fixed.push(t.id.clone())
+                }
                 _ => {}
             }
         }
@@ -115,7 +126,11 @@ impl Expectations {
 
     /// The file a run implies: every divergence, keeping the reasons already written.
     pub fn from_report(&self, report: &Report) -> Self {
-        let old: BTreeMap<&str, &Known> = self.divergences.iter().map(|k| (k.case.as_str(), k)).collect();
+        let old: BTreeMap<&str, &Known> = self
+            .divergences
+            .iter()
+            .map(|k| (k.case.as_str(), k))
+            .collect();
         let divergences = report
             .trials
             .iter()
@@ -134,7 +149,8 @@ impl Expectations {
 
     /// Writes the file, with a header saying what it is.
     pub fn write(&self, path: &Path, target: &str, profile: &str) -> Result<(), ExpectationsError> {
-        let body = toml::to_string_pretty(self).map_err(|e| ExpectationsError::Write(path.display().to_string(), e.to_string()))?;
+        let body = toml::to_string_pretty(self)
+            .map_err(|e| ExpectationsError::Write(path.display().to_string(), e.to_string()))?;
         let text = format!(
             "# Known divergences of `{target}` from the `{profile}` profile, one per case id.\n\
              # `lambda-conform run --expectations FILE` passes when exactly these diverge;\n\
@@ -143,6 +159,7 @@ impl Expectations {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        std::fs::write(path, text).map_err(|e| ExpectationsError::Write(path.display().to_string(), e.to_string()))
+        std::fs::write(path, text)
+            .map_err(|e| ExpectationsError::Write(path.display().to_string(), e.to_string()))
     }
 }

@@ -199,12 +199,21 @@ impl Session {
         raw.max_in_flight = config.concurrency.max(1) * 2;
         raw.rps = config.rps;
         let client = RawClient::new(raw)?;
-        let setup = runtime.block_on(target::prepare(config.target, &client, config.role.clone()))?;
-        let sdk = (config.client != ClientMode::Raw)
-            .then(|| SdkClient::new(&endpoint, &signing, config.timeout).with_limiter(client.limiter().clone()));
-        let ctx = Arc::new(Context::new(config.seed, &setup.role_arn));
+        let setup =
+            runtime.block_on(target::prepare(config.target, &client, config.role.clone()))?;
+        let sdk = (config.client != ClientMode::Raw).then(|| {
+            SdkClient::new(&endpoint, &signing, config.timeout)
+                .with_limiter(client.limiter().clone())
+        });
+        let region = signing
+            .region()
+            .map(str::to_string)
+            .unwrap_or_else(|| setup.region.clone());
+        let ctx = Arc::new(
+            Context::new(config.seed, &setup.role_arn).in_place(&region, setup.account.clone()),
+        );
         let facts = Facts {
-            region: signing.region().map(str::to_string).or(Some(setup.region.clone())),
+            region: Some(region),
             account: setup.account.clone(),
             assumption: None,
         };
@@ -262,7 +271,11 @@ impl Session {
     }
 
     /// Runs every case on `concurrency` threads; `progress` is called after each trial.
-    pub fn run_all(&self, cases: &[Case], progress: &(dyn Fn(&TrialRecord) + Sync)) -> Vec<TrialRecord> {
+    pub fn run_all(
+        &self,
+        cases: &[Case],
+        progress: &(dyn Fn(&TrialRecord) + Sync),
+    ) -> Vec<TrialRecord> {
         let next = AtomicU64::new(0);
         let out = Mutex::new(Vec::with_capacity(cases.len()));
         std::thread::scope(|s| {
@@ -286,7 +299,12 @@ impl Session {
 pub fn feasible_cases(spec: &Spec, ctx: &Context) -> Vec<Case> {
     generate::cases(spec)
         .into_iter()
-        .filter(|c| (0..24u64).any(|s| c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9)).is_some()))
+        .filter(|c| {
+            (0..24u64).any(|s| {
+                c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9))
+                    .is_some()
+            })
+        })
         .collect()
 }
 
@@ -294,7 +312,12 @@ pub fn feasible_cases(spec: &Spec, ctx: &Context) -> Vec<Case> {
 pub fn infeasible_cases(spec: &Spec, ctx: &Context) -> Vec<String> {
     generate::cases(spec)
         .into_iter()
-        .filter(|c| !(0..24u64).any(|s| c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9)).is_some()))
+        .filter(|c| {
+            !(0..24u64).any(|s| {
+                c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9))
+                    .is_some()
+            })
+        })
         .map(|c| c.id)
         .collect()
 }

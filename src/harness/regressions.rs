@@ -24,7 +24,9 @@ impl Regressions {
                     if parts.next() != Some("cc") {
                         continue;
                     }
-                    let (Some(id), Some(param), Some(seed)) = (parts.next(), parts.next(), parts.next()) else {
+                    let (Some(id), Some(param), Some(seed)) =
+                        (parts.next(), parts.next(), parts.next())
+                    else {
                         continue;
                     };
                     if let (Ok(param), Ok(seed)) = (param.parse(), u64::from_str_radix(seed, 16)) {
@@ -60,10 +62,21 @@ impl Regressions {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let line = format!("cc {id} {param} {seed:016x} # {}\n", what.lines().next().unwrap_or(""));
-        let text = if exists { line } else { format!("{header}{line}") };
+        let line = format!(
+            "cc {id} {param} {seed:016x} # {}\n",
+            what.lines().next().unwrap_or("")
+        );
+        let text = if exists {
+            line
+        } else {
+            format!("{header}{line}")
+        };
         use std::io::Write as _;
-        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
             let _ = f.write_all(text.as_bytes());
         }
     }

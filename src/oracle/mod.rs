@@ -92,7 +92,11 @@ fn short(text: &str) -> String {
     if text.chars().count() <= MAX {
         text.to_string()
     } else {
-        format!("{}… ({} chars)", text.chars().take(MAX).collect::<String>(), text.chars().count())
+        format!(
+            "{}… ({} chars)",
+            text.chars().take(MAX).collect::<String>(),
+            text.chars().count()
+        )
     }
 }
 
@@ -112,7 +116,12 @@ pub fn describe_answer(spec: &Spec, answer: &Answer, facts: &Facts) -> String {
             e.error_type,
             short(&e.message.display())
         ),
-        Answer::Error(e) => format!("{} {} {:?}", e.status, e.error_type, short(&e.message.display())),
+        Answer::Error(e) => format!(
+            "{} {} {:?}",
+            e.status,
+            e.error_type,
+            short(&e.message.display())
+        ),
     }
 }
 
@@ -157,10 +166,13 @@ pub fn judge(
         Ok(r) => r,
         Err(e) => {
             let (outcome, harness) = match e {
-                TransportError::Timeout(_) | TransportError::Broken(_) => (Outcome::Divergent, None),
-                TransportError::Connect(m) | TransportError::Signing(m) => {
-                    (Outcome::HarnessError, Some(format!("no judgement: {e} ({m})")))
+                TransportError::Timeout(_) | TransportError::Broken(_) => {
+                    (Outcome::Divergent, None)
                 }
+                TransportError::Connect(m) | TransportError::Signing(m) => (
+                    Outcome::HarnessError,
+                    Some(format!("no judgement: {e} ({m})")),
+                ),
             };
             return Judgement {
                 outcome,
@@ -187,7 +199,10 @@ pub fn judge(
             } else {
                 Source::Observed
             };
-            (rules::success(spec, json.as_ref(), resp, facts, basis), basis)
+            (
+                rules::success(spec, json.as_ref(), resp, facts, basis),
+                basis,
+            )
         }
         Answer::Error(e) => (rules::error(spec, e, resp), e.source),
     };

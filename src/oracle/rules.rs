@@ -26,7 +26,13 @@ pub fn error_type_of(resp: &WireResponse) -> Option<(String, bool)> {
         .map(|t| (clean(t), true))
 }
 
-fn finding(rule: &str, expected: impl Into<String>, observed: impl Into<String>, row: &str, source: Source) -> Finding {
+fn finding(
+    rule: &str,
+    expected: impl Into<String>,
+    observed: impl Into<String>,
+    row: &str,
+    source: Source,
+) -> Finding {
     Finding {
         rule: rule.into(),
         expected: expected.into(),
@@ -49,7 +55,10 @@ pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding
         if !(400..500).contains(&resp.status) {
             out.push(finding(
                 "status",
-                format!("some 4xx (assumed; AWS probably answers {} {})", e.status, e.error_type),
+                format!(
+                    "some 4xx (assumed; AWS probably answers {} {})",
+                    e.status, e.error_type
+                ),
                 resp.status.to_string(),
                 &row,
                 Source::Assumed,
@@ -58,7 +67,13 @@ pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding
         return out;
     }
     if resp.status != e.status {
-        out.push(finding("status", e.status.to_string(), resp.status.to_string(), &row, e.source));
+        out.push(finding(
+            "status",
+            e.status.to_string(),
+            resp.status.to_string(),
+            &row,
+            e.source,
+        ));
     }
     match error_type_of(resp) {
         None => out.push(finding(
@@ -70,7 +85,13 @@ pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding
         )),
         Some((t, from_body)) => {
             if t != e.error_type {
-                out.push(finding("error-type", e.error_type.clone(), t.clone(), &row, e.source));
+                out.push(finding(
+                    "error-type",
+                    e.error_type.clone(),
+                    t.clone(),
+                    &row,
+                    e.source,
+                ));
             }
             if from_body {
                 out.push(finding(
@@ -88,13 +109,25 @@ pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding
         .as_ref()
         .and_then(|b| b.get("message").or_else(|| b.get("Message")))
         .and_then(Value::as_str);
+    let no_text_expected = e.message.display().is_empty();
     match message {
+        _ if no_text_expected => {}
         Some(m) if e.message.matches(m) => {}
-        Some(m) => out.push(finding("message", format!("{:?}", e.message.display()), format!("{m:?}"), &row, e.source)),
+        Some(m) => out.push(finding(
+            "message",
+            format!("{:?}", e.message.display()),
+            format!("{m:?}"),
+            &row,
+            e.source,
+        )),
         None => out.push(finding(
             "message",
             format!("{:?}", e.message.display()),
-            if body.is_some() { "no message member" } else { "a body that is not JSON" },
+            if body.is_some() {
+                "no message member"
+            } else {
+                "a body that is not JSON"
+            },
             &row,
             e.source,
         )),
@@ -131,7 +164,11 @@ fn fill_name(v: &Value, name: &str) -> Value {
     match v {
         Value::String(s) => Value::String(s.replace("{name}", name)),
         Value::Array(a) => Value::Array(a.iter().map(|x| fill_name(x, name)).collect()),
-        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), fill_name(x, name))).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), fill_name(x, name)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -143,7 +180,9 @@ fn contains(got: &Value, sent: &Value) -> bool {
             .iter()
             .filter(|(_, v)| !v.is_null())
             .all(|(k, v)| g.get(k).is_some_and(|gv| contains(gv, v))),
-        (Value::Array(g), Value::Array(s)) => g.len() == s.len() && g.iter().zip(s).all(|(a, b)| contains(a, b)),
+        (Value::Array(g), Value::Array(s)) => {
+            g.len() == s.len() && g.iter().zip(s).all(|(a, b)| contains(a, b))
+        }
         (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
         _ => got == sent,
     }
@@ -170,16 +209,34 @@ fn type_ok(ty: MemberType, v: &Value) -> bool {
 }
 
 /// Checks a successful answer to `request`.
-pub fn success(spec: &Spec, request: Option<&Value>, resp: &WireResponse, facts: &Facts, basis: Source) -> Vec<Finding> {
+pub fn success(
+    spec: &Spec,
+    request: Option<&Value>,
+    resp: &WireResponse,
+    facts: &Facts,
+    basis: Source,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let want = spec.source.success_status;
     if basis == Source::Assumed {
         if !(200..300).contains(&resp.status) {
-            out.push(finding("status", format!("{want} (assumed)"), super::describe_response(resp), "protocol", basis));
+            out.push(finding(
+                "status",
+                format!("{want} (assumed)"),
+                super::describe_response(resp),
+                "protocol",
+                basis,
+            ));
             return out;
         }
     } else if resp.status != want {
-        out.push(finding("status", want.to_string(), super::describe_response(resp), "operation", Source::Model));
+        out.push(finding(
+            "status",
+            want.to_string(),
+            super::describe_response(resp),
+            "operation",
+            Source::Model,
+        ));
         if !(200..300).contains(&resp.status) {
             return out;
         }
@@ -194,33 +251,64 @@ pub fn success(spec: &Spec, request: Option<&Value>, resp: &WireResponse, facts:
         ));
     }
     let Some(body) = resp.json() else {
-        out.push(finding("body", "a JSON FunctionConfiguration", "a body that is not JSON", "operation", Source::Model));
+        out.push(finding(
+            "body",
+            "a JSON FunctionConfiguration",
+            "a body that is not JSON",
+            "operation",
+            Source::Model,
+        ));
         return out;
     };
     let empty = Value::Object(Default::default());
     let request = request.unwrap_or(&empty);
-    let requested = request.get("FunctionName").and_then(Value::as_str).unwrap_or_default();
+    let requested = request
+        .get("FunctionName")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let name = bare_name(requested);
     let Value::Object(members) = &body else {
-        out.push(finding("body", "a JSON object", "another JSON value", "operation", Source::Model));
+        out.push(finding(
+            "body",
+            "a JSON object",
+            "another JSON value",
+            "operation",
+            Source::Model,
+        ));
         return out;
     };
 
     // Types of every member the response model knows; no nulls.
     for (k, v) in members {
         if v.is_null() {
-            out.push(finding(&format!("null {k}"), "absent or a value", "null", "wire format", Source::Observed));
+            out.push(finding(
+                &format!("null {k}"),
+                "absent or a value",
+                "null",
+                "wire format",
+                Source::Observed,
+            ));
             continue;
         }
         if let Some(m) = spec.response_member(k) {
             if !type_ok(m.ty, v) {
-                out.push(finding(&format!("type {k}"), m.ty.json_name(), super::short(&v.to_string()), &format!("response {k}"), Source::Model));
+                out.push(finding(
+                    &format!("type {k}"),
+                    m.ty.json_name(),
+                    super::short(&v.to_string()),
+                    &format!("response {k}"),
+                    Source::Model,
+                ));
             }
         }
     }
 
     // Defaults for members the request did not send.
-    for m in spec.response.iter().filter(|m| !m.path.contains('.') && !m.path.contains('[')) {
+    for m in spec
+        .response
+        .iter()
+        .filter(|m| !m.path.contains('.') && !m.path.contains('['))
+    {
         let Some(d) = &m.default else { continue };
         if request.get(&m.path).is_some_and(|v| !v.is_null()) {
             continue;
@@ -228,8 +316,20 @@ pub fn success(spec: &Spec, request: Option<&Value>, resp: &WireResponse, facts:
         let expected = fill_name(&d.value, &name);
         match body.get(&m.path) {
             Some(got) if contains(got, &expected) && contains(&expected, got) => {}
-            Some(got) => out.push(finding(&format!("default {}", m.path), expected.to_string(), got.to_string(), &format!("default {}", m.path), d.source)),
-            None => out.push(finding(&format!("default {}", m.path), expected.to_string(), "absent", &format!("default {}", m.path), d.source)),
+            Some(got) => out.push(finding(
+                &format!("default {}", m.path),
+                expected.to_string(),
+                got.to_string(),
+                &format!("default {}", m.path),
+                d.source,
+            )),
+            None => out.push(finding(
+                &format!("default {}", m.path),
+                expected.to_string(),
+                "absent",
+                &format!("default {}", m.path),
+                d.source,
+            )),
         }
     }
 
@@ -239,11 +339,18 @@ pub fn success(spec: &Spec, request: Option<&Value>, resp: &WireResponse, facts:
         .and_then(|c| c.get("ZipFile"))
         .and_then(Value::as_str)
         .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok());
-    for r in spec.response_rules.iter().filter(|r| condition_holds(&r.when, request)) {
+    for r in spec
+        .response_rules
+        .iter()
+        .filter(|r| condition_holds(&r.when, request))
+    {
         let got = body.get(&r.path);
         let row = format!("response {} {}", r.path, check_name(&r.check));
-        let mut fail = |expected: String, observed: String| out.push(finding(&row, expected, observed, &row, r.source));
-        let shown = |v: Option<&Value>| v.map_or("absent".to_string(), |v| super::short(&v.to_string()));
+        let mut fail = |expected: String, observed: String| {
+            out.push(finding(&row, expected, observed, &row, r.source))
+        };
+        let shown =
+            |v: Option<&Value>| v.map_or("absent".to_string(), |v| super::short(&v.to_string()));
         match &r.check {
             Check::Equals { value } => {
                 let want = fill_name(value, &name);
@@ -263,7 +370,8 @@ pub fn success(spec: &Spec, request: Option<&Value>, resp: &WireResponse, facts:
             }
             Check::CodeSha256 => {
                 if let Some(zip) = &zip {
-                    let want = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(zip));
+                    let want =
+                        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(zip));
                     if got.and_then(Value::as_str) != Some(want.as_str()) {
                         fail(format!("{want:?} (base64 of the zip's sha256)"), shown(got));
                     }
@@ -290,9 +398,17 @@ pub fn success(spec: &Spec, request: Option<&Value>, resp: &WireResponse, facts:
                     && parts[2] == "lambda"
                     && parts[5] == "function"
                     && parts[6] == name;
-                let ok_region = facts.region.as_deref().is_none_or(|r| parts.get(3) == Some(&r));
-                let ok_account = facts.account.as_deref().is_none_or(|a| parts.get(4) == Some(&a));
-                let ok_account_shape = parts.get(4).is_some_and(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+                let ok_region = facts
+                    .region
+                    .as_deref()
+                    .is_none_or(|r| parts.get(3) == Some(&r));
+                let ok_account = facts
+                    .account
+                    .as_deref()
+                    .is_none_or(|a| parts.get(4) == Some(&a));
+                let ok_account_shape = parts
+                    .get(4)
+                    .is_some_and(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
                 if !(ok_shape && ok_region && ok_account && ok_account_shape) {
                     fail(
                         format!(
@@ -306,10 +422,15 @@ pub fn success(spec: &Spec, request: Option<&Value>, resp: &WireResponse, facts:
             }
             Check::Timestamp => {
                 let ok = got.and_then(Value::as_str).is_some_and(|s| {
-                    chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.3f%z").is_ok() && s.ends_with("+0000") && s.len() == 28
+                    chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.3f%z").is_ok()
+                        && s.ends_with("+0000")
+                        && s.len() == 28
                 });
                 if !ok {
-                    fail("a time like 2019-08-14T22:26:11.234+0000".into(), shown(got));
+                    fail(
+                        "a time like 2019-08-14T22:26:11.234+0000".into(),
+                        shown(got),
+                    );
                 }
             }
             Check::Echo => {
@@ -317,13 +438,21 @@ pub fn success(spec: &Spec, request: Option<&Value>, resp: &WireResponse, facts:
                     if sent.is_null() || spec.response_member(k).is_none() {
                         continue;
                     }
-                    if spec.response_rules.iter().any(|x| x.path == *k && x.check == Check::FunctionName) {
+                    if spec
+                        .response_rules
+                        .iter()
+                        .any(|x| x.path == *k && x.check == Check::FunctionName)
+                    {
                         continue;
                     }
                     let req_m = spec.member(k);
                     let resp_m = spec.response_member(k);
                     let same_shape = match (req_m, resp_m) {
-                        (Some(a), Some(b)) => a.ty == b.ty && item_types(spec, &a.path, false) == item_types(spec, &b.path, true),
+                        (Some(a), Some(b)) => {
+                            a.ty == b.ty
+                                && item_types(spec, &a.path, false)
+                                    == item_types(spec, &b.path, true)
+                        }
                         _ => false,
                     };
                     if !same_shape {
@@ -347,8 +476,14 @@ pub fn success(spec: &Spec, request: Option<&Value>, resp: &WireResponse, facts:
 }
 
 fn item_types(spec: &Spec, path: &str, response: bool) -> Option<MemberType> {
-    let list = if response { &spec.response } else { &spec.members };
-    list.iter().find(|m| m.path == format!("{path}[]")).map(|m| m.ty)
+    let list = if response {
+        &spec.response
+    } else {
+        &spec.members
+    };
+    list.iter()
+        .find(|m| m.path == format!("{path}[]"))
+        .map(|m| m.ty)
 }
 
 fn check_name(c: &Check) -> &'static str {

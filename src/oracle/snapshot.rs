@@ -23,7 +23,11 @@ pub fn shape(v: &Value) -> Value {
         Value::Number(_) => Value::String("[number]".into()),
         Value::String(_) => Value::String("[string]".into()),
         Value::Array(items) => Value::Array(items.first().map(shape).into_iter().collect()),
-        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), shape(v))).collect::<Map<_, _>>()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), shape(v)))
+                .collect::<Map<_, _>>(),
+        ),
     }
 }
 
@@ -37,7 +41,10 @@ pub fn normalise(spec: &Spec, request: Option<&Value>, resp: &WireResponse) -> V
     );
     let body = resp.json();
     if (200..300).contains(&resp.status) {
-        let mut shaped = body.as_ref().map(shape).unwrap_or(Value::String("(not JSON)".into()));
+        let mut shaped = body
+            .as_ref()
+            .map(shape)
+            .unwrap_or(Value::String("(not JSON)".into()));
         if let Value::Object(m) = &mut shaped {
             m.sort_keys();
         }
@@ -46,15 +53,28 @@ pub fn normalise(spec: &Spec, request: Option<&Value>, resp: &WireResponse) -> V
     }
     out.insert(
         "error_type".into(),
-        Value::String(error_type_of(resp).map(|(t, _)| t).unwrap_or_else(|| "(none)".into())),
+        Value::String(
+            error_type_of(resp)
+                .map(|(t, _)| t)
+                .unwrap_or_else(|| "(none)".into()),
+        ),
     );
     if let Some(Value::Object(m)) = &body {
         let mut keys: Vec<&String> = m.keys().collect();
         keys.sort();
-        out.insert("body_members".into(), Value::from(keys.into_iter().cloned().collect::<Vec<_>>()));
-        let message = m.get("message").or_else(|| m.get("Message")).and_then(Value::as_str);
+        out.insert(
+            "body_members".into(),
+            Value::from(keys.into_iter().cloned().collect::<Vec<_>>()),
+        );
+        let message = m
+            .get("message")
+            .or_else(|| m.get("Message"))
+            .and_then(Value::as_str);
         if let Some(msg) = message {
-            out.insert("message".into(), Value::String(redact_message(spec, request, msg)));
+            out.insert(
+                "message".into(),
+                Value::String(redact_message(spec, request, msg)),
+            );
         }
     } else {
         out.insert("body".into(), Value::String("(not JSON)".into()));

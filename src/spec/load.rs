@@ -526,7 +526,16 @@ fn check_base_request(place: &Place<'_>, spec: &Spec) -> Result<(), SpecError> {
             file: place.file.to_string(),
             line,
             key: "base_request".into(),
-            message: format!("the base request is not valid by this table: {answer:?}"),
+            message: match answer {
+                super::validate::Answer::Error(e) => format!(
+                    "the base request is not valid by this table: {} {} {:?} ({})",
+                    e.status,
+                    e.error_type,
+                    e.message.display(),
+                    e.rows.join(", ")
+                ),
+                super::validate::Answer::Success => String::new(),
+            },
         });
     }
     Ok(())
@@ -710,6 +719,8 @@ fn rule_kind(
         "max_request_bytes" => Kind::MaxRequestBytes {
             max: need_u(r.max, "max")?,
         },
+        "arn_region" => Kind::ArnRegion,
+        "arn_account" => Kind::ArnAccount,
         other => return place.err(span, "kind", format!("unknown constraint kind `{other}`")),
     })
 }
@@ -807,7 +818,8 @@ fn apply_rule(
         error.source = r.source;
         error.evidence = r.evidence.clone();
     }
-    if error.message.is_empty() {
+    let explicit_message = r.error.as_ref().is_some_and(|o| o.message.is_some());
+    if error.message.is_empty() && !explicit_message {
         return place.err(
             span,
             "rule.error.message",

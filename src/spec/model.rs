@@ -187,6 +187,10 @@ pub enum Kind {
         /// The bound.
         max: u64,
     },
+    /// A function ARN names the region the call is made in.
+    ArnRegion,
+    /// A function ARN (full or partial) names the caller's account.
+    ArnAccount,
 }
 
 impl Kind {
@@ -209,6 +213,8 @@ impl Kind {
             Kind::NonEmptyZip => "non_empty_zip",
             Kind::MaxDecodedBytes { .. } => "max_decoded_bytes",
             Kind::MaxRequestBytes { .. } => "max_request_bytes",
+            Kind::ArnRegion => "arn_region",
+            Kind::ArnAccount => "arn_account",
         }
     }
 
@@ -231,6 +237,8 @@ impl Kind {
             Kind::NonEmptyZip => "empty_zip",
             Kind::MaxDecodedBytes { .. } => "too_many_bytes",
             Kind::MaxRequestBytes { .. } => "request_too_large",
+            Kind::ArnRegion => "other_region",
+            Kind::ArnAccount => "other_account",
         }
     }
 }

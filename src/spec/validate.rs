@@ -150,6 +150,22 @@ pub struct ExpectedError {
 pub struct CallFacts {
     /// The body's size in bytes.
     pub body_bytes: usize,
+    /// The region the call was made in, when known.
+    pub region: Option<String>,
+    /// The caller's account, when known.
+    pub account: Option<String>,
+}
+
+/// The region and account parts of a function ARN (full `arn:…:lambda:R:A:function:N` or partial `A:function:N`).
+pub fn arn_parts(value: &str) -> (Option<&str>, Option<&str>) {
+    let parts: Vec<&str> = value.split(':').collect();
+    if parts.first() == Some(&"arn") {
+        (parts.get(3).copied(), parts.get(4).copied())
+    } else if parts.get(1) == Some(&"function") {
+        (None, parts.first().copied())
+    } else {
+        (None, None)
+    }
 }
 
 /// Reads a body as the operation's input, or says why it is not.
@@ -285,6 +301,14 @@ fn breaks(c: &Constraint, v: &Value, facts: &CallFacts) -> bool {
         Kind::NonEmptyZip => decoded(v).is_some_and(|b| zip_entries(&b) == Some(0)),
         Kind::MaxDecodedBytes { max } => decoded(v).is_some_and(|b| b.len() as u64 > *max),
         Kind::MaxRequestBytes { max } => facts.body_bytes as u64 > *max,
+        Kind::ArnRegion => match (v.as_str().map(arn_parts), &facts.region) {
+            (Some((Some(r), _)), Some(here)) => r != here,
+            _ => false,
+        },
+        Kind::ArnAccount => match (v.as_str().map(arn_parts), &facts.account) {
+            (Some((_, Some(a))), Some(me)) => a != me,
+            _ => false,
+        },
     }
 }
 
@@ -360,7 +384,7 @@ pub fn constraint<'a>(spec: &'a Spec, v: &Violation) -> &'a Constraint {
 }
 
 /// The filled-in message of one violation.
-pub fn violation_text(spec: &Spec, v: &Violation, root: &Value) -> String {
+pub fn violation_text(spec: &Spec, v: &Violation, root: &Value, facts: &CallFacts) -> String {
     let c = constraint(spec, v);
     let json = reach(root, &v.path)
         .into_iter()
@@ -369,7 +393,19 @@ pub fn violation_text(spec: &Spec, v: &Violation, root: &Value) -> String {
         .unwrap_or_default();
     message::fill(
         &c.error.message,
-        &[("value", message::render_value(&v.value)), ("json", json)],
+        &[
+            ("value", message::render_value(&v.value)),
+            ("json", json),
+            (
+                "arn_region",
+                v.value
+                    .as_str()
+                    .and_then(|s| arn_parts(s).0)
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            ("region", facts.region.clone().unwrap_or_default()),
+        ],
     )
 }
 
@@ -377,8 +413,18 @@ fn list_lookup(spec: &Spec) -> impl Fn(&str) -> Option<Vec<String>> + '_ {
     move |name: &str| spec.lists.get(name).map(|l| l.values.clone())
 }
 
-/// What the table says an endpoint answers to this body.
+/// What the table says an endpoint answers to this body (region and account unknown).
 pub fn answer(spec: &Spec, body: &[u8], content_type: Option<&str>) -> Answer {
+    answer_with(spec, body, content_type, &CallFacts::default())
+}
+
+/// What the table says an endpoint answers to this body, in this region, for this account.
+pub fn answer_with(
+    spec: &Spec,
+    body: &[u8],
+    content_type: Option<&str>,
+    facts: &CallFacts,
+) -> Answer {
     let root = match parse_body(spec, body, content_type) {
         Ok(v) => v,
         Err(problem) => {
@@ -404,6 +450,7 @@ pub fn answer(spec: &Spec, body: &[u8], content_type: Option<&str>) -> Answer {
     };
     let facts = CallFacts {
         body_bytes: body.len(),
+        ..facts.clone()
     };
     answer_for(spec, &root, &facts)
 }
@@ -421,13 +468,13 @@ pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Answer {
 
     let size = of(Family::Size);
     if let Some(v) = size.iter().min_by_key(|v| constraint(spec, v).order) {
-        return single(spec, v, root, row(v));
+        return single(spec, v, root, facts, row(v));
     }
     let validation = of(Family::Validation);
     if !validation.is_empty() {
         let texts: Vec<String> = validation
             .iter()
-            .map(|v| violation_text(spec, v, root))
+            .map(|v| violation_text(spec, v, root, facts))
             .collect();
         let alternatives: Vec<String> = message::permutations(&texts)
             .iter()
@@ -453,14 +500,14 @@ pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Answer {
     }
     let service = of(Family::Service);
     if let Some(v) = service.iter().min_by_key(|v| constraint(spec, v).order) {
-        return single(spec, v, root, row(v));
+        return single(spec, v, root, facts, row(v));
     }
     Answer::Success
 }
 
-fn single(spec: &Spec, v: &Violation, root: &Value, row: String) -> Answer {
+fn single(spec: &Spec, v: &Violation, root: &Value, facts: &CallFacts, row: String) -> Answer {
     let c = constraint(spec, v);
-    let text = violation_text(spec, v, root);
+    let text = violation_text(spec, v, root, facts);
     Answer::Error(ExpectedError {
         status: c.error.status,
         error_type: c.error.error_type.clone(),

@@ -7,15 +7,25 @@ use super::model::{Constraint, Kind, Member, Spec};
 
 fn constraint_json(c: &Constraint) -> Value {
     let (min, max, pattern, values, step) = match &c.kind {
-        Kind::MinLength { min } | Kind::MinItems { min } => (Some(json!(min)), None, None, None, None),
-        Kind::MaxLength { max } | Kind::MaxItems { max } | Kind::MaxJsonBytes { max } => (None, Some(json!(max)), None, None, None),
-        Kind::MaxDecodedBytes { max } | Kind::MaxRequestBytes { max } => (None, Some(json!(max)), None, None, None),
+        Kind::MinLength { min } | Kind::MinItems { min } => {
+            (Some(json!(min)), None, None, None, None)
+        }
+        Kind::MaxLength { max } | Kind::MaxItems { max } | Kind::MaxJsonBytes { max } => {
+            (None, Some(json!(max)), None, None, None)
+        }
+        Kind::MaxDecodedBytes { max } | Kind::MaxRequestBytes { max } => {
+            (None, Some(json!(max)), None, None, None)
+        }
         Kind::Min { min } => (Some(json!(min)), None, None, None, None),
         Kind::Max { max } => (None, Some(json!(max)), None, None, None),
         Kind::Pattern { pattern } => (None, None, Some(json!(pattern)), None, None),
-        Kind::Enum { values } | Kind::NotIn { values } => (None, None, None, Some(json!(values)), None),
+        Kind::Enum { values } | Kind::NotIn { values } => {
+            (None, None, None, Some(json!(values)), None)
+        }
         Kind::MultipleOf { step } => (None, None, None, None, Some(json!(step))),
-        Kind::Required | Kind::Zip | Kind::NonEmptyZip => (None, None, None, None, None),
+        Kind::Required | Kind::Zip | Kind::NonEmptyZip | Kind::ArnRegion | Kind::ArnAccount => {
+            (None, None, None, None, None)
+        }
     };
     json!({
         "kind": c.kind.name(),
@@ -45,7 +55,8 @@ fn member_json(spec: &Spec, m: &Member, response: bool) -> Value {
     let default = if response {
         m.default.as_ref()
     } else {
-        spec.response_member(&m.path).and_then(|r| r.default.as_ref())
+        spec.response_member(&m.path)
+            .and_then(|r| r.default.as_ref())
     };
     json!({
         "path": m.path,
@@ -95,6 +106,8 @@ fn bound(c: &Constraint) -> String {
         Kind::NonEmptyZip => "a zip with entries".into(),
         Kind::MaxDecodedBytes { max } => format!("decoded ≤ {max} bytes"),
         Kind::MaxRequestBytes { max } => format!("request ≤ {max} bytes"),
+        Kind::ArnRegion => "an ARN names the call's region".into(),
+        Kind::ArnAccount => "an ARN names the caller's account".into(),
     }
 }
 
@@ -116,14 +129,19 @@ pub fn table_view(spec: &Spec) -> String {
             m.path,
             m.ty,
             if m.required { "  required" } else { "" },
-            m.needs_resource.as_ref().map(|n| format!("  (needs {n})")).unwrap_or_default()
+            m.needs_resource
+                .as_ref()
+                .map(|n| format!("  (needs {n})"))
+                .unwrap_or_default()
         ));
         for c in &m.constraints {
             out.push_str(&format!(
                 "    {:<28} {}{} → {} {} [{}; error {}]\n",
                 c.id,
                 bound(c),
-                c.when.map(|w| format!(" when {}", w.as_str())).unwrap_or_default(),
+                c.when
+                    .map(|w| format!(" when {}", w.as_str()))
+                    .unwrap_or_default(),
                 c.error.status,
                 c.error.error_type,
                 c.source.as_str(),
@@ -133,7 +151,13 @@ pub fn table_view(spec: &Spec) -> String {
     }
     out.push_str("# errors\n");
     for e in &spec.errors {
-        out.push_str(&format!("{}  {}  {} [{}]\n", e.error_type, e.status, e.fault, e.source.as_str()));
+        out.push_str(&format!(
+            "{}  {}  {} [{}]\n",
+            e.error_type,
+            e.status,
+            e.fault,
+            e.source.as_str()
+        ));
     }
     out
 }

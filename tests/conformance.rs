@@ -1,0 +1,100 @@
+//! The suite as libtest trials: `cargo test -- --endpoint URL [--profile P] [--seed S] [--cases N]`,
+//! with libtest's filter, `--list`, `--exact` and `--test-threads`. Without `--endpoint` it runs
+//! against the embedded reference stub (no network) and also checks the snapshots under `snapshots/`.
+
+use std::process::ExitCode;
+use std::sync::{Arc, OnceLock};
+
+use clap::Parser;
+use libtest_mimic::{Arguments, Failed, Trial};
+
+use lambda_conform::cli::EndpointArgs;
+use lambda_conform::generate::Context;
+use lambda_conform::harness::{self, Session, Snapshots};
+use lambda_conform::report::Outcome;
+use lambda_conform::spec;
+use lambda_conform::transport::Target;
+
+#[derive(Parser, Debug)]
+struct Cli {
+    #[command(flatten)]
+    endpoint: EndpointArgs,
+    /// Compare answers with the snapshots (default: on for the embedded stub, off for an endpoint).
+    #[arg(long)]
+    snapshots: Option<bool>,
+    #[command(flatten)]
+    libtest: Arguments,
+}
+
+fn main() -> ExitCode {
+    let mut cli = Cli::parse();
+    let mut config = match cli.endpoint.config(None) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if cli.endpoint.seed.is_none() {
+        // Reproducible by default in `cargo test`; `--seed` picks another corpus.
+        config.seed = 0x1a3b_c0de;
+    }
+    config.regressions = Some(format!("regressions/{}.txt", config.target).into());
+    let check_snapshots = cli
+        .snapshots
+        .unwrap_or(config.endpoint.is_none() && config.mutant.is_none());
+    if check_snapshots {
+        config.snapshots = Snapshots::Check(env!("CARGO_MANIFEST_DIR").into());
+    }
+    let table = match spec::load(&config.profile, None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Case classes are listed without touching the endpoint, so `--list` needs no network.
+    let probe = Context::new(
+        config.seed,
+        lambda_conform::transport::target::EMULATOR_ROLE_ARN,
+    );
+    let cases = harness::feasible_cases(&table, &probe);
+    let off_stub = config.endpoint.is_some() && config.target != Target::Stub;
+
+    let session: Arc<OnceLock<Result<Session, String>>> = Arc::new(OnceLock::new());
+    let trials: Vec<Trial> = cases
+        .into_iter()
+        .map(|case| {
+            let session = session.clone();
+            let config = config.clone();
+            let ignored = off_stub && case.needs_resource.is_some();
+            let kind = case.kind.as_str();
+            Trial::test(case.id.clone(), move || {
+                let s = session.get_or_init(|| Session::prepare(config).map_err(|e| e.to_string()));
+                let s = s
+                    .as_ref()
+                    .map_err(|e| Failed::from(format!("harness error: {e}")))?;
+                let record = s.run_case(&case);
+                match record.outcome {
+                    Outcome::Conformant => Ok(()),
+                    Outcome::Divergent | Outcome::HarnessError => Err(format!(
+                        "{}\n  expected {}\n  observed {}\n{}\n  reproduce:\n{}\n  seed {}",
+                        record.outcome.as_str(),
+                        record.expected,
+                        record.observed,
+                        record.message,
+                        record.reproduction.unwrap_or_default(),
+                        record.seed.unwrap_or_default()
+                    )
+                    .into()),
+                }
+            })
+            .with_kind(kind)
+            .with_ignored_flag(ignored)
+        })
+        .collect();
+    if cli.libtest.test_threads.is_none() {
+        cli.libtest.test_threads = Some(8);
+    }
+    libtest_mimic::run(&cli.libtest, trials).exit_code()
+}

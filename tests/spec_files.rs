@@ -1,0 +1,315 @@
+//! The spec table: both profiles load with the figures the project promises; the loader refuses bad
+//! files with one line naming file, line and key; patterns are whole-value Java matches.
+
+mod support;
+
+use std::process::ExitCode;
+
+use libtest_mimic::Failed;
+use support::check;
+
+use lambda_conform::spec::{self, pattern::Pattern, Kind, Source};
+
+fn load(profile: &str) -> Result<spec::Spec, Failed> {
+    spec::load(profile, None).map_err(|e| Failed::from(e.to_string()))
+}
+
+fn aws_2026_figures() -> Result<(), Failed> {
+    let s = load("aws-2026")?;
+    check(
+        s.members.len() >= 75,
+        format!("{} input paths", s.members.len()),
+    )?;
+    let constrained = s
+        .members
+        .iter()
+        .filter(|m| m.constraints.iter().any(|c| c.kind != Kind::Required))
+        .count();
+    check(
+        constrained >= 45,
+        format!("{constrained} constrained paths"),
+    )?;
+    check(
+        s.response.len() >= 90,
+        format!("{} response paths", s.response.len()),
+    )?;
+    let modeled = s
+        .errors
+        .iter()
+        .filter(|e| e.source == Source::Model)
+        .count();
+    check(modeled == 10, format!("{modeled} modeled errors"))?;
+    for extra in ["ValidationException", "RequestEntityTooLargeException"] {
+        check(
+            s.errors.iter().any(|e| e.error_type == extra),
+            format!("no {extra}"),
+        )?;
+    }
+    Ok(())
+}
+
+fn seed_2020_figures() -> Result<(), Failed> {
+    let s = load("seed-2020")?;
+    let modeled = s
+        .errors
+        .iter()
+        .filter(|e| e.source == Source::Model)
+        .count();
+    check(modeled == 6, format!("{modeled} modeled errors"))?;
+    let required: Vec<&str> = s
+        .members
+        .iter()
+        .filter(|m| m.required && !m.path.contains('.'))
+        .map(|m| m.path.as_str())
+        .collect();
+    check(
+        required == ["FunctionName", "Runtime", "Role", "Handler", "Code"],
+        format!("required {required:?}"),
+    )?;
+    let mem = s.member("MemorySize").ok_or("no MemorySize")?;
+    check(
+        mem.constraints
+            .iter()
+            .any(|c| c.kind == Kind::Max { max: 3008.0 }),
+        "MemorySize max 3008",
+    )?;
+    check(
+        mem.constraints
+            .iter()
+            .any(|c| c.kind == Kind::MultipleOf { step: 64 }),
+        "MemorySize multiple of 64",
+    )?;
+    let t = s.member("Timeout").ok_or("no Timeout")?;
+    check(
+        t.constraints
+            .iter()
+            .any(|c| c.kind == Kind::Max { max: 900.0 }),
+        "Timeout max 900",
+    )?;
+    Ok(())
+}
+
+fn every_row_has_a_source() -> Result<(), Failed> {
+    for p in spec::profiles() {
+        let s = load(p)?;
+        for m in &s.members {
+            for c in &m.constraints {
+                if matches!(c.source, Source::Observed)
+                    || matches!(c.error.source, Source::Observed)
+                {
+                    check(
+                        c.evidence.is_some() || c.error.evidence.is_some(),
+                        format!("{p} {} {}: observed without evidence", m.path, c.id),
+                    )?;
+                }
+            }
+        }
+        for r in &s.response_rules {
+            if r.source == Source::Observed {
+                check(
+                    r.evidence.is_some(),
+                    format!("{p} response {}: observed without evidence", r.path),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn overlay_corrections_are_in_force() -> Result<(), Failed> {
+    let s = load("aws-2026")?;
+    let max_of = |path: &str| {
+        s.member(path).and_then(|m| {
+            m.constraints.iter().find_map(|c| match c.kind {
+                Kind::Max { max } => Some(max),
+                _ => None,
+            })
+        })
+    };
+    check(
+        max_of("Timeout") == Some(900.0),
+        "Timeout max 900 (the model says 5400)",
+    )?;
+    check(
+        max_of("MemorySize") == Some(10240.0),
+        "MemorySize max 10240 (assumed)",
+    )?;
+    let name = s.member("FunctionName").ok_or("no FunctionName")?;
+    let bare = name
+        .constraints
+        .iter()
+        .find(|c| c.id == "bare_name_too_long")
+        .ok_or("no bare-name rule")?;
+    check(
+        bare.error.error_type == "InvalidParameterValueException",
+        "bare name > 64 is IPVE",
+    )?;
+    check(bare.kind == Kind::MaxLength { max: 64 }, "bare name max 64")?;
+    Ok(())
+}
+
+fn seed_printed_pattern_lost_its_plus() -> Result<(), Failed> {
+    // The 2020 reference printed FunctionName's pattern without its `+` characters.
+    let printed = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_])(:(\$LATEST|[a-zA-Z0-9-_]))?";
+    let literal = Pattern::new(printed).map_err(Failed::from)?;
+    check(
+        !literal.matches("my-function"),
+        "the printed pattern should reject my-function",
+    )?;
+    let s = load("seed-2020")?;
+    let p = s
+        .member("FunctionName")
+        .and_then(|m| m.constraints.iter().find_map(|c| c.compiled.clone()))
+        .ok_or("no pattern")?;
+    check(
+        p.matches("my-function"),
+        "the profile's pattern must accept my-function",
+    )?;
+    check(p.source().contains('+'), "the profile's pattern has its +")?;
+    Ok(())
+}
+
+fn look_behind_is_enforced() -> Result<(), Failed> {
+    let s = load("aws-2026")?;
+    let p = s
+        .member("Code.S3Bucket")
+        .and_then(|m| m.constraints.iter().find_map(|c| c.compiled.clone()))
+        .ok_or("no S3Bucket pattern")?;
+    check(p.needs_lookaround(), "S3Bucket needs fancy-regex")?;
+    check(p.matches("my-bucket"), "my-bucket matches")?;
+    check(
+        !p.matches("my-bucket."),
+        "a trailing dot must fail the look-behind",
+    )?;
+    Ok(())
+}
+
+fn java_classes_are_ascii() -> Result<(), Failed> {
+    let digits = Pattern::new(r"\d{3}").map_err(Failed::from)?;
+    check(digits.matches("123"), "ASCII digits")?;
+    check(
+        !digits.matches("١٢٣"),
+        "Arabic-Indic digits are not \\d in Java",
+    )?;
+    let handler = Pattern::new(r"[^\s]+").map_err(Failed::from)?;
+    check(handler.matches("index.handler"), "a handler")?;
+    check(
+        handler.matches("a\u{a0}b"),
+        "a no-break space is not \\s in Java",
+    )?;
+    check(!handler.matches("a b"), "a space is")?;
+    Ok(())
+}
+
+fn bad_spec_errors() -> Result<(), Failed> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-specs");
+    let model = include_str!("../specs/aws-2026/model.toml");
+    let minimal =
+        std::fs::read_to_string(dir.join("minimal-overlay.toml")).map_err(|e| e.to_string())?;
+    spec::load_texts("model.toml", model, "minimal-overlay.toml", &minimal)
+        .map_err(|e| format!("the minimal overlay must load: {e}"))?;
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".toml") && n != "minimal-overlay.toml")
+        .collect();
+    names.sort();
+    let mut lines = Vec::new();
+    for name in &names {
+        let text = std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string())?;
+        let overlay = if name.ends_with(".full.toml") {
+            text
+        } else {
+            format!("{minimal}\n{text}")
+        };
+        let err = match spec::load_texts("specs/aws-2026/model.toml", model, name, &overlay) {
+            Ok(_) => return Err(format!("{name} loaded, but must be refused").into()),
+            Err(e) => e.to_string(),
+        };
+        check(
+            !err.contains('\n'),
+            format!("{name}: the error must be one line: {err}"),
+        )?;
+        check(
+            err.starts_with(name.as_str()),
+            format!("{name}: the error must name the file: {err}"),
+        )?;
+        lines.push(err);
+    }
+    // A duplicate path in the model itself.
+    let dup = model.replacen(
+        "[[member]]\npath = \"Runtime\"",
+        "[[member]]\npath = \"FunctionName\"",
+        1,
+    );
+    let err = spec::load_texts("model.toml", &dup, "minimal-overlay.toml", &minimal)
+        .err()
+        .ok_or("a duplicate model path must be refused")?;
+    lines.push(err.to_string());
+    insta::with_settings!({snapshot_path => "snapshots/spec_files", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("bad_spec_errors", lines.join("\n"));
+    });
+    Ok(())
+}
+
+fn embedded_equals_files() -> Result<(), Failed> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+    for p in spec::profiles() {
+        let a = spec::load(p, None).map_err(|e| e.to_string())?;
+        let b = spec::load(p, Some(&dir)).map_err(|e| e.to_string())?;
+        check(
+            a.members.len() == b.members.len(),
+            format!("{p}: embedded and files differ"),
+        )?;
+    }
+    Ok(())
+}
+
+fn json_view_shape() -> Result<(), Failed> {
+    let s = load("aws-2026")?;
+    let v = spec::json_view(&s);
+    for key in ["profile", "source", "members", "response", "errors"] {
+        check(v.get(key).is_some(), format!("json view lacks {key}"))?;
+    }
+    let timeout = v["members"]
+        .as_array()
+        .and_then(|m| m.iter().find(|x| x["path"] == "Timeout"))
+        .ok_or("no Timeout")?;
+    let max = timeout["constraints"]
+        .as_array()
+        .and_then(|c| c.iter().find(|x| x["kind"] == "max"))
+        .ok_or("no max")?;
+    check(
+        max["max"] == 900.0,
+        format!("Timeout max in JSON: {}", max["max"]),
+    )?;
+    check(
+        max["error"]["type"] == "ValidationException",
+        "Timeout max error type",
+    )?;
+    check(max["source"] == "observed", "Timeout max source")?;
+    check(timeout["default"]["value"] == 3, "Timeout default 3")?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    support::run(vec![
+        ("spec::aws_2026_figures", aws_2026_figures),
+        ("spec::seed_2020_figures", seed_2020_figures),
+        ("spec::every_row_has_a_source", every_row_has_a_source),
+        (
+            "spec::overlay_corrections_are_in_force",
+            overlay_corrections_are_in_force,
+        ),
+        (
+            "spec::seed_printed_pattern_lost_its_plus",
+            seed_printed_pattern_lost_its_plus,
+        ),
+        ("spec::look_behind_is_enforced", look_behind_is_enforced),
+        ("spec::java_classes_are_ascii", java_classes_are_ascii),
+        ("spec::bad_spec_errors", bad_spec_errors),
+        ("spec::embedded_equals_files", embedded_equals_files),
+        ("spec::json_view_shape", json_view_shape),
+    ])
+}
