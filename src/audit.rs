@@ -76,8 +76,22 @@ fn body_of(v: Option<&Value>) -> Vec<u8> {
 
 fn from_jsonl(name: &str, n: usize, v: &Value) -> Result<Exchange, AuditError> {
     let bad = |what: &str| AuditError::Format(format!("{name}:{}", n + 1), what.to_string());
+    let unjudgeable = match v.get("judgeable") {
+        Some(Value::Bool(false)) => Some(
+            v.get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or("marked unjudgeable")
+                .to_string(),
+        ),
+        _ => None,
+    };
     let req = v.get("request").ok_or_else(|| bad("no `request`"))?;
-    let resp = v.get("response").ok_or_else(|| bad("no `response`"))?;
+    let none = Value::Null;
+    let resp = match v.get("response") {
+        Some(r) if !r.is_null() => r,
+        _ if unjudgeable.is_some() => &none,
+        _ => return Err(bad("no `response`")),
+    };
     let request = WireRequest {
         method: req
             .get("method")
@@ -92,23 +106,18 @@ fn from_jsonl(name: &str, n: usize, v: &Value) -> Result<Exchange, AuditError> {
         headers: headers_of(req.get("headers")),
         body: body_of(req.get("body")),
     };
+    let status = resp
+        .get("status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok());
     let response = WireResponse {
-        status: resp
-            .get("status")
-            .and_then(Value::as_u64)
-            .and_then(|s| u16::try_from(s).ok())
-            .ok_or_else(|| bad("`response.status` missing"))?,
+        status: match (status, &unjudgeable) {
+            (Some(s), _) => s,
+            (None, Some(_)) => 0,
+            (None, None) => return Err(bad("`response.status` missing")),
+        },
         headers: headers_of(resp.get("headers")),
         body: body_of(resp.get("body")),
-    };
-    let unjudgeable = match v.get("judgeable") {
-        Some(Value::Bool(false)) => Some(
-            v.get("reason")
-                .and_then(Value::as_str)
-                .unwrap_or("marked unjudgeable")
-                .to_string(),
-        ),
-        _ => None,
     };
     let provenance = v.get("provenance").map(|p| {
         let get = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("");

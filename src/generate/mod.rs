@@ -13,7 +13,7 @@ use std::io::Write as _;
 use base64::Engine as _;
 use serde_json::Value;
 
-pub use cases::{cases, Case, CaseKind, Instance};
+pub use cases::{cases, member_id, Case, CaseKind, Instance};
 
 use crate::spec::{validate, Spec};
 

@@ -98,6 +98,29 @@ pub fn redact_message(spec: &Spec, request: Option<&Value>, msg: &str) -> String
         text = text.replace(&format!("Value {v} at"), "Value [value] at");
         text = text.replace(&format!("of {v} is"), "of [value] is");
     }
+    // Named lists (supported runtimes) print in no fixed order: name them instead.
+    for (name, list) in &spec.lists {
+        let want: std::collections::BTreeSet<&str> =
+            list.values.iter().map(String::as_str).collect();
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find('[') {
+            let Some(len) = rest[start..].find(']') else {
+                break;
+            };
+            let inner = &rest[start + 1..start + len];
+            let got: std::collections::BTreeSet<&str> = inner.split(", ").collect();
+            out.push_str(&rest[..start]);
+            if got == want {
+                out.push_str(&format!("[list:{name}]"));
+            } else {
+                out.push_str(&rest[start..start + len + 1]);
+            }
+            rest = &rest[start + len + 1..];
+        }
+        out.push_str(rest);
+        text = out;
+    }
     if let Some(vars) = req.get("Environment").and_then(|e| e.get("Variables")) {
         if let Ok(json) = serde_json::to_string(vars) {
             text = text.replace(&json, "[json]");
@@ -105,7 +128,15 @@ pub fn redact_message(spec: &Spec, request: Option<&Value>, msg: &str) -> String
     }
     if let Some(name) = req.get("FunctionName").and_then(Value::as_str) {
         let bare = bare_name(name);
-        if !bare.is_empty() {
+        // Only what looks like a name: `*` or `a` would match inside patterns and texts.
+        let names_a_function =
+            !name.contains(':') || name.contains(":function:") || name.starts_with("function:");
+        let plausible = names_a_function
+            && bare.len() >= 3
+            && bare
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if plausible {
             text = text.replace(&bare, "[name]");
         }
     }

@@ -183,8 +183,8 @@ pub fn violation_template(
 pub enum Segment {
     /// Literal text.
     Text(String),
-    /// A bracketed list whose items may come in any order.
-    Set(BTreeSet<String>),
+    /// A bracketed list whose items may come in any order (kept in source order for display).
+    Set(Vec<String>),
 }
 
 /// An expected message: any of the alternatives (e.g. two validation errors in either order).
@@ -224,9 +224,7 @@ impl ExpectedMessage {
                 alt.iter()
                     .map(|s| match s {
                         Segment::Text(t) => t.clone(),
-                        Segment::Set(items) => {
-                            format!("[{}]", items.iter().cloned().collect::<Vec<_>>().join(", "))
-                        }
+                        Segment::Set(items) => format!("[{}]", items.join(", ")),
                     })
                     .collect::<String>()
             })
@@ -245,7 +243,7 @@ fn segments(text: &str, lists: &dyn Fn(&str) -> Option<Vec<String>>) -> Vec<Segm
         match lists(name) {
             Some(values) => {
                 out.push(Segment::Text(rest[..start].to_string()));
-                out.push(Segment::Set(values.into_iter().collect()));
+                out.push(Segment::Set(values));
             }
             None => out.push(Segment::Text(rest[..start + len + 1].to_string())),
         }
@@ -274,7 +272,8 @@ fn matches_segments(segs: &[Segment], observed: &str) -> bool {
             } else {
                 inner[..end].split(", ").map(str::to_string).collect()
             };
-            got == *items && matches_segments(rest, &inner[end + 1..])
+            let want: BTreeSet<String> = items.iter().cloned().collect();
+            got == want && matches_segments(rest, &inner[end + 1..])
         }
     }
 }
