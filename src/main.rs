@@ -53,8 +53,8 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         Ok(s) => s,
         Err(e) => return fail(e.exit_code(), e),
     };
-    let mut cases = session.cases();
-    let all_ids: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
+    let mut cases = session.checks();
+    let all_ids: Vec<String> = cases.iter().map(|c| c.id()).collect();
     if let Some((path, e)) = &expectations {
         if !args.update_expectations {
             if let Err(err) = e.check_ids(path, &all_ids) {
@@ -63,11 +63,11 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         }
     }
     if let Some(f) = &args.filter {
-        cases.retain(|c| c.id.contains(f.as_str()));
+        cases.retain(|c| c.id().contains(f.as_str()));
     }
     if !args.quiet {
         eprintln!(
-            "lambda-conform {}: {} case classes against {} (profile {}, seed {:016x}, {} instances each)",
+            "lambda-conform {}: {} checks against {} (profile {}, seed {:016x}, {} instances each)",
             env!("CARGO_PKG_VERSION"),
             cases.len(),
             session

@@ -58,7 +58,10 @@ fn main() -> ExitCode {
         config.seed,
         lambda_conform::transport::target::EMULATOR_ROLE_ARN,
     );
-    let cases = harness::feasible_cases(&table, &probe);
+    let cases = harness::checks(
+        harness::feasible_cases(&table, &probe),
+        config.client != lambda_conform::harness::ClientMode::Raw,
+    );
     let off_stub = config.endpoint.is_some() && config.target != Target::Stub;
 
     let session: Arc<OnceLock<Result<Session, String>>> = Arc::new(OnceLock::new());
@@ -67,14 +70,14 @@ fn main() -> ExitCode {
         .map(|case| {
             let session = session.clone();
             let config = config.clone();
-            let ignored = off_stub && case.needs_resource.is_some();
-            let kind = case.kind.as_str();
-            Trial::test(case.id.clone(), move || {
+            let ignored = off_stub && case.needs_resource().is_some();
+            let kind = case.kind();
+            Trial::test(case.id(), move || {
                 let s = session.get_or_init(|| Session::prepare(config).map_err(|e| e.to_string()));
                 let s = s
                     .as_ref()
                     .map_err(|e| Failed::from(format!("harness error: {e}")))?;
-                let record = s.run_case(&case);
+                let record = s.run_check(&case);
                 match record.outcome {
                     Outcome::Conformant => Ok(()),
                     Outcome::Divergent | Outcome::HarnessError => Err(format!(

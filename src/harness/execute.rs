@@ -13,7 +13,7 @@ use crate::oracle::{self, snapshot, Facts, Finding, Judgement};
 use crate::report::{Outcome, TrialRecord};
 use crate::spec::validate;
 use crate::spec::{Source, Spec};
-use crate::transport::{target::Target, RetryPolicy, TransportError, WireRequest, WireResponse};
+use crate::transport::{target::Target, RetryPolicy, WireRequest, WireResponse};
 
 /// A 32-byte seed for one instance of one case, from the run seed: the same run seed gives the same
 /// requests whatever order the cases run in.
@@ -73,6 +73,19 @@ impl Session {
             &result,
             &self.facts_for(case),
         );
+        if let Ok(r) = &result {
+            if r.status == 429 && !matches!(&answer, validate::Answer::Error(e) if e.status == 429)
+            {
+                // Throttled: never a pass, never a divergence; said as such.
+                judgement.outcome = Outcome::HarnessError;
+                judgement.harness = Some(format!(
+                    "throttled: 429 {} (Retry-After {}); not judged: lower --rps or --concurrency",
+                    oracle::error_type_of(r).map(|t| t.0).unwrap_or_default(),
+                    r.header("retry-after").unwrap_or("none")
+                ));
+                judgement.findings.clear();
+            }
+        }
         if let (Snapshots::Check(dir), Ok(resp)) = (&self.config.snapshots, &result) {
             let value = snapshot::normalise(&self.spec, inst.json.as_ref(), resp);
             let dir = snapshot::snapshot_dir(dir, &self.spec.profile);
@@ -275,11 +288,6 @@ fn oracle_bare(name: &str) -> String {
         .find(|p| !p.is_empty() && *p != "$LATEST")
         .unwrap_or(name)
         .to_string()
-}
-
-/// Whether a transport error is the harness's (no connection) rather than the endpoint's.
-pub fn is_harness_side(e: &TransportError) -> bool {
-    matches!(e, TransportError::Connect(_) | TransportError::Signing(_))
 }
 
 /// The shrinkable tree of generated instance `index` (≥ 1) of a case.

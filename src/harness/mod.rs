@@ -5,6 +5,7 @@
 
 mod execute;
 pub mod expectations;
+pub mod lifecycle;
 pub mod regressions;
 
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ use crate::transport::{
 };
 
 pub use execute::{boundary, corpus, generated, instance_seed};
+pub use lifecycle::{checks, Check, Lifecycle};
 pub use regressions::Regressions;
 
 /// Which clients send the cases.
@@ -270,10 +272,19 @@ impl Session {
         report
     }
 
+    /// Every check of the run: case classes, their SDK twins (unless `--client raw`), lifecycle checks.
+    pub fn checks(&self) -> Vec<Check> {
+        let mut all = checks(self.cases(), self.config.client != ClientMode::Raw);
+        if self.config.client == ClientMode::Sdk {
+            all.retain(|c| !matches!(c, Check::Case(_)));
+        }
+        all
+    }
+
     /// Runs every case on `concurrency` threads; `progress` is called after each trial.
     pub fn run_all(
         &self,
-        cases: &[Case],
+        cases: &[Check],
         progress: &(dyn Fn(&TrialRecord) + Sync),
     ) -> Vec<TrialRecord> {
         let next = AtomicU64::new(0);
@@ -283,7 +294,7 @@ impl Session {
                 s.spawn(|| loop {
                     let i = next.fetch_add(1, Ordering::Relaxed) as usize;
                     let Some(case) = cases.get(i) else { break };
-                    let record = self.run_case(case);
+                    let record = self.run_check(case);
                     progress(&record);
                     if let Ok(mut o) = out.lock() {
                         o.push(record);

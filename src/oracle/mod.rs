@@ -100,6 +100,11 @@ fn short(text: &str) -> String {
     }
 }
 
+/// A JSON value in one short line.
+pub fn describe_value(v: &Value) -> String {
+    short(&v.to_string())
+}
+
 /// The expectation in one line.
 pub fn describe_answer(spec: &Spec, answer: &Answer, facts: &Facts) -> String {
     match answer {
