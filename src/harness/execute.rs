@@ -66,6 +66,10 @@ impl Session {
                 notes.push(format!("clean-up: could not delete {name}: {e}"));
             }
         }
+        let leaked = match &result {
+            Ok(r) if !oracle::created(&result) => self.sweep(&inst.function_name, r),
+            _ => None,
+        };
         let mut judgement = oracle::judge(
             &self.spec,
             &inst.request,
@@ -84,6 +88,12 @@ impl Session {
                     r.header("retry-after").unwrap_or("none")
                 ));
                 judgement.findings.clear();
+            }
+        }
+        if let Some(f) = leaked {
+            judgement.findings.push(f);
+            if judgement.outcome == Outcome::Conformant {
+                judgement.outcome = Outcome::Divergent;
             }
         }
         if let (Snapshots::Check(dir), Ok(resp)) = (&self.config.snapshots, &result) {
@@ -107,6 +117,33 @@ impl Session {
             }
         }
         (judgement, result.ok(), notes)
+    }
+
+    /// After an error answer: did the endpoint create the function anyway? Only names this run made
+    /// (they start with the run prefix) are looked at and deleted; real AWS is not asked (it never does).
+    pub(crate) fn sweep(&self, name: &str, answer: &WireResponse) -> Option<Finding> {
+        if self.config.target == Target::Aws
+            || !name.starts_with(&self.ctx.run_prefix)
+            || name.contains(':')
+        {
+            return None;
+        }
+        // A DELETE both asks and cleans up: the name is this run's own, so it deletes nothing else.
+        let del = WireRequest::bodiless("DELETE", &format!("/2015-03-31/functions/{name}"));
+        let res = self
+            .runtime
+            .block_on(self.client.send_with_retry(&del, &RetryPolicy::default()));
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        match res {
+            Ok((r, _)) if (200..300).contains(&r.status) => Some(Finding {
+                rule: "left behind".into(),
+                expected: "no function after an error answer".into(),
+                observed: format!("answered {} but created {name}", answer.status),
+                row: "CreateFunction".into(),
+                source: Source::Observed,
+            }),
+            _ => None,
+        }
     }
 
     /// Deletes a function this run created (never one it did not), absorbing throttling.

@@ -609,8 +609,10 @@ impl Session {
         out
     }
 
-    /// The boundary request of a case through aws-sdk-lambda: a success must parse with the same
-    /// values, an error into the right variant with its message readable.
+    /// The boundary request of a case through aws-sdk-lambda, next to the same request over raw HTTP:
+    /// the SDK must read the answer as the raw oracle read it (a success into CreateFunctionOutput with
+    /// the same values, an error into the right variant with its code and message). The raw case judges
+    /// the answer against AWS; this one judges whether a real client can use it.
     fn run_sdk(&self, id: String, case: &Case) -> TrialRecord {
         let mut rec = record(id, "sdk");
         let Some(sdk) = &self.sdk else {
@@ -632,159 +634,172 @@ impl Session {
             rec.skipped = Some("not JSON: the SDK cannot send it".into());
             return rec;
         };
-        let answer = validate::answer_with(
-            &self.spec,
-            &inst.request.body,
-            inst.request.header("content-type"),
-            &self.ctx.facts(inst.request.body.len()),
-        );
+        // The raw view first (its function deleted), then the SDK's.
+        let raw = self.runtime.block_on(self.client.send(&inst.request));
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let raw = match raw {
+            Ok(r) => r,
+            Err(e) => {
+                rec.outcome = Outcome::HarnessError;
+                rec.message = format!("the raw request got no answer: {e}");
+                return rec;
+            }
+        };
+        let name_of = |body: Option<Value>| {
+            body.and_then(|b| {
+                b.get("FunctionName")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+        };
+        if (200..300).contains(&raw.status) {
+            let _ = self.delete(&name_of(raw.json()).unwrap_or_else(|| inst.function_name.clone()));
+        } else {
+            let _ = self.sweep(&inst.function_name, &raw);
+        }
         let outcome = self.runtime.block_on(sdk.create_function(json));
         self.requests.fetch_add(1, Ordering::Relaxed);
-        rec.instances = 1;
-        rec.expected = oracle::describe_answer(&self.spec, &answer, &self.facts);
+        rec.instances = 2;
+        if let SdkOutcome::Success(out) = &outcome {
+            let _ = self
+                .delete(&name_of(Some(out.clone())).unwrap_or_else(|| inst.function_name.clone()));
+        }
+        rec.expected = format!(
+            "the SDK reads what raw HTTP read: {}",
+            oracle::describe_response(&raw)
+        );
+        let raw_type = oracle::error_type_of(&raw).map(|t| t.0);
+        let raw_body = raw.json();
+        let raw_message = raw_body
+            .as_ref()
+            .and_then(|b| b.get("message").or_else(|| b.get("Message")))
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let mut findings = Vec::new();
-        match (&answer, &outcome) {
-            (_, SdkOutcome::Unexpressible(why)) => {
+        let row = "official client";
+        match &outcome {
+            SdkOutcome::Unexpressible(why) => {
                 rec.skipped = Some(format!("the SDK cannot express this request: {why}"));
                 return rec;
             }
-            (_, SdkOutcome::Failed(why)) => {
-                rec.observed = format!("the SDK could not parse the answer: {why}");
-                findings.push(finding(
-                    "sdk parse",
-                    "a parsed answer",
-                    why.clone(),
-                    "official client",
-                    Source::Observed,
-                ));
-            }
-            (Answer::Success, SdkOutcome::Success(out)) => {
-                rec.observed = "parsed CreateFunctionOutput".into();
-                let name = out
-                    .get("FunctionName")
-                    .and_then(Value::as_str)
-                    .unwrap_or(&inst.function_name)
-                    .to_string();
-                let resp = WireResponse {
-                    status: self.spec.source.success_status,
-                    headers: vec![("content-type".into(), "application/json".into())],
-                    body: serde_json::to_vec(out).unwrap_or_default(),
-                };
-                let j = oracle::judge(&self.spec, &inst.request, &answer, &Ok(resp), &self.facts);
-                findings.extend(
-                    j.findings
-                        .into_iter()
-                        .filter(|f| !f.rule.starts_with("null "))
-                        .map(|mut f| {
-                            f.rule = format!("sdk {}", f.rule);
-                            f
-                        }),
-                );
-                let _ = self.delete(&name);
-            }
-            (
-                Answer::Success,
-                SdkOutcome::Error {
-                    variant,
-                    code,
-                    message,
-                    status,
-                },
-            ) => {
-                rec.observed = format!("{variant} {code:?} {message:?} (status {status:?})");
-                findings.push(finding(
-                    "sdk",
-                    "a parsed CreateFunctionOutput",
-                    rec.observed.clone(),
-                    "official client",
-                    Source::Observed,
-                ));
-            }
-            (Answer::Error(e), SdkOutcome::Success(out)) => {
-                rec.observed = "parsed a success".into();
-                findings.push(finding(
-                    "sdk",
-                    format!("{} {}", e.status, e.error_type),
-                    "a success",
-                    "official client",
-                    e.source,
-                ));
-                if let Some(n) = out.get("FunctionName").and_then(Value::as_str) {
-                    let _ = self.delete(n);
+            SdkOutcome::Failed(why) => {
+                rec.observed = format!("the SDK could not read the answer: {why}");
+                if (200..300).contains(&raw.status) && raw_body.is_some() || raw_type.is_some() {
+                    findings.push(finding(
+                        "sdk parse",
+                        "a parsed answer",
+                        why.clone(),
+                        row,
+                        Source::Observed,
+                    ));
                 }
             }
-            (
-                Answer::Error(e),
-                SdkOutcome::Error {
-                    variant,
-                    code,
-                    message,
-                    status,
-                },
-            ) => {
-                rec.observed = format!("{variant} (code {code:?}, status {status:?}) {message:?}");
-                let modeled = self
-                    .spec
-                    .errors
-                    .iter()
-                    .any(|x| x.error_type == e.error_type && x.source == Source::Model);
-                if e.source == Source::Assumed {
-                    if !status.is_some_and(|s| (400..500).contains(&s)) {
-                        findings.push(finding(
-                            "sdk status",
-                            "some 4xx (assumed)",
-                            format!("{status:?}"),
-                            &oracle::rows(e),
-                            Source::Assumed,
-                        ));
+            SdkOutcome::Success(out) => {
+                rec.observed = "CreateFunctionOutput".into();
+                if !(200..300).contains(&raw.status) {
+                    findings.push(finding(
+                        "sdk outcome",
+                        format!("an error, as raw HTTP saw ({})", raw.status),
+                        "a success",
+                        row,
+                        Source::Observed,
+                    ));
+                } else if let Some(Value::Object(raw_members)) = &raw_body {
+                    for (k, v) in raw_members {
+                        let moving = [
+                            "LastModified",
+                            "RevisionId",
+                            "FunctionArn",
+                            "FunctionName",
+                            "LoggingConfig",
+                            "CodeSha256",
+                            "RuntimeVersionConfig",
+                        ];
+                        if v.is_null()
+                            || moving.contains(&k.as_str())
+                            || self.spec.response_member(k).is_none()
+                        {
+                            continue;
+                        }
+                        match out.get(k) {
+                            Some(got) if same_value(got, v) => {}
+                            got => findings.push(finding(
+                                &format!("sdk {k}"),
+                                oracle::describe_value(v),
+                                got.map_or(
+                                    "absent (the SDK dropped it)".into(),
+                                    oracle::describe_value,
+                                ),
+                                row,
+                                Source::Observed,
+                            )),
+                        }
                     }
+                }
+            }
+            SdkOutcome::Error {
+                variant,
+                code,
+                message,
+                status,
+            } => {
+                rec.observed = format!(
+                    "CreateFunctionError::{variant} (code {code:?}, status {status:?}) {message:?}"
+                );
+                if (200..300).contains(&raw.status) {
+                    findings.push(finding(
+                        "sdk outcome",
+                        "a success, as raw HTTP saw",
+                        rec.observed.clone(),
+                        row,
+                        Source::Observed,
+                    ));
                 } else {
-                    let want_variant = if modeled {
-                        e.error_type.as_str()
-                    } else {
-                        "Unhandled"
+                    let modeled = |t: &str| {
+                        self.spec
+                            .errors
+                            .iter()
+                            .any(|x| x.error_type == t && x.source == Source::Model)
+                    };
+                    let want_variant = match &raw_type {
+                        Some(t) if modeled(t) => t.as_str(),
+                        _ => "Unhandled",
                     };
                     if variant != want_variant {
                         findings.push(finding(
                             "sdk variant",
                             format!("CreateFunctionError::{want_variant}"),
                             format!("CreateFunctionError::{variant}"),
-                            &oracle::rows(e),
-                            e.source,
+                            row,
+                            Source::Observed,
                         ));
                     }
-                    if code.as_deref() != Some(e.error_type.as_str()) {
+                    if raw_type.is_some() && code != &raw_type {
                         findings.push(finding(
                             "sdk code",
-                            e.error_type.clone(),
+                            format!("{raw_type:?}"),
                             format!("{code:?}"),
-                            &oracle::rows(e),
-                            e.source,
+                            row,
+                            Source::Observed,
                         ));
                     }
-                    let readable = e.message.display().is_empty()
-                        || message.as_deref().is_some_and(|m| e.message.matches(m));
-                    if !readable {
+                    if raw_type.is_some() && raw_message.is_some() && message != &raw_message {
                         findings.push(finding(
                             "sdk message",
-                            format!("{:?}", e.message.display()),
+                            format!("{raw_message:?}"),
                             format!("{message:?}"),
-                            &oracle::rows(e),
-                            e.source,
+                            row,
+                            Source::Observed,
                         ));
+                    }
+                    if raw_type.is_none() {
+                        rec.observed.push_str(" — the answer names no error type, so the SDK cannot type it (see the raw case)");
                     }
                 }
             }
         }
         if !findings.is_empty() {
             rec.outcome = Outcome::Divergent;
-            rec.basis = findings
-                .iter()
-                .map(|f| f.source)
-                .max()
-                .unwrap_or(Source::Observed)
-                .as_str()
-                .into();
             rec.reproduction = Some(self.client.curl(&inst.request));
             rec.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
         }
@@ -794,5 +809,20 @@ impl Session {
             .collect::<Vec<_>>()
             .join("\n");
         rec
+    }
+}
+
+/// Equal as JSON, numbers by value, objects member by member where both have them.
+fn same_value(got: &Value, want: &Value) -> bool {
+    match (got, want) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::Object(g), Value::Object(w)) => w
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .all(|(k, v)| g.get(k).is_some_and(|x| same_value(x, v))),
+        (Value::Array(g), Value::Array(w)) => {
+            g.len() == w.len() && g.iter().zip(w).all(|(a, b)| same_value(a, b))
+        }
+        _ => got == want,
     }
 }
