@@ -4,14 +4,19 @@
 
 LC ?= cargo run --quiet --
 EMULATOR ?= scripts/emulator.sh
+# A fixed seed and a modest instance count keep the expectation files stable and CI quick;
+# `make moto SEED=… CASES=16` explores further.
+SEED ?= 1a3bc0de
+CASES ?= 8
+EMULATOR_RUN_FLAGS = --seed $(SEED) --cases $(CASES) --regressions none
 
-.PHONY: moto localstack moto-up localstack-up emulators-down
+.PHONY: moto localstack moto-up localstack-up emulators-down moto-expectations localstack-expectations
 
 moto:            ## run the suite against moto (expectations/moto.toml)
-	$(EMULATOR) run moto -- $(LC) run --endpoint {endpoint} --target moto --expectations expectations/moto.toml --report-dir reports/moto
+	$(EMULATOR) run moto -- $(LC) run --endpoint {endpoint} --target moto $(EMULATOR_RUN_FLAGS) --expectations expectations/moto.toml --report-dir reports/moto
 
 localstack:      ## same for LocalStack (expectations/localstack.toml)
-	$(EMULATOR) run localstack -- $(LC) run --endpoint {endpoint} --target localstack --expectations expectations/localstack.toml --report-dir reports/localstack
+	$(EMULATOR) run localstack -- $(LC) run --endpoint {endpoint} --target localstack $(EMULATOR_RUN_FLAGS) --expectations expectations/localstack.toml --report-dir reports/localstack
 
 moto-up:         ## start moto in the background (.emulators/moto-up/) and print its URL
 	@$(EMULATOR) up moto
@@ -21,3 +26,9 @@ localstack-up:   ## start LocalStack in the background (.emulators/localstack-up
 
 emulators-down:  ## stop the emulators started by moto-up / localstack-up
 	@$(EMULATOR) down
+
+moto-expectations:       ## rewrite expectations/moto.toml from a run against moto
+	$(EMULATOR) run moto -- $(LC) run --endpoint {endpoint} --target moto $(EMULATOR_RUN_FLAGS) --expectations expectations/moto.toml --update-expectations --report-dir reports/moto
+
+localstack-expectations: ## rewrite expectations/localstack.toml from a run against LocalStack
+	$(EMULATOR) run localstack -- $(LC) run --endpoint {endpoint} --target localstack $(EMULATOR_RUN_FLAGS) --expectations expectations/localstack.toml --update-expectations --report-dir reports/localstack

@@ -51,6 +51,19 @@ pub enum Command {
     Stub(StubArgs),
     /// Judge recorded exchanges (HAR 1.2 or JSON lines) without sending anything.
     Audit(AuditArgs),
+    /// Write the compatibility table of several runs' report.json into the README.
+    Compat(CompatArgs),
+}
+
+/// `compat`.
+#[derive(Debug, Args)]
+pub struct CompatArgs {
+    /// report.json files, one per target, in column order.
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// The README to write the table into (between the compat markers); prints it when absent.
+    #[arg(long)]
+    pub readme: Option<PathBuf>,
 }
 
 /// Flags shared by everything that sends requests.

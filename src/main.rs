@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Cases(args) => cases_cmd(args, cli.spec_dir),
         Command::Stub(args) => stub_cmd(args, cli.spec_dir),
         Command::Audit(args) => audit_cmd(args, cli.spec_dir),
+        Command::Compat(args) => compat_cmd(args),
     };
     ExitCode::from(code)
 }
@@ -334,4 +335,37 @@ fn audit_cmd(args: lambda_conform::cli::AuditArgs, spec_dir: Option<PathBuf>) ->
     } else {
         exit_code::CONFORMANT
     }
+}
+
+fn compat_cmd(args: lambda_conform::cli::CompatArgs) -> u8 {
+    let mut reports = Vec::new();
+    for p in &args.reports {
+        match report::json::read_json(p) {
+            Ok(r) => reports.push(r),
+            Err(e) => return fail(exit_code::USAGE, e),
+        }
+    }
+    let table = report::compat::render(&reports);
+    match &args.readme {
+        None => print!("{table}"),
+        Some(path) => {
+            let old = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    return fail(
+                        exit_code::USAGE,
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                }
+            };
+            if let Err(e) = std::fs::write(path, report::compat::splice(&old, &table)) {
+                return fail(
+                    exit_code::SETUP,
+                    format!("cannot write {}: {e}", path.display()),
+                );
+            }
+            println!("wrote the compatibility table into {}", path.display());
+        }
+    }
+    exit_code::CONFORMANT
 }

@@ -4,6 +4,7 @@
 //! the same report always renders to the same bytes. Renderers use the stored [`Summary`] for the
 //! run's totals; call [`Report::recount`] before rendering a report whose trials were edited.
 
+pub mod compat;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -304,17 +305,19 @@ impl Report {
         s.divergent = self
             .trials
             .iter()
-            .filter(|t| t.outcome == Outcome::Divergent)
+            .filter(|t| t.outcome == Outcome::Divergent && t.skipped.is_none())
             .count();
         s.harness_errors = self
             .trials
             .iter()
-            .filter(|t| t.outcome == Outcome::HarnessError)
+            .filter(|t| t.outcome == Outcome::HarnessError && t.skipped.is_none())
             .count();
         s.divergent_on_assumptions = self
             .trials
             .iter()
-            .filter(|t| t.outcome == Outcome::Divergent && t.basis == "assumed")
+            .filter(|t| {
+                t.outcome == Outcome::Divergent && t.basis == "assumed" && t.skipped.is_none()
+            })
             .count();
         s.skipped = self.trials.iter().filter(|t| t.skipped.is_some()).count();
     }
