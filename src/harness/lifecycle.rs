@@ -625,15 +625,27 @@ impl Session {
                 return rec;
             }
         }
-        let Some(inst) = super::boundary(&self.spec, &self.ctx, case, self.config.seed) else {
+        // Another seed than the raw case's, so the two never race for one function name.
+        let Some(inst) = super::boundary(&self.spec, &self.ctx, case, self.config.seed ^ 0x5d4_0000_05d4)
+        else {
             rec.outcome = Outcome::HarnessError;
             rec.message = "could not build the request".into();
             return rec;
         };
-        let Some(json) = &inst.json else {
+        let Some(raw_json) = &inst.json else {
             rec.skipped = Some("not JSON: the SDK cannot send it".into());
             return rec;
         };
+        // The SDK's request is the raw one under a fresh name of the same length (deletes can be
+        // asynchronous: reusing the name could meet the first function still there).
+        let sdk_name = sibling_name(&inst.function_name);
+        let mut sdk_json = raw_json.clone();
+        if let Some(Value::String(n)) = sdk_json.get_mut("FunctionName") {
+            if *n == inst.function_name && n.starts_with(&self.ctx.run_prefix) {
+                *n = sdk_name.clone();
+            }
+        }
+        let json = &sdk_json;
         // The raw view first (its function deleted), then the SDK's.
         let raw = self.runtime.block_on(self.client.send(&inst.request));
         self.requests.fetch_add(1, Ordering::Relaxed);
@@ -661,8 +673,9 @@ impl Session {
         self.requests.fetch_add(1, Ordering::Relaxed);
         rec.instances = 2;
         if let SdkOutcome::Success(out) = &outcome {
-            let _ = self
-                .delete(&name_of(Some(out.clone())).unwrap_or_else(|| inst.function_name.clone()));
+            let _ = self.delete(&name_of(Some(out.clone())).unwrap_or_else(|| sdk_name.clone()));
+        } else {
+            let _ = self.sweep(&sdk_name, &raw);
         }
         rec.expected = format!(
             "the SDK reads what raw HTTP read: {}",
@@ -783,7 +796,8 @@ impl Session {
                             Source::Observed,
                         ));
                     }
-                    if raw_type.is_some() && raw_message.is_some() && message != &raw_message {
+                    let message = message.as_ref().map(|m| m.replace(&sdk_name, &inst.function_name));
+                    if raw_type.is_some() && raw_message.is_some() && message != raw_message {
                         findings.push(finding(
                             "sdk message",
                             format!("{raw_message:?}"),
@@ -825,4 +839,18 @@ fn same_value(got: &Value, want: &Value) -> bool {
         }
         _ => got == want,
     }
+}
+
+/// A name of the same length as `name` with another last character.
+fn sibling_name(name: &str) -> String {
+    let mut chars: Vec<char> = name.chars().collect();
+    if let Some(last) = chars.last_mut() {
+        *last = match *last {
+            'z' | 'Z' => 'y',
+            '9' => '8',
+            c if c.is_ascii_alphanumeric() => (c as u8 + 1) as char,
+            _ => 'x',
+        };
+    }
+    chars.into_iter().collect()
 }
