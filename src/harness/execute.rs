@@ -99,7 +99,12 @@ impl Session {
         if let (Snapshots::Check(dir), Ok(resp)) = (&self.config.snapshots, &result) {
             let value = snapshot::normalise(&self.spec, inst.json.as_ref(), resp);
             let dir = snapshot::snapshot_dir(dir, &self.spec.profile);
-            if let Err(diff) = snapshot::check(&dir, &case.id, &self.endpoint_label, &value) {
+            let from = format!(
+                "{} on {}",
+                self.endpoint_label,
+                &self.started[..10.min(self.started.len())]
+            );
+            if let Err(diff) = snapshot::check(&dir, &case.id, &from, &value) {
                 judgement.findings.push(Finding {
                     rule: "snapshot".into(),
                     expected: format!("the answer stored in {}", dir.display()),

@@ -626,8 +626,12 @@ impl Session {
             }
         }
         // Another seed than the raw case's, so the two never race for one function name.
-        let Some(inst) = super::boundary(&self.spec, &self.ctx, case, self.config.seed ^ 0x5d4_0000_05d4)
-        else {
+        let Some(inst) = super::boundary(
+            &self.spec,
+            &self.ctx,
+            case,
+            self.config.seed ^ 0x5d4_0000_05d4,
+        ) else {
             rec.outcome = Outcome::HarnessError;
             rec.message = "could not build the request".into();
             return rec;
@@ -796,7 +800,9 @@ impl Session {
                             Source::Observed,
                         ));
                     }
-                    let message = message.as_ref().map(|m| m.replace(&sdk_name, &inst.function_name));
+                    let message = message
+                        .as_ref()
+                        .map(|m| m.replace(&sdk_name, &inst.function_name));
                     if raw_type.is_some() && raw_message.is_some() && message != raw_message {
                         findings.push(finding(
                             "sdk message",

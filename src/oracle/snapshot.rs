@@ -15,17 +15,50 @@ use crate::transport::WireResponse;
 
 use super::rules::{bare_name, error_type_of};
 
-/// The shape of a JSON value: member names kept, every leaf replaced by its type.
+/// The shape of a JSON value: member names kept, every leaf replaced by its type. Maps of the
+/// response model (`Environment.Variables`, …) keep one entry, its key redacted, since keys are data.
 pub fn shape(v: &Value) -> Value {
+    shape_at(None, "", v)
+}
+
+fn shape_at(spec: Option<&Spec>, path: &str, v: &Value) -> Value {
+    let is_map = spec
+        .and_then(|s| s.response_member(path))
+        .is_some_and(|m| m.ty == crate::spec::MemberType::Map);
     match v {
         Value::Null => Value::String("null".into()),
         Value::Bool(_) => Value::String("[boolean]".into()),
         Value::Number(_) => Value::String("[number]".into()),
         Value::String(_) => Value::String("[string]".into()),
-        Value::Array(items) => Value::Array(items.first().map(shape).into_iter().collect()),
+        Value::Array(items) => Value::Array(
+            items
+                .first()
+                .map(|x| shape_at(spec, &format!("{path}[]"), x))
+                .into_iter()
+                .collect(),
+        ),
+        Value::Object(m) if is_map => Value::Object(
+            m.values()
+                .next()
+                .map(|x| {
+                    (
+                        "[key]".to_string(),
+                        shape_at(spec, &format!("{path}{{value}}"), x),
+                    )
+                })
+                .into_iter()
+                .collect(),
+        ),
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, v)| (k.clone(), shape(v)))
+                .map(|(k, x)| {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    (k.clone(), shape_at(spec, &p, x))
+                })
                 .collect::<Map<_, _>>(),
         ),
     }
@@ -43,7 +76,7 @@ pub fn normalise(spec: &Spec, request: Option<&Value>, resp: &WireResponse) -> V
     if (200..300).contains(&resp.status) {
         let mut shaped = body
             .as_ref()
-            .map(shape)
+            .map(|b| shape_at(Some(spec), "", b))
             .unwrap_or(Value::String("(not JSON)".into()));
         if let Value::Object(m) = &mut shaped {
             m.sort_keys();
