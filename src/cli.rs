@@ -42,7 +42,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the suite against an endpoint (the embedded reference stub when none is given).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Print the merged spec table, or import botocore's model into it.
     Spec(SpecArgs),
     /// List the case classes, or export every request a seed makes.
@@ -294,14 +294,14 @@ impl EndpointArgs {
             Some(s) => parse_seed(s)?,
             None => random_seed(),
         };
-        if !(self.timeout > 0.0 && self.timeout <= 3600.0) {
+        if self.timeout.is_nan() || self.timeout <= 0.0 || self.timeout > 3600.0 {
             return Err(format!(
                 "--timeout {} must be between 0 and 3600 seconds",
                 self.timeout
             ));
         }
         if let Some(r) = self.rps {
-            if !(r > 0.0) {
+            if r.is_nan() || r <= 0.0 {
                 return Err(format!("--rps {r} must be greater than 0"));
             }
         }

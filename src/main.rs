@@ -13,7 +13,7 @@ use lambda_conform::{audit, generate, spec};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Run(args) => run(args, cli.spec_dir),
+        Command::Run(args) => run(*args, cli.spec_dir),
         Command::Spec(args) => spec_cmd(args, cli.spec_dir),
         Command::Cases(args) => cases_cmd(args, cli.spec_dir),
         Command::Stub(args) => stub_cmd(args, cli.spec_dir),

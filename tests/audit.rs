@@ -152,7 +152,7 @@ fn har_input() -> Result<(), Failed> {
     std::fs::write(&path, har.to_string()).map_err(|e| e.to_string())?;
     let report = audit::audit_files(
         &s,
-        &[path.clone()],
+        std::slice::from_ref(&path),
         &validate::CallFacts {
             account: Some("111111111111".into()),
             ..Default::default()

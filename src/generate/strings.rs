@@ -270,7 +270,7 @@ fn emit(h: &Hir, n: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
                 Some(h) => min.max(n.div_ceil(h)),
                 None => min.max(usize::from(n > 0)),
             };
-            let k_hi_by_n = if lo == 0 { n.max(k_lo) } else { n / lo };
+            let k_hi_by_n = n.checked_div(lo).unwrap_or(n.max(k_lo));
             let k_hi = max_count.map_or(k_hi_by_n, |m| m.min(k_hi_by_n));
             if k_lo > k_hi {
                 return None;

@@ -150,7 +150,7 @@ pub fn violation_template(
         );
     }
     let mut kinds: Vec<&Kind> = member.constraints.iter().map(|c| &c.kind).collect();
-    if !kinds.iter().any(|k| *k == kind) {
+    if !kinds.contains(&kind) {
         kinds.push(kind);
     }
     let wrap = |outer: &str| {
