@@ -4,4 +4,5 @@
 pub mod generate;
 pub mod report;
 pub mod spec;
+pub mod stub;
 pub mod transport;
