@@ -272,18 +272,18 @@ fn stub_cmd(args: lambda_conform::cli::StubArgs, spec_dir: Option<PathBuf>) -> u
     };
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
     let result = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
+        let server = lambda_conform::stub::bind(table.clone(), addr, args.mutant)
             .await
-            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-        let local = listener.local_addr().map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())?;
         println!(
-            "lambda-conform stub ({}) listening on http://{local}",
-            table.profile
+            "lambda-conform stub ({}) listening on {}",
+            table.profile,
+            server.uri()
         );
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        lambda_conform::stub::serve_listener(table, listener, args.mutant, shutdown)
+        server
+            .run(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
             .await
             .map_err(|e| e.to_string())
     });

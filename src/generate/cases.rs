@@ -90,6 +90,9 @@ pub struct Case {
     pub assumption: Option<String>,
     /// The shrinkable parameter runs over `0..=span`.
     pub span: u64,
+    /// A violation instance must break only its own row (every instance then words the same error);
+    /// cleared for the few rows that cannot be broken alone (a length below a pattern's minimum).
+    pub exact: bool,
     build: Arc<Build>,
 }
 
@@ -181,8 +184,12 @@ impl Case {
         let ok = match (self.kind, &answer) {
             (CaseKind::Valid | CaseKind::Boundary, a) => *a == Answer::Success,
             (CaseKind::Violation, Answer::Error(e)) => self.row.as_ref().is_some_and(|r| {
-                e.rows.first() == Some(r)
-                    || e.rows.contains(r) && e.error_type == spec_validation_type(spec)
+                if self.exact {
+                    e.rows.len() == 1 && e.rows[0] == *r
+                } else {
+                    e.rows.first() == Some(r)
+                        || e.rows.contains(r) && e.error_type == spec_validation_type(spec)
+                }
             }),
             (CaseKind::Violation, Answer::Success) => false,
             (CaseKind::Wire, _) => true,
@@ -321,6 +328,7 @@ fn new_case(
         deterministic: span == 0,
         assumption: None,
         span,
+        exact: kind == CaseKind::Violation,
         build,
     }
 }
@@ -365,7 +373,42 @@ pub fn cases(spec: &Spec) -> Vec<Case> {
     for (mi, m) in spec.members.iter().enumerate() {
         let mid = member_id(&m.path);
         let resource = resource_of(spec, m);
-        if is_leaf(m) {
+        let enum_values = m.constraints.iter().find_map(|c| match &c.kind {
+            Kind::Enum { values } => Some(values.clone()),
+            _ => None,
+        });
+        let refused: Vec<String> = m
+            .constraints
+            .iter()
+            .flat_map(|c| match &c.kind {
+                Kind::NotIn { values } => values.clone(),
+                _ => vec![],
+            })
+            .collect();
+        if let (true, Some(values)) = (is_leaf(m), enum_values) {
+            // One valid class per enum value: AWS's answer differs by value (JSON logs gain levels).
+            for value in values.into_iter().filter(|v| !refused.contains(v)) {
+                let slug: String = value
+                    .to_ascii_lowercase()
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect();
+                let v = value.clone();
+                let mut c = new_case(
+                    format!("{prefix}::valid::{mid}::{slug}"),
+                    CaseKind::Valid,
+                    Some(m),
+                    0,
+                    Arc::new(move |spec, ctx, _p, rng| {
+                        let m = &spec.members[mi];
+                        with_value(spec, ctx, m, Value::String(v.clone()), rng)
+                    }),
+                );
+                c.needs_resource = resource.clone();
+                c.deterministic = true;
+                out.push(c);
+            }
+        } else if is_leaf(m) {
             let mut c = new_case(
                 format!("{prefix}::valid::{mid}"),
                 CaseKind::Valid,

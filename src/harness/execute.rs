@@ -43,10 +43,11 @@ impl Session {
         case: &Case,
         inst: &Instance,
     ) -> (Judgement, Option<WireResponse>, Vec<String>) {
-        let answer = validate::answer(
+        let answer = validate::answer_with(
             &self.spec,
             &inst.request.body,
             inst.request.header("content-type"),
+            &self.ctx.facts(inst.request.body.len()),
         );
         let result = self.runtime.block_on(self.client.send(&inst.request));
         self.requests.fetch_add(1, Ordering::Relaxed);

@@ -650,6 +650,16 @@ impl Session {
             }
         }
         let json = &sdk_json;
+        let facts = self.ctx.facts(inst.request.body.len());
+        let raw_answer = validate::answer_with(
+            &self.spec,
+            &inst.request.body,
+            Some("application/json"),
+            &facts,
+        );
+        let sdk_bytes = serde_json::to_vec(json).unwrap_or_default();
+        let sdk_answer =
+            validate::answer_with(&self.spec, &sdk_bytes, Some("application/json"), &facts);
         // The raw view first (its function deleted), then the SDK's.
         let raw = self.runtime.block_on(self.client.send(&inst.request));
         self.requests.fetch_add(1, Ordering::Relaxed);
@@ -800,13 +810,21 @@ impl Session {
                             Source::Observed,
                         ));
                     }
-                    let message = message
-                        .as_ref()
-                        .map(|m| m.replace(&sdk_name, &inst.function_name));
-                    if raw_type.is_some() && raw_message.is_some() && message != raw_message {
+                    // The SDK sent its own bytes (its member order, its name): its message is
+                    // judged against the table's text for *its* request when the raw one matched.
+                    let raw_conforms = raw_message.as_deref().is_some_and(|m| match &raw_answer {
+                        Answer::Error(e) => e.message.matches(m),
+                        Answer::Success => false,
+                    });
+                    let sdk_ok = match (&sdk_answer, message) {
+                        (_, None) => raw_message.is_none(),
+                        (Answer::Error(e), Some(m)) if raw_conforms => e.message.matches(m),
+                        (_, Some(m)) => !m.is_empty(),
+                    };
+                    if raw_type.is_some() && !sdk_ok {
                         findings.push(finding(
                             "sdk message",
-                            format!("{raw_message:?}"),
+                            format!("{raw_message:?} (as raw HTTP read it)"),
                             format!("{message:?}"),
                             row,
                             Source::Observed,

@@ -308,28 +308,35 @@ impl Session {
 
 /// Case classes that can build at least one instance (a few draws with a probe context).
 pub fn feasible_cases(spec: &Spec, ctx: &Context) -> Vec<Case> {
+    let buildable = |c: &Case| {
+        (0..24u64).any(|s| {
+            c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9))
+                .is_some()
+        })
+    };
     generate::cases(spec)
         .into_iter()
-        .filter(|c| {
-            (0..24u64).any(|s| {
-                c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9))
-                    .is_some()
-            })
+        .filter_map(|mut c| {
+            if buildable(&c) {
+                return Some(c);
+            }
+            // A row that cannot be broken alone: accept its inevitable companions.
+            c.exact = false;
+            buildable(&c).then_some(c)
         })
         .collect()
 }
 
 /// Case classes the generator cannot build for this spec, with the reason (for `cases --infeasible`).
 pub fn infeasible_cases(spec: &Spec, ctx: &Context) -> Vec<String> {
+    let feasible: Vec<String> = feasible_cases(spec, ctx)
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     generate::cases(spec)
         .into_iter()
-        .filter(|c| {
-            !(0..24u64).any(|s| {
-                c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9))
-                    .is_some()
-            })
-        })
         .map(|c| c.id)
+        .filter(|id| !feasible.contains(id))
         .collect()
 }
 

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::spec::message::render_value;
 use crate::spec::validate::{self, CallFacts};
 use crate::spec::Spec;
 use crate::transport::WireResponse;
@@ -121,7 +120,7 @@ pub fn redact_message(spec: &Spec, request: Option<&Value>, msg: &str) -> String
     let Some(req) = request else { return text };
     let mut values: Vec<String> = validate::violations(spec, req, &CallFacts::default())
         .iter()
-        .map(|v| render_value(&v.value))
+        .map(|v| validate::render_at(spec, validate::reported_path(&v.path), &v.value))
         .filter(|s| !s.is_empty())
         .collect();
     // Longest first, so a value that contains another is replaced whole.
@@ -130,6 +129,12 @@ pub fn redact_message(spec: &Spec, request: Option<&Value>, msg: &str) -> String
         text = text.replace(&format!("'{v}'"), "'[value]'");
         text = text.replace(&format!("Value {v} at"), "Value [value] at");
         text = text.replace(&format!("of {v} is"), "of [value] is");
+        text = text.replace(&format!(" {v} is "), " [value] is ");
+    }
+    text = text.replace("Value '' at", "Value '[value]' at");
+    // Regions (the call's, and one an ARN names) are the endpoint's, not the case's.
+    if let Ok(re) = regex::Regex::new(r"'[a-z]{2}(-[a-z]+)+-\d'") {
+        text = re.replace_all(&text, "'[region]'").into_owned();
     }
     // Named lists (supported runtimes) print in no fixed order: name them instead.
     for (name, list) in &spec.lists {

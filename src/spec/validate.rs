@@ -383,6 +383,54 @@ pub fn constraint<'a>(spec: &'a Spec, v: &Violation) -> &'a Constraint {
     &spec.members[v.member].constraints[v.constraint]
 }
 
+/// A value as AWS's Java front end prints it, structures in model member order (the front end has
+/// deserialised them into model objects), lists and maps in the order sent.
+pub fn render_at(spec: &Spec, path: &str, v: &Value) -> String {
+    match v {
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|x| render_at(spec, &format!("{path}[]"), x))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Object(map)
+            if spec
+                .member(path)
+                .is_some_and(|m| m.ty == MemberType::Structure) =>
+        {
+            let prefix = format!("{path}.");
+            let order: Vec<&str> = spec
+                .members
+                .iter()
+                .filter_map(|m| m.path.strip_prefix(&prefix))
+                .filter(|rest| !rest.contains('.') && !rest.contains('[') && !rest.contains('{'))
+                .collect();
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+            format!(
+                "{{{}}}",
+                keys.iter()
+                    .map(|k| format!(
+                        "{k}={}",
+                        render_at(spec, &format!("{prefix}{k}"), &map[k.as_str()])
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, x)| format!("{k}={}", render_at(spec, &format!("{path}{{value}}"), x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => message::render_value(other),
+    }
+}
+
 /// The filled-in message of one violation.
 pub fn violation_text(spec: &Spec, v: &Violation, root: &Value, facts: &CallFacts) -> String {
     let c = constraint(spec, v);
@@ -394,7 +442,7 @@ pub fn violation_text(spec: &Spec, v: &Violation, root: &Value, facts: &CallFact
     message::fill(
         &c.error.message,
         &[
-            ("value", message::render_value(&v.value)),
+            ("value", render_at(spec, reported_path(&v.path), &v.value)),
             ("json", json),
             (
                 "arn_region",

@@ -1,0 +1,477 @@
+//! The stub's behaviour, independent of any HTTP server: routing and the bounded function store.
+//! Both servers ([`start`](super::start) and [`serve`](super::serve)) call
+//! [`StubCore::reply`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Map, Value};
+
+use super::config::{self, Context};
+use super::mutants::Mutant;
+use super::wire::{self, header, json_response, percent_decode, region_of, text_response};
+use crate::spec::message::{self, violation_template};
+use crate::spec::validate::{answer, answer_for, parse_body, Answer, CallFacts};
+use crate::spec::{Condition, Kind, Spec};
+use crate::transport::WireResponse;
+
+/// The account every function belongs to.
+pub const ACCOUNT: &str = "123456789012";
+/// The region when the request carries no SigV4 credential scope.
+pub const DEFAULT_REGION: &str = "us-east-1";
+/// How long after a create the first read shows the function Active.
+pub const DEFAULT_ACTIVE_AFTER: Duration = Duration::from_millis(50);
+/// How many functions the stub keeps; creating one more evicts the oldest.
+pub const DEFAULT_CAPACITY: usize = 10_000;
+/// How long the [`Mutant::Hang`] stub holds a CreateFunction reply: longer than any client timeout.
+pub const HANG: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The API version prefix of every Lambda path.
+const API: &str = "2015-03-31";
+
+/// One answer, and how long to hold it before sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// The answer.
+    pub response: WireResponse,
+    /// Wait this long before sending it ([`Mutant::Hang`]).
+    pub delay: Option<Duration>,
+}
+
+impl From<WireResponse> for Reply {
+    fn from(response: WireResponse) -> Self {
+        Reply {
+            response,
+            delay: None,
+        }
+    }
+}
+
+/// A created function.
+#[derive(Debug)]
+struct Function {
+    /// Position in the eviction order.
+    generation: u64,
+    /// The FunctionConfiguration as the create answered it (then as activated), as JSON text:
+    /// a tenth of the memory of a parsed `Value`, which matters with 10 000 of them.
+    config: Box<str>,
+    created: Instant,
+    active: bool,
+    /// `Code.ImageUri` for Image functions.
+    image_uri: Option<Box<str>>,
+    /// The tags sent, if any, as JSON text.
+    tags: Option<Box<str>>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// By (region, bare name).
+    functions: HashMap<(String, String), Function>,
+    /// Generation → key, oldest first.
+    by_age: BTreeMap<u64, (String, String)>,
+    next_generation: u64,
+    /// CreateFunction calls seen (for [`Mutant::Throttle`]).
+    creates: u64,
+}
+
+/// The embedded reference stub's behaviour: answers CreateFunction, GetFunction,
+/// GetFunctionConfiguration and DeleteFunction as the table says AWS does.
+#[derive(Debug)]
+pub struct StubCore {
+    /// The table, as loaded.
+    spec: Arc<Spec>,
+    /// The table the stub checks requests against: `spec`, changed by a mutant that breaks a check.
+    checks: Spec,
+    mutant: Option<Mutant>,
+    active_after: Duration,
+    capacity: usize,
+    state: Mutex<State>,
+}
+
+impl StubCore {
+    /// A stub answering as `spec` says, or broken as `mutant` says.
+    pub fn new(spec: Arc<Spec>, mutant: Option<Mutant>) -> Self {
+        let checks = checks(&spec, mutant);
+        Self {
+            spec,
+            checks,
+            mutant,
+            active_after: DEFAULT_ACTIVE_AFTER,
+            capacity: DEFAULT_CAPACITY,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Reads at least this long after a create show the function Active (default 50 ms).
+    pub fn with_active_after(mut self, after: Duration) -> Self {
+        self.active_after = after;
+        self
+    }
+
+    /// Keep at most this many functions (default 10 000; at least 1); the oldest is evicted.
+    pub fn with_capacity(mut self, capacity: usize) -> Self {
+        self.capacity = capacity.max(1);
+        self
+    }
+
+    /// The table the stub answers from.
+    pub fn spec(&self) -> &Arc<Spec> {
+        &self.spec
+    }
+
+    /// The mutant, if the stub is a broken one.
+    pub fn mutant(&self) -> Option<Mutant> {
+        self.mutant
+    }
+
+    /// How many functions the stub holds.
+    pub fn function_count(&self) -> usize {
+        self.lock().functions.len()
+    }
+
+    /// The answer to one request (a [`Mutant::Hang`] reply is returned at once, not held).
+    pub fn handle(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> WireResponse {
+        self.reply(method, path, headers, body).response
+    }
+
+    /// The answer to one request, with how long to hold it.
+    pub fn reply(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Reply {
+        let region = region_of(headers);
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let method = method.to_ascii_uppercase();
+        match (method.as_str(), segments.as_slice()) {
+            ("POST", [API, "functions"]) => self.create(&region, headers, body),
+            ("GET", [API, "functions", name]) => self.read(&region, name, true).into(),
+            ("GET", [API, "functions", name, "configuration"]) => {
+                self.read(&region, name, false).into()
+            }
+            ("DELETE", [API, "functions", name]) => self.delete(&region, name).into(),
+            _ => self
+                .error(404, "UnknownOperationException", "not found", &[])
+                .into(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn create(&self, region: &str, headers: &[(String, String)], body: &[u8]) -> Reply {
+        if self.mutant == Some(Mutant::Hang) {
+            return Reply {
+                response: self.error(500, "ServiceException", "the stub hung", &[]),
+                delay: Some(HANG),
+            };
+        }
+        if self.mutant == Some(Mutant::Throttle) {
+            let mut state = self.lock();
+            state.creates += 1;
+            if state.creates % 3 == 0 {
+                drop(state);
+                let mut r = self.error(
+                    429,
+                    "TooManyRequestsException",
+                    "Rate exceeded",
+                    &[("Reason", json!("CallerRateLimitExceeded"))],
+                );
+                r.headers.push(("retry-after".into(), "1".into()));
+                return r.into();
+            }
+        }
+        let content_type = header(headers, "content-type");
+        // Parsed once: a body can be 70 MB. A body that does not parse is judged by `answer`.
+        let parsed = parse_body(&self.checks, body, content_type);
+        let judged = match &parsed {
+            Ok(root) => answer_for(
+                &self.checks,
+                root,
+                &CallFacts {
+                    body_bytes: body.len(),
+                    region: Some(region.to_string()),
+                    account: Some(ACCOUNT.to_string()),
+                },
+            ),
+            Err(_) => answer(&self.checks, body, content_type),
+        };
+        if let Answer::Error(e) = judged {
+            let status = match self.mutant {
+                Some(Mutant::ValidationStatus422) if e.error_type == "ValidationException" => 422,
+                _ => e.status,
+            };
+            let error_type = match e.error_type.as_str() {
+                "" => "InvalidRequestContentException",
+                t => t,
+            };
+            return self
+                .error(status, error_type, &e.message.display(), &[])
+                .into();
+        }
+        let Ok(root) = parsed else {
+            return self
+                .error(
+                    400,
+                    "InvalidRequestContentException",
+                    "Could not parse request body into json",
+                    &[],
+                )
+                .into();
+        };
+        let sent_name = root
+            .get(config::name_path(&self.spec))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let name = config::bare_name(sent_name);
+        let ctx = Context {
+            name: &name,
+            region,
+            account: ACCOUNT,
+        };
+        let text =
+            Value::Object(config::configuration(&self.spec, self.mutant, &root, &ctx)).to_string();
+        let key = (region.to_string(), name.clone());
+
+        let mut state = self.lock();
+        if let Some(old) = state.functions.get(&key) {
+            if self.mutant != Some(Mutant::NoConflict) {
+                drop(state);
+                let text = message::fill(&self.spec.conflict.message, &[("name", name.clone())]);
+                let conflict = &self.spec.conflict;
+                return self
+                    .error(conflict.status, &conflict.error_type, &text, &[])
+                    .into();
+            }
+            let generation = old.generation;
+            state.by_age.remove(&generation);
+        }
+        while state.functions.len() >= self.capacity && !state.functions.contains_key(&key) {
+            let Some((_, oldest)) = state.by_age.pop_first() else {
+                break;
+            };
+            state.functions.remove(&oldest);
+        }
+        let generation = state.next_generation;
+        state.next_generation += 1;
+        state.by_age.insert(generation, key.clone());
+        state.functions.insert(
+            key,
+            Function {
+                generation,
+                config: text.clone().into_boxed_str(),
+                created: Instant::now(),
+                active: false,
+                image_uri: root
+                    .pointer("/Code/ImageUri")
+                    .and_then(Value::as_str)
+                    .map(Into::into),
+                tags: root
+                    .get("Tags")
+                    .filter(|t| !t.is_null())
+                    .map(|t| t.to_string().into_boxed_str()),
+            },
+        );
+        drop(state);
+
+        let content_type = match self.mutant {
+            Some(Mutant::HtmlContentType) => "text/html",
+            _ => "application/json",
+        };
+        let status = self.spec.source.success_status;
+        text_response(status, content_type, text).into()
+    }
+
+    fn read(&self, region: &str, raw_name: &str, with_code: bool) -> WireResponse {
+        let name = config::bare_name(&percent_decode(raw_name));
+        let key = (region.to_string(), name.clone());
+        let mut state = self.lock();
+        let Some(f) = state.functions.get_mut(&key) else {
+            drop(state);
+            return self.not_found(region, &name);
+        };
+        if !f.active && f.created.elapsed() >= self.active_after {
+            f.active = true;
+            let mut activated = parse_object(&f.config);
+            config::activate(&self.spec, &mut activated);
+            f.config = Value::Object(activated).to_string().into_boxed_str();
+        }
+        let stored = f.config.clone();
+        let image_uri = f.image_uri.clone();
+        let tags = f.tags.clone();
+        drop(state);
+        let mut configuration = parse_object(&stored);
+
+        // An unqualified read describes $LATEST, also after `Publish: true` created version 1.
+        if configuration.contains_key("Version") {
+            configuration.insert("Version".into(), json!("$LATEST"));
+        }
+        if self.mutant == Some(Mutant::ReadbackDisagrees) {
+            if let Some(m) = configuration.get("MemorySize").and_then(Value::as_i64) {
+                configuration.insert("MemorySize".into(), json!(m + 1));
+            }
+        }
+        if !with_code {
+            return json_response(200, "application/json", &Value::Object(configuration));
+        }
+        let code = match image_uri {
+            Some(uri) => json!({
+                "RepositoryType": "ECR",
+                "ImageUri": uri,
+                "ResolvedImageUri": format!(
+                    "{}@sha256:{}",
+                    uri.split(['@', ':']).next().unwrap_or_default(),
+                    configuration.get("CodeSha256").and_then(Value::as_str).unwrap_or_default()
+                ),
+            }),
+            None => json!({
+                "RepositoryType": "S3",
+                "Location": format!(
+                    "https://awslambda-{region}-tasks.s3.{region}.amazonaws.com/snapshots/{ACCOUNT}/{name}-{}",
+                    config::uuid()
+                ),
+            }),
+        };
+        let mut body = json!({ "Configuration": configuration, "Code": code });
+        if let Some(tags) = tags {
+            body["Tags"] = serde_json::from_str(&tags).unwrap_or_default();
+        }
+        json_response(200, "application/json", &body)
+    }
+
+    fn delete(&self, region: &str, raw_name: &str) -> WireResponse {
+        let name = config::bare_name(&percent_decode(raw_name));
+        let key = (region.to_string(), name.clone());
+        let mut state = self.lock();
+        let Some(generation) = state.functions.get(&key).map(|f| f.generation) else {
+            drop(state);
+            return self.not_found(region, &name);
+        };
+        if self.mutant != Some(Mutant::DeleteKeeps) {
+            state.functions.remove(&key);
+            state.by_age.remove(&generation);
+        }
+        drop(state);
+        WireResponse {
+            status: 204,
+            headers: vec![("x-amzn-requestid".into(), config::uuid())],
+            body: Vec::new(),
+        }
+    }
+
+    /// The answer to a body over the server's cap: the table's whole-request size error if it has one.
+    pub(super) fn too_large(&self, cap: usize) -> WireResponse {
+        let row = self
+            .spec
+            .members
+            .iter()
+            .flat_map(|m| &m.constraints)
+            .find(|c| matches!(c.kind, Kind::MaxRequestBytes { .. }));
+        match row {
+            Some(c) => self.error(c.error.status, &c.error.error_type, &c.error.message, &[]),
+            None => self.error(
+                413,
+                "RequestEntityTooLargeException",
+                &format!("Request must be smaller than {cap} bytes"),
+                &[],
+            ),
+        }
+    }
+
+    /// An error as AWS sends it (see [`wire::error`]).
+    fn error(
+        &self,
+        status: u16,
+        error_type: &str,
+        text: &str,
+        extra: &[(&str, Value)],
+    ) -> WireResponse {
+        wire::error(&self.spec, self.mutant, status, error_type, text, extra)
+    }
+
+    /// The answer when the stub itself failed.
+    pub(super) fn internal_error(&self) -> WireResponse {
+        self.error(500, "ServiceException", "the stub failed to answer", &[])
+    }
+
+    fn not_found(&self, region: &str, name: &str) -> WireResponse {
+        let arn = config::function_arn(&Context {
+            name,
+            region,
+            account: ACCOUNT,
+        });
+        self.error(
+            404,
+            "ResourceNotFoundException",
+            &format!("Function not found: {arn}"),
+            &[],
+        )
+    }
+}
+
+/// The table the stub checks requests against: the loaded one, with the one check a mutant breaks.
+fn checks(spec: &Spec, mutant: Option<Mutant>) -> Spec {
+    let mut s = spec.clone();
+    let messages = s.messages.clone();
+    let name_path = config::name_path(spec).to_string();
+    for member in &mut s.members {
+        let plain = member.clone();
+        match (mutant, member.path.as_str()) {
+            (Some(Mutant::AcceptsMemoryAboveMax), "MemorySize") => {
+                member
+                    .constraints
+                    .retain(|c| !matches!(c.kind, Kind::Max { .. }));
+            }
+            (Some(Mutant::StrictTimeout), "Timeout") => {
+                for c in &mut member.constraints {
+                    if let Kind::Max { max } = c.kind {
+                        c.kind = Kind::Max { max: max - 1.0 };
+                        c.error.message = violation_template(&messages, &plain, &c.kind, &[]);
+                    }
+                }
+            }
+            (Some(Mutant::TimeoutMessageTypo), "Timeout") => {
+                for c in &mut member.constraints {
+                    if let Kind::Max { max } = c.kind {
+                        let typo = Kind::Max { max: max + 1.0 };
+                        c.error.message = violation_template(&messages, &plain, &typo, &[]);
+                    }
+                }
+            }
+            (Some(Mutant::DescriptionWrongErrorType), "Description") => {
+                for c in &mut member.constraints {
+                    if matches!(c.kind, Kind::MaxLength { .. }) {
+                        c.error.error_type = "InvalidParameterValueException".into();
+                    }
+                }
+            }
+            (Some(Mutant::NoBareNameLimit), p) if p == name_path => {
+                member.constraints.retain(|c| {
+                    !(matches!(c.kind, Kind::MaxLength { .. })
+                        && c.when == Some(Condition::BareName))
+                });
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// A stored configuration, parsed (the stub wrote it, so it is an object).
+fn parse_object(text: &str) -> Map<String, Value> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
+}

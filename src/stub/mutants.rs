@@ -1,0 +1,143 @@
+//! Deliberately broken variants of the stub, to test the tester: each one breaks exactly one behaviour,
+//! and the conformance run against it must fail exactly the trials that look at that behaviour.
+//!
+//! A mutant is not a second stub. [`StubCore`](super::StubCore) matches on it at the one point where the
+//! faithful behaviour is decided (the validating table, the error wire format, a default, a rule).
+
+use std::fmt;
+use std::str::FromStr;
+
+/// One deliberately broken behaviour. `--mutant NAME` takes [`Mutant::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mutant {
+    /// MemorySize's maximum is not checked: `MemorySize: 10241` creates the function (201).
+    AcceptsMemoryAboveMax,
+    /// Timeout's maximum is 899 instead of 900: `Timeout: 900` is refused, with `… less than or equal to 899`.
+    StrictTimeout,
+    /// Model-validation errors answer 422 instead of 400 (type and text unchanged).
+    ValidationStatus422,
+    /// A too-long Description answers InvalidParameterValueException instead of ValidationException
+    /// (with that type's body, `{"Type":"User","message":…}`).
+    DescriptionWrongErrorType,
+    /// Errors carry no `x-amzn-errortype` header; the type is only in the body's `__type` member.
+    NoErrorTypeHeader,
+    /// Errors carry the type nowhere: no `x-amzn-errortype` header and no `__type`; the body is unchanged.
+    BodyOnlyNoType,
+    /// The 201 answer has no `RevisionId`.
+    MissingRevisionId,
+    /// The MemorySize default is 256 instead of 128.
+    WrongDefaultMemory,
+    /// The 201 answer says `State: "Active"` instead of `"Pending"` (StateReason and StateReasonCode unchanged).
+    StateActiveOnCreate,
+    /// The 201 answer is sent with `Content-Type: text/html` (the body is still the JSON).
+    HtmlContentType,
+    /// `CodeSha256` is the hex digest instead of base64.
+    HexCodeSha256,
+    /// `FunctionArn` is qualified: `…:function:NAME:$LATEST`.
+    QualifiedFunctionArn,
+    /// The Timeout-too-large message says `less than or equal to 901`; the bound checked is still 900.
+    TimeoutMessageTypo,
+    /// `Environment` comes back even when none was sent (`{"Variables":{}}`).
+    EnvironmentAlwaysEchoed,
+    /// A create with a name that exists answers 201 (and replaces the function) instead of 409.
+    NoConflict,
+    /// DeleteFunction answers 204 but the function stays (GetFunction still finds it, a re-create conflicts).
+    DeleteKeeps,
+    /// GetFunction and GetFunctionConfiguration show MemorySize + 1.
+    ReadbackDisagrees,
+    /// Every 3rd CreateFunction answers 429 TooManyRequestsException with `Retry-After: 1`, unprocessed.
+    Throttle,
+    /// CreateFunction never answers: the reply is held for [`HANG`](super::HANG), longer than any client timeout.
+    Hang,
+    /// A bare function name of 65 characters or more is accepted (the 64-character limit is not checked).
+    NoBareNameLimit,
+}
+
+impl Mutant {
+    /// Every mutant, in declaration order.
+    pub fn all() -> Vec<Mutant> {
+        use Mutant::*;
+        vec![
+            AcceptsMemoryAboveMax,
+            StrictTimeout,
+            ValidationStatus422,
+            DescriptionWrongErrorType,
+            NoErrorTypeHeader,
+            BodyOnlyNoType,
+            MissingRevisionId,
+            WrongDefaultMemory,
+            StateActiveOnCreate,
+            HtmlContentType,
+            HexCodeSha256,
+            QualifiedFunctionArn,
+            TimeoutMessageTypo,
+            EnvironmentAlwaysEchoed,
+            NoConflict,
+            DeleteKeeps,
+            ReadbackDisagrees,
+            Throttle,
+            Hang,
+            NoBareNameLimit,
+        ]
+    }
+
+    /// The kebab-case name used by `--mutant NAME`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Mutant::AcceptsMemoryAboveMax => "accepts-memory-above-max",
+            Mutant::StrictTimeout => "strict-timeout",
+            Mutant::ValidationStatus422 => "validation-status-422",
+            Mutant::DescriptionWrongErrorType => "description-wrong-error-type",
+            Mutant::NoErrorTypeHeader => "no-error-type-header",
+            Mutant::BodyOnlyNoType => "body-only-no-type",
+            Mutant::MissingRevisionId => "missing-revision-id",
+            Mutant::WrongDefaultMemory => "wrong-default-memory",
+            Mutant::StateActiveOnCreate => "state-active-on-create",
+            Mutant::HtmlContentType => "html-content-type",
+            Mutant::HexCodeSha256 => "hex-code-sha256",
+            Mutant::QualifiedFunctionArn => "qualified-function-arn",
+            Mutant::TimeoutMessageTypo => "timeout-message-typo",
+            Mutant::EnvironmentAlwaysEchoed => "environment-always-echoed",
+            Mutant::NoConflict => "no-conflict",
+            Mutant::DeleteKeeps => "delete-keeps",
+            Mutant::ReadbackDisagrees => "readback-disagrees",
+            Mutant::Throttle => "throttle",
+            Mutant::Hang => "hang",
+            Mutant::NoBareNameLimit => "no-bare-name-limit",
+        }
+    }
+}
+
+impl fmt::Display for Mutant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A `--mutant` value that names no mutant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown mutant `{given}` (known: {known})")]
+pub struct UnknownMutant {
+    /// What was given.
+    pub given: String,
+    /// The known names, comma-separated.
+    pub known: String,
+}
+
+impl FromStr for Mutant {
+    type Err = UnknownMutant;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Mutant::all()
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| UnknownMutant {
+                given: s.to_string(),
+                known: Mutant::all()
+                    .iter()
+                    .map(|m| m.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+}
