@@ -691,6 +691,15 @@ impl Session {
         } else {
             let _ = self.sweep(&sdk_name, &raw);
         }
+        let sdk_throttled = matches!(&outcome, SdkOutcome::Error { status: Some(429), .. });
+        if raw.status == 429 || sdk_throttled {
+            rec.outcome = Outcome::HarnessError;
+            rec.message = format!(
+                "throttled: 429 on the {} request; not judged: lower --rps or --concurrency",
+                if raw.status == 429 { "raw" } else { "SDK" }
+            );
+            return rec;
+        }
         rec.expected = format!(
             "the SDK reads what raw HTTP read: {}",
             oracle::describe_response(&raw)
