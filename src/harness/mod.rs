@@ -163,6 +163,7 @@ pub struct Session {
     throttled: AtomicU64,
     regressions: Mutex<Regressions>,
     started: String,
+    cases: std::sync::OnceLock<Vec<Case>>,
 }
 
 impl Session {
@@ -233,13 +234,16 @@ impl Session {
             throttled: AtomicU64::new(u64::from(setup.throttled_retries)),
             regressions: Mutex::new(regressions),
             started: now(),
+            cases: std::sync::OnceLock::new(),
             config,
         })
     }
 
     /// Every case class the run has, sorted by id (classes that cannot be built are left out).
     pub fn cases(&self) -> Vec<Case> {
-        feasible_cases(&self.spec, &self.ctx)
+        self.cases
+            .get_or_init(|| feasible_cases(&self.spec, &self.ctx))
+            .clone()
     }
 
     /// Requests sent so far.
