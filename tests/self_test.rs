@@ -17,7 +17,11 @@ use lambda_conform::report::{Outcome, TrialRecord};
 use lambda_conform::spec::{self, validate, Source};
 use lambda_conform::stub::Mutant;
 
-fn run(mutant: Option<Mutant>, filter: Option<&str>, timeout: Duration) -> Result<Vec<TrialRecord>, Failed> {
+fn run(
+    mutant: Option<Mutant>,
+    filter: Option<&str>,
+    timeout: Duration,
+) -> Result<Vec<TrialRecord>, Failed> {
     let config = RunConfig {
         seed: 0x5e1f,
         cases: 1,
@@ -59,13 +63,22 @@ fn classes() -> Result<Classes, Failed> {
         errors: vec![],
     };
     for case in harness::feasible_cases(&s, &ctx) {
-        let Some(inst) = harness::boundary(&s, &ctx, &case, 0x5e1f) else { continue };
-        match validate::answer_with(&s, &inst.request.body, inst.request.header("content-type"), &ctx.facts(inst.request.body.len())) {
-            validate::Answer::Success if case.kind != CaseKind::Wire => {
-                out.success.push((case.id.clone(), inst.json.unwrap_or(Value::Null)))
-            }
+        let Some(inst) = harness::boundary(&s, &ctx, &case, 0x5e1f) else {
+            continue;
+        };
+        match validate::answer_with(
+            &s,
+            &inst.request.body,
+            inst.request.header("content-type"),
+            &ctx.facts(inst.request.body.len()),
+        ) {
+            validate::Answer::Success if case.kind != CaseKind::Wire => out
+                .success
+                .push((case.id.clone(), inst.json.unwrap_or(Value::Null))),
             validate::Answer::Success => {}
-            validate::Answer::Error(e) => out.errors.push((case.id.clone(), e.error_type, e.source)),
+            validate::Answer::Error(e) => {
+                out.errors.push((case.id.clone(), e.error_type, e.source))
+            }
         }
     }
     Ok(out)
@@ -78,7 +91,10 @@ fn expect(mutant: Mutant, must: &[String], may: &[&str]) -> Result<(), Failed> {
     let missing: Vec<&String> = must.iter().filter(|m| !failed.contains(*m)).collect();
     check(
         missing.is_empty(),
-        format!("{}: these checks should fail but passed: {missing:?}", mutant.name()),
+        format!(
+            "{}: these checks should fail but passed: {missing:?}",
+            mutant.name()
+        ),
     )?;
     let stray: Vec<&String> = failed
         .iter()
@@ -86,7 +102,10 @@ fn expect(mutant: Mutant, must: &[String], may: &[&str]) -> Result<(), Failed> {
         .collect();
     check(
         stray.is_empty(),
-        format!("{}: these checks failed but should not: {stray:?}", mutant.name()),
+        format!(
+            "{}: these checks failed but should not: {stray:?}",
+            mutant.name()
+        ),
     )?;
     check(!must.is_empty(), "a mutant must be caught by something")?;
     Ok(())
@@ -99,39 +118,99 @@ fn ids(xs: &[&str]) -> Vec<String> {
 fn faithful_stub_gives_zero_failures() -> Result<(), Failed> {
     let records = run(None, None, Duration::from_secs(10))?;
     let failed = failing(&records);
-    check(records.len() > 600, format!("only {} checks ran", records.len()))?;
-    check(failed.is_empty(), format!("the faithful stub failed: {failed:?}"))
+    check(
+        records.len() > 600,
+        format!("only {} checks ran", records.len()),
+    )?;
+    check(
+        failed.is_empty(),
+        format!("the faithful stub failed: {failed:?}"),
+    )
 }
 
 fn one_check_mutants() -> Result<(), Failed> {
-    expect(Mutant::AcceptsMemoryAboveMax, &ids(&["memory_size::above_max"]), &[])?;
-    expect(Mutant::StrictTimeout, &ids(&["timeout::at_max", "timeout::above_max"]), &["timeout"])?;
-    expect(Mutant::DescriptionWrongErrorType, &ids(&["description::above_max_length"]), &["description::above_max_length"])?;
-    expect(Mutant::TimeoutMessageTypo, &ids(&["timeout::above_max"]), &[])?;
-    expect(Mutant::NoBareNameLimit, &ids(&["function_name::bare_name_too_long"]), &[])?;
-    expect(Mutant::NoConflict, &ids(&["lifecycle::duplicate_name"]), &[])?;
+    expect(
+        Mutant::AcceptsMemoryAboveMax,
+        &ids(&["memory_size::above_max"]),
+        &[],
+    )?;
+    expect(
+        Mutant::StrictTimeout,
+        &ids(&["timeout::at_max", "timeout::above_max"]),
+        &["timeout"],
+    )?;
+    expect(
+        Mutant::DescriptionWrongErrorType,
+        &ids(&["description::above_max_length"]),
+        &["description::above_max_length"],
+    )?;
+    expect(
+        Mutant::TimeoutMessageTypo,
+        &ids(&["timeout::above_max"]),
+        &[],
+    )?;
+    expect(
+        Mutant::NoBareNameLimit,
+        &ids(&["function_name::bare_name_too_long"]),
+        &[],
+    )?;
+    expect(
+        Mutant::NoConflict,
+        &ids(&["lifecycle::duplicate_name"]),
+        &[],
+    )?;
     // A kept function also meets later creates of the same name (publish, the SDK twin of a fixed name).
-    expect(Mutant::DeleteKeeps, &ids(&["lifecycle::delete_then_recreate"]), &["lifecycle::", "::sdk::"])?;
-    expect(Mutant::ReadbackDisagrees, &ids(&["lifecycle::read_back"]), &[])?;
+    expect(
+        Mutant::DeleteKeeps,
+        &ids(&["lifecycle::delete_then_recreate"]),
+        &["lifecycle::", "::sdk::"],
+    )?;
+    expect(
+        Mutant::ReadbackDisagrees,
+        &ids(&["lifecycle::read_back"]),
+        &[],
+    )?;
     Ok(())
 }
 
 fn error_format_mutants() -> Result<(), Failed> {
     let c = classes()?;
-    let observed_errors: Vec<String> = c.errors.iter().filter(|(_, _, s)| *s != Source::Assumed).map(|(i, _, _)| i.clone()).collect();
+    let observed_errors: Vec<String> = c
+        .errors
+        .iter()
+        .filter(|(_, _, s)| *s != Source::Assumed)
+        .map(|(i, _, _)| i.clone())
+        .collect();
     let observed_validation: Vec<String> = c
         .errors
         .iter()
         .filter(|(_, t, s)| t == "ValidationException" && *s != Source::Assumed)
         .map(|(i, _, _)| i.clone())
         .collect();
-    check(observed_validation.len() >= 10, format!("{} observed ValidationException classes", observed_validation.len()))?;
+    check(
+        observed_validation.len() >= 10,
+        format!(
+            "{} observed ValidationException classes",
+            observed_validation.len()
+        ),
+    )?;
     // Assumed rows only ask for "some 4xx": 422 and a missing type are not divergences there.
-    expect(Mutant::ValidationStatus422, &observed_validation, &["::sdk::", "lifecycle::validation_before_conflict"])?;
+    expect(
+        Mutant::ValidationStatus422,
+        &observed_validation,
+        &["::sdk::", "lifecycle::validation_before_conflict"],
+    )?;
     let mut with_lifecycle = observed_errors.clone();
-    with_lifecycle.extend(ids(&["lifecycle::validation_before_conflict", "lifecycle::duplicate_name"]));
+    with_lifecycle.extend(ids(&[
+        "lifecycle::validation_before_conflict",
+        "lifecycle::duplicate_name",
+    ]));
     expect(Mutant::NoErrorTypeHeader, &with_lifecycle, &["::sdk::"])?;
-    expect(Mutant::BodyOnlyNoType, &with_lifecycle, &["::sdk::", "lifecycle::"])?;
+    expect(
+        Mutant::BodyOnlyNoType,
+        &with_lifecycle,
+        &["::sdk::", "lifecycle::"],
+    )?;
     Ok(())
 }
 
@@ -152,37 +231,87 @@ fn response_mutants() -> Result<(), Failed> {
     expect(Mutant::HtmlContentType, &all, &any_success)?;
     expect(Mutant::HexCodeSha256, &all, &any_success)?;
     expect(Mutant::QualifiedFunctionArn, &all, &any_success)?;
-    expect(Mutant::WrongDefaultMemory, &not_sending("MemorySize"), &any_success)?;
-    expect(Mutant::EnvironmentAlwaysEchoed, &not_sending("Environment"), &any_success)?;
+    expect(
+        Mutant::WrongDefaultMemory,
+        &not_sending("MemorySize"),
+        &any_success,
+    )?;
+    expect(
+        Mutant::EnvironmentAlwaysEchoed,
+        &not_sending("Environment"),
+        &any_success,
+    )?;
     Ok(())
 }
 
 fn throttling_is_never_a_verdict() -> Result<(), Failed> {
-    let records = run(Some(Mutant::Throttle), Some("memory_size"), Duration::from_secs(10))?;
-    let divergent: Vec<&str> = records.iter().filter(|r| r.outcome == Outcome::Divergent).map(|r| r.id.as_str()).collect();
-    check(divergent.is_empty(), format!("429s were turned into divergences: {divergent:?}"))?;
-    let throttled = records.iter().filter(|r| r.outcome == Outcome::HarnessError && r.message.contains("throttled")).count();
-    check(throttled > 0, "every third create is throttled: some checks must say so")?;
+    let records = run(
+        Some(Mutant::Throttle),
+        Some("memory_size"),
+        Duration::from_secs(10),
+    )?;
+    let divergent: Vec<&str> = records
+        .iter()
+        .filter(|r| r.outcome == Outcome::Divergent)
+        .map(|r| r.id.as_str())
+        .collect();
+    check(
+        divergent.is_empty(),
+        format!("429s were turned into divergences: {divergent:?}"),
+    )?;
+    let throttled = records
+        .iter()
+        .filter(|r| r.outcome == Outcome::HarnessError && r.message.contains("throttled"))
+        .count();
+    check(
+        throttled > 0,
+        "every third create is throttled: some checks must say so",
+    )?;
     Ok(())
 }
 
 fn a_hang_is_a_verdict_not_a_hang() -> Result<(), Failed> {
     let t = std::time::Instant::now();
-    let records = run(Some(Mutant::Hang), Some("memory_size::above_max"), Duration::from_millis(500))?;
-    check(t.elapsed() < Duration::from_secs(30), format!("took {:?}", t.elapsed()))?;
-    let raw = records.iter().find(|r| r.id == "create_function::memory_size::above_max").ok_or("no case")?;
-    check(raw.outcome == Outcome::Divergent, format!("a hang is divergent: {:?}", raw.outcome))?;
-    check(raw.message.contains("no answer within"), format!("says why: {}", raw.message))?;
+    let records = run(
+        Some(Mutant::Hang),
+        Some("memory_size::above_max"),
+        Duration::from_millis(500),
+    )?;
+    check(
+        t.elapsed() < Duration::from_secs(30),
+        format!("took {:?}", t.elapsed()),
+    )?;
+    let raw = records
+        .iter()
+        .find(|r| r.id == "create_function::memory_size::above_max")
+        .ok_or("no case")?;
+    check(
+        raw.outcome == Outcome::Divergent,
+        format!("a hang is divergent: {:?}", raw.outcome),
+    )?;
+    check(
+        raw.message.contains("no answer within"),
+        format!("says why: {}", raw.message),
+    )?;
     Ok(())
 }
 
 fn main() -> ExitCode {
     support::run(vec![
-        ("self_test::faithful_stub_gives_zero_failures", faithful_stub_gives_zero_failures),
+        (
+            "self_test::faithful_stub_gives_zero_failures",
+            faithful_stub_gives_zero_failures,
+        ),
         ("self_test::one_check_mutants", one_check_mutants),
         ("self_test::error_format_mutants", error_format_mutants),
         ("self_test::response_mutants", response_mutants),
-        ("self_test::throttling_is_never_a_verdict", throttling_is_never_a_verdict),
-        ("self_test::a_hang_is_a_verdict_not_a_hang", a_hang_is_a_verdict_not_a_hang),
+        (
+            "self_test::throttling_is_never_a_verdict",
+            throttling_is_never_a_verdict,
+        ),
+        (
+            "self_test::a_hang_is_a_verdict_not_a_hang",
+            a_hang_is_a_verdict_not_a_hang,
+        ),
     ])
 }

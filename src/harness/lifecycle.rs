@@ -691,7 +691,13 @@ impl Session {
         } else {
             let _ = self.sweep(&sdk_name, &raw);
         }
-        let sdk_throttled = matches!(&outcome, SdkOutcome::Error { status: Some(429), .. });
+        let sdk_throttled = matches!(
+            &outcome,
+            SdkOutcome::Error {
+                status: Some(429),
+                ..
+            }
+        );
         if raw.status == 429 || sdk_throttled {
             rec.outcome = Outcome::HarnessError;
             rec.message = format!(

@@ -3,6 +3,7 @@
 //! The generators use this to prove a case breaks exactly what it claims to, the stub uses it to answer,
 //! and the oracle uses it to know what to expect: one function, so the three never disagree.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use base64::Engine as _;
@@ -58,23 +59,32 @@ pub fn steps(path: &str) -> Vec<Step> {
 
 /// Every value a path reaches in `root` (keys of maps as JSON strings). Null members count as absent.
 pub fn reach(root: &Value, path: &str) -> Vec<Value> {
-    let mut current = vec![root.clone()];
+    reach_ref(root, path)
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect()
+}
+
+/// [`reach`] without copying: borrowed values, owned only for map keys.
+pub fn reach_ref<'a>(root: &'a Value, path: &str) -> Vec<Cow<'a, Value>> {
+    let mut current: Vec<Cow<'a, Value>> = vec![Cow::Borrowed(root)];
     for step in steps(path) {
         let mut next = Vec::new();
         for v in current {
-            match (&step, &v) {
+            let Cow::Borrowed(v) = v else { continue };
+            match (&step, v) {
                 (Step::Field(f), Value::Object(m)) => {
                     if let Some(x) = m.get(f) {
                         if !x.is_null() {
-                            next.push(x.clone());
+                            next.push(Cow::Borrowed(x));
                         }
                     }
                 }
-                (Step::Items, Value::Array(items)) => next.extend(items.iter().cloned()),
+                (Step::Items, Value::Array(items)) => next.extend(items.iter().map(Cow::Borrowed)),
                 (Step::Keys, Value::Object(m)) => {
-                    next.extend(m.keys().map(|k| Value::String(k.clone())))
+                    next.extend(m.keys().map(|k| Cow::Owned(Value::String(k.clone()))))
                 }
-                (Step::Values, Value::Object(m)) => next.extend(m.values().cloned()),
+                (Step::Values, Value::Object(m)) => next.extend(m.values().map(Cow::Borrowed)),
                 _ => {}
             }
         }
@@ -211,7 +221,7 @@ fn type_ok(ty: MemberType, v: &Value) -> bool {
 
 fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
     for m in &spec.members {
-        for v in reach(root, &m.path) {
+        for v in reach_ref(root, &m.path) {
             if !type_ok(m.ty, &v) {
                 return Err(WireProblem {
                     key: "wrong_type".into(),
@@ -224,7 +234,7 @@ fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
                 });
             }
             if m.ty == MemberType::Blob {
-                if let Value::String(s) = &v {
+                if let Value::String(s) = v.as_ref() {
                     if base64::engine::general_purpose::STANDARD.decode(s).is_err() {
                         return Err(WireProblem {
                             key: "bad_base64".into(),
@@ -353,10 +363,10 @@ pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation
                 }
                 continue;
             }
-            for v in reach(root, &m.path) {
+            for v in reach_ref(root, &m.path) {
                 if condition_holds(c.when, root, Some(&v)) && breaks(c, &v, facts) {
                     let shown = if shown_path == m.path {
-                        v.clone()
+                        v.clone().into_owned()
                     } else {
                         reach(root, shown_path)
                             .into_iter()
