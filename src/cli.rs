@@ -128,7 +128,7 @@ pub struct RunArgs {
     /// Compare every answer with the snapshots under this directory (insta; see README).
     #[arg(long)]
     pub snapshots: Option<PathBuf>,
-    /// Where failing seeds are kept (default regressions/<target>.txt; `none` to keep none).
+    /// Where failing seeds are kept (default `regressions/<target>.txt`; `none` to keep none).
     #[arg(long)]
     pub regressions: Option<String>,
     /// Only case ids containing this text.
@@ -168,7 +168,7 @@ pub struct SpecArgs {
 /// `spec import`.
 #[derive(Debug, Subcommand)]
 pub enum SpecCommand {
-    /// Write specs/<profile>/model.toml from botocore's service-2.json(.gz).
+    /// Write `specs/<profile>/model.toml` from botocore's service-2.json(.gz).
     Import {
         /// Path to botocore/data/lambda/2015-03-31/service-2.json (or .json.gz).
         #[arg(long)]
@@ -179,7 +179,7 @@ pub enum SpecCommand {
         /// The profile to write.
         #[arg(long)]
         profile: String,
-        /// The output file (default specs/<profile>/model.toml).
+        /// The output file (default `specs/<profile>/model.toml`).
         #[arg(long)]
         out: Option<PathBuf>,
     },
