@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::oracle::{self, Facts};
-use crate::report::{Outcome, Report, Summary, Tool, TrialRecord};
+use crate::report::{Report, Summary, Tool, TrialRecord};
 use crate::spec::validate::{self, Answer, CallFacts};
 use crate::spec::Spec;
 use crate::transport::{WireRequest, WireResponse};
@@ -239,19 +239,10 @@ fn region_of(req: &WireRequest) -> Option<String> {
 
 /// Judges one exchange.
 pub fn judge(spec: &Spec, ex: &Exchange, facts: &CallFacts) -> TrialRecord {
-    let mut record = TrialRecord {
-        id: ex.id.clone(),
-        kind: "recorded".into(),
-        outcome: Outcome::Conformant,
-        expected: String::new(),
-        observed: oracle::describe_response(&ex.response),
-        reproduction: None,
-        message: ex.provenance.clone().unwrap_or_default(),
-        basis: "observed".into(),
-        instances: 1,
-        seed: None,
-        skipped: None,
-    };
+    let mut record = TrialRecord::new(ex.id.clone(), "recorded");
+    record.observed = oracle::describe_response(&ex.response);
+    record.message = ex.provenance.clone().unwrap_or_default();
+    record.instances = 1;
     if let Some(why) = &ex.unjudgeable {
         record.skipped = Some(why.clone());
         return record;

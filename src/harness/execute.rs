@@ -179,19 +179,7 @@ impl Session {
 
     /// Runs one case class and gives its trial record.
     pub fn run_case(&self, case: &Case) -> TrialRecord {
-        let mut record = TrialRecord {
-            id: case.id.clone(),
-            kind: case.kind.as_str().into(),
-            outcome: Outcome::Conformant,
-            expected: String::new(),
-            observed: String::new(),
-            reproduction: None,
-            message: String::new(),
-            basis: "observed".into(),
-            instances: 0,
-            seed: None,
-            skipped: None,
-        };
+        let mut record = TrialRecord::new(case.id.clone(), case.kind.as_str());
         if let Some(need) = &case.needs_resource {
             if self.config.target != Target::Stub {
                 record.skipped = Some(format!(

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::Session;
 use crate::generate::{Case, CaseKind, Instance};
-use crate::oracle::{self, Facts, Finding};
+use crate::oracle::{self, finding, Facts, Finding};
 use crate::report::{Outcome, TrialRecord};
 use crate::spec::validate::{self, Answer};
 use crate::spec::{Family, Source};
@@ -111,38 +111,6 @@ pub fn checks(cases: Vec<Case>, sdk: bool) -> Vec<Check> {
     out
 }
 
-fn record(id: String, kind: &str) -> TrialRecord {
-    TrialRecord {
-        id,
-        kind: kind.into(),
-        outcome: Outcome::Conformant,
-        expected: String::new(),
-        observed: String::new(),
-        reproduction: None,
-        message: String::new(),
-        basis: "observed".into(),
-        instances: 0,
-        seed: None,
-        skipped: None,
-    }
-}
-
-fn finding(
-    rule: &str,
-    expected: impl Into<String>,
-    observed: impl Into<String>,
-    row: &str,
-    source: Source,
-) -> Finding {
-    Finding {
-        rule: rule.into(),
-        expected: expected.into(),
-        observed: observed.into(),
-        row: row.into(),
-        source,
-    }
-}
-
 impl Session {
     /// Runs any check.
     pub fn run_check(&self, check: &Check) -> TrialRecord {
@@ -196,7 +164,7 @@ impl Session {
     }
 
     fn run_lifecycle(&self, l: Lifecycle) -> TrialRecord {
-        let mut rec = record(l.id().to_string(), "lifecycle");
+        let mut rec = TrialRecord::new(l.id(), "lifecycle");
         let name = self.lifecycle_name(l);
         let create = self.base_instance(&name, &[]);
         let mut findings = Vec::new();
@@ -643,7 +611,7 @@ impl Session {
     /// the same values, an error into the right variant with its code and message). The raw case judges
     /// the answer against AWS; this one judges whether a real client can use it.
     fn run_sdk(&self, id: String, case: &Case) -> TrialRecord {
-        let mut rec = record(id, "sdk");
+        let mut rec = TrialRecord::new(id, "sdk");
         let Some(sdk) = &self.sdk else {
             rec.skipped = Some("--client raw".into());
             return rec;

@@ -14,7 +14,7 @@ use crate::spec::validate::{Answer, ExpectedError};
 use crate::spec::{Source, Spec};
 use crate::transport::{TransportError, WireRequest, WireResponse};
 
-pub use rules::error_type_of;
+pub use rules::{error_type_of, finding};
 
 /// Facts about the call the checks need.
 #[derive(Debug, Clone, Default)]

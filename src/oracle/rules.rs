@@ -26,7 +26,8 @@ pub fn error_type_of(resp: &WireResponse) -> Option<(String, bool)> {
         .map(|t| (clean(t), true))
 }
 
-fn finding(
+/// One finding.
+pub fn finding(
     rule: &str,
     expected: impl Into<String>,
     observed: impl Into<String>,
@@ -157,19 +158,6 @@ fn condition_holds(cond: &Option<RequestCondition>, request: &Value) -> bool {
         (None, _) => true,
         (Some(want), Some(got)) => *want == got,
         (Some(_), None) => false,
-    }
-}
-
-fn fill_name(v: &Value, name: &str) -> Value {
-    match v {
-        Value::String(s) => Value::String(s.replace("{name}", name)),
-        Value::Array(a) => Value::Array(a.iter().map(|x| fill_name(x, name)).collect()),
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, x)| (k.clone(), fill_name(x, name)))
-                .collect(),
-        ),
-        other => other.clone(),
     }
 }
 
@@ -313,7 +301,7 @@ pub fn success(
         if request.get(&m.path).is_some_and(|v| !v.is_null()) {
             continue;
         }
-        let expected = fill_name(&d.value, &name);
+        let expected = crate::spec::message::fill_name_value(&d.value, &name);
         match body.get(&m.path) {
             Some(got) if contains(got, &expected) && contains(&expected, got) => {}
             Some(got) => out.push(finding(
@@ -353,7 +341,7 @@ pub fn success(
             |v: Option<&Value>| v.map_or("absent".to_string(), |v| super::short(&v.to_string()));
         match &r.check {
             Check::Equals { value } => {
-                let want = fill_name(value, &name);
+                let want = crate::spec::message::fill_name_value(value, &name);
                 if got != Some(&want) {
                     fail(want.to_string(), shown(got));
                 }

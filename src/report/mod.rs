@@ -269,6 +269,25 @@ pub struct FamilyCounts {
     pub skipped: usize,
 }
 
+impl TrialRecord {
+    /// A conformant record with nothing judged yet.
+    pub fn new(id: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            kind: kind.into(),
+            outcome: Outcome::Conformant,
+            expected: String::new(),
+            observed: String::new(),
+            reproduction: None,
+            message: String::new(),
+            basis: "observed".into(),
+            instances: 0,
+            seed: None,
+            skipped: None,
+        }
+    }
+}
+
 /// A whole run.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Report {

@@ -74,6 +74,20 @@ pub fn fill(template: &str, vars: &[(&str, String)]) -> String {
     out
 }
 
+/// `{name}` filled in every string of a JSON value (defaults like `/aws/lambda/{name}`).
+pub fn fill_name_value(v: &Value, name: &str) -> Value {
+    match v {
+        Value::String(s) => Value::String(s.replace("{name}", name)),
+        Value::Array(a) => Value::Array(a.iter().map(|x| fill_name_value(x, name)).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), fill_name_value(x, name)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// The text of one constraint (`Member must have length less than or equal to 64`).
 pub fn constraint_text(messages: &Messages, kind: &Kind) -> Option<String> {
     let key = match kind {

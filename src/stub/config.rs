@@ -118,19 +118,6 @@ fn condition_holds(spec: &Spec, cond: Option<Condition>, root: &Value) -> bool {
     }
 }
 
-fn fill_name(v: &Value, name: &str) -> Value {
-    match v {
-        Value::String(s) => Value::String(s.replace("{name}", name)),
-        Value::Array(a) => Value::Array(a.iter().map(|x| fill_name(x, name)).collect()),
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, x)| (k.clone(), fill_name(x, name)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
 /// The value with every null member (at any depth) left out: AWS never sends null members.
 fn without_nulls(v: &Value) -> Value {
     match v {
@@ -342,7 +329,7 @@ fn defaults(
         if !condition_holds(spec, d.when, root) {
             continue;
         }
-        let mut value = fill_name(&d.value, ctx.name);
+        let mut value = crate::spec::message::fill_name_value(&d.value, ctx.name);
         if mutant == Some(Mutant::WrongDefaultMemory) && m.path == "MemorySize" {
             value = json!(256);
         }
@@ -409,7 +396,7 @@ fn rules(
             Check::Equals { value } => {
                 let value = match mutant {
                     Some(Mutant::StateActiveOnCreate) if path == "State" => json!("Active"),
-                    _ => fill_name(value, ctx.name),
+                    _ => crate::spec::message::fill_name_value(value, ctx.name),
                 };
                 set(out, path, value);
             }
