@@ -385,6 +385,10 @@ pub fn cases(spec: &Spec) -> Vec<Case> {
                 _ => vec![],
             })
             .collect();
+        let enum_values = enum_values.or_else(|| {
+            // Booleans too: the answer differs by value (Publish true → Version "1").
+            (m.ty == MemberType::Boolean).then(|| vec!["true".to_string(), "false".to_string()])
+        });
         if let (true, Some(values)) = (is_leaf(m), enum_values) {
             // One valid class per enum value: AWS's answer differs by value (JSON logs gain levels).
             for value in values.into_iter().filter(|v| !refused.contains(v)) {
@@ -401,7 +405,11 @@ pub fn cases(spec: &Spec) -> Vec<Case> {
                     0,
                     Arc::new(move |spec, ctx, _p, rng| {
                         let m = &spec.members[mi];
-                        with_value(spec, ctx, m, Value::String(v.clone()), rng)
+                        let value = match (m.ty, v.as_str()) {
+                            (MemberType::Boolean, b) => Value::Bool(b == "true"),
+                            _ => Value::String(v.clone()),
+                        };
+                        with_value(spec, ctx, m, value, rng)
                     }),
                 );
                 c.needs_resource = resource.clone();
