@@ -73,7 +73,7 @@ impl Expectations {
             Ok(text) => toml::from_str(&text).map_err(|e| {
                 let line = e
                     .span()
-                    .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
                     .unwrap_or(0);
                 ExpectationsError::Parse(format!("{name}:{line}"), e.message().to_string())
             }),

@@ -1,0 +1,171 @@
+//! Expectation files: exactly the expected divergences pass; a new one fails; a fixed one fails; an
+//! id the suite does not have is an error; an update keeps the reasons already written.
+
+mod support;
+
+use std::process::ExitCode;
+
+use libtest_mimic::Failed;
+use support::check;
+
+use lambda_conform::harness::expectations::{Expectations, Known};
+use lambda_conform::report::{Outcome, Report, Summary, Tool, TrialRecord};
+
+fn report(trials: &[(&str, Outcome)]) -> Report {
+    Report {
+        tool: Tool {
+            name: "lambda-conform".into(),
+            version: "0".into(),
+        },
+        profile: "aws-2026".into(),
+        endpoint: "http://127.0.0.1:1".into(),
+        target: "moto".into(),
+        seed: "0".into(),
+        started: String::new(),
+        finished: String::new(),
+        summary: Summary::default(),
+        trials: trials
+            .iter()
+            .map(|(id, o)| {
+                let mut t = TrialRecord::new(*id, "violation");
+                t.outcome = *o;
+                t.observed = "201".into();
+                t.message = format!("status: {id}");
+                t
+            })
+            .collect(),
+    }
+}
+
+fn known(case: &str, reason: &str) -> Known {
+    Known {
+        case: case.into(),
+        observed: "201".into(),
+        reason: reason.into(),
+    }
+}
+
+fn exactly_the_expected_pass() -> Result<(), Failed> {
+    let e = Expectations {
+        divergences: vec![known("a", "x"), known("b", "y")],
+    };
+    let c = e.compare(&report(&[
+        ("a", Outcome::Divergent),
+        ("b", Outcome::Divergent),
+        ("c", Outcome::Conformant),
+    ]));
+    check(c.holds(), format!("{c:?}"))?;
+    check(c.known == ["a", "b"], "two known")
+}
+
+fn a_new_divergence_fails() -> Result<(), Failed> {
+    let e = Expectations {
+        divergences: vec![known("a", "x")],
+    };
+    let c = e.compare(&report(&[
+        ("a", Outcome::Divergent),
+        ("c", Outcome::Divergent),
+    ]));
+    check(!c.holds(), "must not hold")?;
+    check(c.new == ["c"], format!("{c:?}"))
+}
+
+fn a_fixed_divergence_fails() -> Result<(), Failed> {
+    let e = Expectations {
+        divergences: vec![known("a", "x")],
+    };
+    let c = e.compare(&report(&[("a", Outcome::Conformant)]));
+    check(!c.holds(), "must not hold")?;
+    check(c.fixed == ["a"], format!("{c:?}"))
+}
+
+fn unknown_ids_are_errors() -> Result<(), Failed> {
+    let e = Expectations {
+        divergences: vec![known("gone", "x")],
+    };
+    let err = e
+        .check_ids(
+            std::path::Path::new("expectations/moto.toml"),
+            &["a".to_string()],
+        )
+        .err()
+        .ok_or("must be an error")?;
+    check(err.to_string().contains("gone"), err.to_string())
+}
+
+fn update_keeps_reasons_and_round_trips() -> Result<(), Failed> {
+    let e = Expectations {
+        divergences: vec![known("a", "hand-written reason")],
+    };
+    let updated = e.from_report(&report(&[
+        ("a", Outcome::Divergent),
+        ("b", Outcome::Divergent),
+        ("c", Outcome::Conformant),
+    ]));
+    check(updated.divergences.len() == 2, "two divergences")?;
+    check(
+        updated.divergences[0].reason == "hand-written reason",
+        "kept the reason",
+    )?;
+    check(
+        updated.divergences[1].reason == "status: b",
+        "new reason from the finding",
+    )?;
+    let path = std::env::temp_dir().join(format!("lc-expectations-{}.toml", std::process::id()));
+    updated
+        .write(&path, "moto", "aws-2026")
+        .map_err(|e| e.to_string())?;
+    let back = Expectations::read(&path, false).map_err(|e| e.to_string());
+    let _ = std::fs::remove_file(&path);
+    check(back? == updated, "round trip")
+}
+
+fn bad_files_name_the_line() -> Result<(), Failed> {
+    let path =
+        std::env::temp_dir().join(format!("lc-expectations-bad-{}.toml", std::process::id()));
+    std::fs::write(
+        &path,
+        "[[divergence]]\ncase = \"a\"\nobserved = \"x\"\nreason = \"y\"\ncolour = 1\n",
+    )
+    .map_err(|e| e.to_string())?;
+    let err = Expectations::read(&path, false)
+        .err()
+        .map(|e| e.to_string());
+    let _ = std::fs::remove_file(&path);
+    let err = err.ok_or("must be refused")?;
+    check(err.contains(".toml:5:"), format!("names a line: {err}"))?;
+    check(err.contains("colour"), format!("names the key: {err}"))?;
+    check(
+        Expectations::read(std::path::Path::new("/nonexistent/x.toml"), true).is_ok(),
+        "a missing file is empty when updating",
+    )
+}
+
+fn main() -> ExitCode {
+    support::run(vec![
+        (
+            "expectations::exactly_the_expected_pass",
+            exactly_the_expected_pass,
+        ),
+        (
+            "expectations::a_new_divergence_fails",
+            a_new_divergence_fails,
+        ),
+        (
+            "expectations::a_fixed_divergence_fails",
+            a_fixed_divergence_fails,
+        ),
+        (
+            "expectations::unknown_ids_are_errors",
+            unknown_ids_are_errors,
+        ),
+        (
+            "expectations::update_keeps_reasons_and_round_trips",
+            update_keeps_reasons_and_round_trips,
+        ),
+        (
+            "expectations::bad_files_name_the_line",
+            bad_files_name_the_line,
+        ),
+    ])
+}
