@@ -307,7 +307,8 @@ async fn from_default_chain(endpoint: &Url, region: Option<String>) -> Result<Si
         .map_err(|e| {
             SetupError::NoCredentials(format!(
                 "no AWS credentials found ({}); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --no-sign",
-                aws_smithy_types::error::display::DisplayErrorContext(&e)
+                // The provider's own one-line reason; the full chain of causes is noise here.
+                e.to_string().lines().next().unwrap_or("no provider had any")
             ))
         })?;
     Ok(Signing::SigV4 {
