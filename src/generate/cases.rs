@@ -2,17 +2,16 @@
 
 use std::sync::Arc;
 
-use base64::Engine as _;
 use proptest::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::strings::{break_pattern, Rng};
-use super::values::{
-    bounds, children, fill_required, remove_path, set_path, string_of_length, valid_value, Aim,
-};
-use super::{empty_zip, Context};
+use super::strings::Rng;
+use super::values::{fill_required, set_path, valid_value, Aim};
+use super::violations::constraint_cases;
+use super::wire::{wire_cases, wire_member_cases};
+use super::Context;
 use crate::spec::validate::{self, Answer};
-use crate::spec::{Condition, Family, Kind, Member, MemberType, Spec};
+use crate::spec::{Kind, Member, MemberType, Spec};
 use crate::transport::WireRequest;
 
 /// What a case class exercises.
@@ -58,7 +57,8 @@ pub struct Instance {
     pub function_name: String,
 }
 
-type Build = dyn Fn(&Spec, &Context, u64, &mut Rng) -> Option<(Body, String)> + Send + Sync;
+pub(super) type Build =
+    dyn Fn(&Spec, &Context, u64, &mut Rng) -> Option<(Body, String)> + Send + Sync;
 
 /// A body to send.
 #[derive(Debug, Clone)]
@@ -223,13 +223,13 @@ fn spec_validation_type(spec: &Spec) -> String {
         .unwrap_or_default()
 }
 
-fn base(spec: &Spec, ctx: &Context, rng: &mut Rng) -> (Value, String) {
+pub(super) fn base(spec: &Spec, ctx: &Context, rng: &mut Rng) -> (Value, String) {
     let name = ctx.fresh_name(rng);
     (ctx.base_request(spec, &name), name)
 }
 
 /// The request with `member` set to `value` (and whatever it needs around it).
-fn with_value(
+pub(super) fn with_value(
     spec: &Spec,
     ctx: &Context,
     member: &Member,
@@ -247,71 +247,7 @@ fn with_value(
     Some((Body::Json(root), name))
 }
 
-/// A value of `member` with exactly `n` characters, items or entries; breaking the pattern only if it must.
-fn sized_string(spec: &Spec, ctx: &Context, member: &Member, n: usize, rng: &mut Rng) -> Value {
-    if ctx.is_name_member(spec, &member.path) {
-        if let Some(s) = ctx.name_of_length(n, rng) {
-            return Value::String(s);
-        }
-    }
-    Value::String(string_of_length(member, n, rng).unwrap_or_else(|| "a".repeat(n)))
-}
-
-fn collection(
-    spec: &Spec,
-    ctx: &Context,
-    member: &Member,
-    n: usize,
-    rng: &mut Rng,
-) -> Option<Value> {
-    let kids = children(spec, &member.path);
-    match member.ty {
-        MemberType::List => {
-            let item = kids.first()?;
-            (0..n)
-                .map(|_| valid_value(spec, ctx, item, Aim::Any, rng))
-                .collect::<Option<Vec<_>>>()
-                .map(Value::Array)
-        }
-        MemberType::Map => {
-            let key = kids.iter().find(|m| m.path.ends_with("{key}"))?;
-            let val = kids.iter().find(|m| m.path.ends_with("{value}"))?;
-            let mut obj = Map::new();
-            let mut guard = 0;
-            while obj.len() < n && guard < 40 + n * 20 {
-                guard += 1;
-                let k = valid_value(spec, ctx, key, Aim::Any, rng)?;
-                if let Value::String(k) = k {
-                    if !k.is_empty() {
-                        obj.insert(k, valid_value(spec, ctx, val, Aim::Any, rng)?);
-                    }
-                }
-            }
-            (obj.len() == n).then_some(Value::Object(obj))
-        }
-        _ => None,
-    }
-}
-
-fn number(member: &Member, x: f64) -> Option<Value> {
-    match member.ty {
-        MemberType::Double => serde_json::Number::from_f64(x).map(Value::Number),
-        MemberType::Integer if x > i32::MAX as f64 || x < i32::MIN as f64 => None,
-        _ => Some(Value::from(x as i64)),
-    }
-}
-
-fn int_span(member: &Member, from: f64, upward: bool) -> u64 {
-    let (lo, hi) = match member.ty {
-        MemberType::Integer => (i32::MIN as f64, i32::MAX as f64),
-        MemberType::Long => (-(1i64 << 52) as f64, (1i64 << 52) as f64),
-        _ => (-1e6, 1e6),
-    };
-    let span = if upward { hi - from } else { from - lo };
-    span.max(0.0) as u64
-}
-
-fn new_case(
+pub(super) fn new_case(
     id: String,
     kind: CaseKind,
     member: Option<&Member>,
@@ -333,7 +269,7 @@ fn new_case(
     }
 }
 
-fn is_leaf(m: &Member) -> bool {
+pub(super) fn is_leaf(m: &Member) -> bool {
     !matches!(
         m.ty,
         MemberType::Structure | MemberType::List | MemberType::Map
@@ -341,7 +277,7 @@ fn is_leaf(m: &Member) -> bool {
 }
 
 /// A member inherits the resource need of its ancestors' items (`FileSystemConfigs[].Arn` → its list).
-fn resource_of(spec: &Spec, m: &Member) -> Option<String> {
+pub(super) fn resource_of(spec: &Spec, m: &Member) -> Option<String> {
     spec.members
         .iter()
         .filter(|x| {
@@ -475,537 +411,4 @@ fn valid_value_fresh(spec: &Spec, ctx: &Context, m: &Member, rng: &mut Rng) -> O
         }
     }
     None
-}
-
-#[allow(clippy::too_many_arguments)]
-fn constraint_cases(
-    spec: &Spec,
-    prefix: &str,
-    mid: &str,
-    mi: usize,
-    m: &Member,
-    ci: usize,
-    family: Family,
-    resource: Option<String>,
-) -> Vec<Case> {
-    let c = &m.constraints[ci];
-    let row = format!("{} {}", m.path, c.id);
-    let mut out = Vec::new();
-    let when_suffix = c
-        .when
-        .map(|w| format!("_{}", w.as_str()))
-        .unwrap_or_default();
-    let _ = family;
-
-    let violation = |id: &str, span: u64, build: Arc<Build>| {
-        let mut case = new_case(
-            format!("{prefix}::{mid}::{id}"),
-            CaseKind::Violation,
-            Some(m),
-            span,
-            build,
-        );
-        case.row = Some(row.clone());
-        case
-    };
-    let boundary = |name: String, build: Arc<Build>| {
-        let mut case = new_case(
-            format!("{prefix}::{mid}::{name}"),
-            CaseKind::Boundary,
-            Some(m),
-            0,
-            build,
-        );
-        case.needs_resource = resource.clone();
-        case.deterministic = false;
-        case
-    };
-    let member = move |spec: &Spec| spec.members[mi].clone();
-
-    match &c.kind {
-        Kind::Required => {
-            let when = c.when;
-            out.push(violation(
-                &c.id,
-                0,
-                Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
-                    let (mut root, name) = base(spec, ctx, rng);
-                    if when == Some(Condition::ImagePackage) {
-                        root.as_object_mut()?
-                            .insert("PackageType".into(), Value::String("Image".into()));
-                    }
-                    if m.path.contains('.') || m.path.contains('[') {
-                        let parent = &m.path[..m.path.rfind('.')?];
-                        let pm = spec.member(parent)?;
-                        let v = valid_value(spec, ctx, pm, Aim::Any, rng)?;
-                        set_path(spec, ctx, &mut root, parent, v, rng)?;
-                        fill_required(spec, ctx, &mut root, None, rng)?;
-                    }
-                    remove_path(&mut root, &m.path);
-                    Some((Body::Json(root), name))
-                }),
-            ));
-        }
-        Kind::MaxLength { max } => {
-            let max = *max as usize;
-            out.push(violation(
-                &c.id,
-                (max as u64 * 3).clamp(1, 3000),
-                Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
-                    let v = sized_string(spec, ctx, &m, max + 1 + p as usize, rng);
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-            out.push(boundary(
-                format!("at_max_length{when_suffix}"),
-                Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
-                    let v = sized_string(spec, ctx, &m, max, rng);
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-        }
-        Kind::MinLength { min } => {
-            let min = *min as usize;
-            if min > 0 {
-                out.push(violation(
-                    &c.id,
-                    (min - 1) as u64,
-                    Arc::new(move |spec, ctx, p, rng| {
-                        let m = member(spec);
-                        let v =
-                            sized_string(spec, ctx, &m, min - 1 - (p as usize).min(min - 1), rng);
-                        with_value(spec, ctx, &m, v, rng)
-                    }),
-                ));
-            }
-            out.push(boundary(
-                format!("at_min_length{when_suffix}"),
-                Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
-                    let v = sized_string(spec, ctx, &m, min, rng);
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-        }
-        Kind::Max { max } => {
-            let max = *max;
-            out.push(violation(
-                &c.id,
-                int_span(m, max + 1.0, true),
-                Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
-                    let v = number(&m, max + 1.0 + p as f64)?;
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-            out.push(boundary(
-                "at_max".into(),
-                Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
-                    let v = number(&m, max)?;
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-        }
-        Kind::Min { min } => {
-            let min = *min;
-            out.push(violation(
-                &c.id,
-                int_span(m, min - 1.0, false),
-                Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
-                    let v = number(&m, min - 1.0 - p as f64)?;
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-            out.push(boundary(
-                "at_min".into(),
-                Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
-                    let v = number(&m, min)?;
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-        }
-        Kind::MaxItems { max } => {
-            let max = *max as usize;
-            out.push(violation(
-                &c.id,
-                (max as u64).clamp(1, 20),
-                Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
-                    let v = collection(spec, ctx, &m, max + 1 + p as usize, rng)?;
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-            out.push(boundary(
-                format!("at_max_items{when_suffix}"),
-                Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
-                    let v = collection(spec, ctx, &m, max, rng)?;
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-        }
-        Kind::MinItems { min } => {
-            let min = *min as usize;
-            if min > 0 {
-                out.push(violation(
-                    &c.id,
-                    0,
-                    Arc::new(move |spec, ctx, _p, rng| {
-                        let m = member(spec);
-                        let v = collection(spec, ctx, &m, min - 1, rng)?;
-                        with_value(spec, ctx, &m, v, rng)
-                    }),
-                ));
-            }
-        }
-        Kind::Pattern { .. } => {
-            let (lo, hi) = bounds(m, "length");
-            let lo = (lo.unwrap_or(0.0) as usize).max(1);
-            let hi = hi.map_or(lo + 63, |h| (h as usize).min(lo + 63)).max(lo);
-            out.push(violation(
-                &c.id,
-                (hi - lo) as u64,
-                Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
-                    let pattern = m.constraints.get(ci)?.compiled.clone()?;
-                    let n = lo + p as usize;
-                    let good = match sized_string(spec, ctx, &m, n, rng) {
-                        Value::String(s) if pattern.matches(&s) => s,
-                        _ => "a".repeat(n),
-                    };
-                    let bad = break_pattern(&pattern, &good, rng)?;
-                    with_value(spec, ctx, &m, Value::String(bad), rng)
-                }),
-            ));
-        }
-        Kind::Enum { values } => {
-            let values = values.clone();
-            let vals = values.clone();
-            out.push(violation(
-                &c.id,
-                20,
-                Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
-                    let n = 3 + (p as usize % 12);
-                    let word: String = (0..n)
-                        .map(|_| (b'a' + rng.below(26) as u8) as char)
-                        .collect();
-                    if vals.contains(&word) {
-                        return None;
-                    }
-                    with_value(spec, ctx, &m, Value::String(word), rng)
-                }),
-            ));
-            let variants: Vec<String> = values
-                .iter()
-                .map(|v| swap_case(v))
-                .filter(|v| !values.contains(v))
-                .collect();
-            if !variants.is_empty() {
-                let span = variants.len() as u64 - 1;
-                let mut case = violation(
-                    "enum_case_variant",
-                    span,
-                    Arc::new(move |spec, ctx, p, rng| {
-                        let m = member(spec);
-                        let v = variants.get(p as usize)?.clone();
-                        with_value(spec, ctx, &m, Value::String(v), rng)
-                    }),
-                );
-                case.id = format!("{prefix}::{mid}::{}_case_variant", c.id);
-                out.push(case);
-            }
-        }
-        Kind::NotIn { values } => {
-            let values = values.clone();
-            out.push(violation(
-                &c.id,
-                values.len().saturating_sub(1) as u64,
-                Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
-                    let v = values.get(p as usize)?.clone();
-                    with_value(spec, ctx, &m, Value::String(v), rng)
-                }),
-            ));
-        }
-        Kind::MultipleOf { step } => {
-            let step = *step;
-            out.push(violation(
-                &c.id,
-                (step - 2).max(0) as u64,
-                Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
-                    let (lo, _) = bounds(&m, "value");
-                    let lo = lo.unwrap_or(0.0) as i64;
-                    let first = ((lo + step - 1) / step) * step;
-                    let v = first + 1 + (p as i64 % (step - 1).max(1));
-                    with_value(spec, ctx, &m, Value::from(v), rng)
-                }),
-            ));
-        }
-        Kind::MaxJsonBytes { max } => {
-            let max = *max as usize;
-            out.push(violation(
-                &c.id,
-                1000,
-                Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
-                    let kids = children(spec, &m.path);
-                    let key_member = kids.iter().find(|k| k.path.ends_with("{key}"))?;
-                    let key = valid_value(spec, ctx, key_member, Aim::Any, rng)?;
-                    let key = key.as_str()?.to_string();
-                    let target = max + 1 + p as usize;
-                    let fill = target.checked_sub(key.len() + 7)?;
-                    let mut obj = Map::new();
-                    obj.insert(key, Value::String("x".repeat(fill)));
-                    let v = Value::Object(obj);
-                    (serde_json::to_string(&v).ok()?.len() == target).then_some(())?;
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-        }
-        Kind::Zip => {
-            out.push(violation(
-                &c.id,
-                60,
-                Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
-                    let bytes: Vec<u8> = (0..4 + p).map(|_| rng.below(256) as u8).collect();
-                    if bytes.starts_with(b"PK") {
-                        return None;
-                    }
-                    let v = Value::String(base64::engine::general_purpose::STANDARD.encode(bytes));
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-        }
-        Kind::NonEmptyZip => {
-            out.push(violation(
-                &c.id,
-                0,
-                Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
-                    let v = Value::String(
-                        base64::engine::general_purpose::STANDARD.encode(empty_zip()),
-                    );
-                    with_value(spec, ctx, &m, v, rng)
-                }),
-            ));
-        }
-        Kind::ArnRegion => {
-            out.push(violation(
-                &c.id,
-                0,
-                Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
-                    let other = if ctx.region == "eu-west-1" {
-                        "us-east-1"
-                    } else {
-                        "eu-west-1"
-                    };
-                    let account = ctx.account.clone()?;
-                    let arn = format!(
-                        "arn:aws:lambda:{other}:{account}:function:{}",
-                        ctx.fresh_name(rng)
-                    );
-                    with_value(spec, ctx, &m, Value::String(arn), rng)
-                }),
-            ));
-        }
-        Kind::ArnAccount => {
-            out.push(violation(
-                &c.id,
-                0,
-                Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
-                    let other = if ctx.account.as_deref() == Some("210987654321") {
-                        "123456789012"
-                    } else {
-                        "210987654321"
-                    };
-                    let arn = format!(
-                        "arn:aws:lambda:{}:{other}:function:{}",
-                        ctx.region,
-                        ctx.fresh_name(rng)
-                    );
-                    with_value(spec, ctx, &m, Value::String(arn), rng)
-                }),
-            ));
-        }
-        // Over 50 MB per request: kept in the table (and the stub), not generated.
-        Kind::MaxDecodedBytes { .. } | Kind::MaxRequestBytes { .. } => {}
-    }
-    let _ = spec;
-    out
-}
-
-fn swap_case(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_lowercase() {
-                c.to_ascii_uppercase()
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect()
-}
-
-fn wrong_type(ty: MemberType) -> Value {
-    match ty {
-        MemberType::String | MemberType::Blob | MemberType::Timestamp => Value::from(12345),
-        MemberType::Integer | MemberType::Long | MemberType::Double => Value::String("128".into()),
-        MemberType::Boolean => Value::String("true".into()),
-        MemberType::List | MemberType::Structure | MemberType::Map => Value::String("x".into()),
-    }
-}
-
-fn wire_member_cases(prefix: &str, mid: &str, mi: usize, m: &Member) -> Vec<Case> {
-    let mut null = new_case(
-        format!("{prefix}::{mid}::null"),
-        CaseKind::Wire,
-        Some(m),
-        0,
-        Arc::new(move |spec, ctx, _p, rng| {
-            let m = &spec.members[mi];
-            let (mut root, name) = base(spec, ctx, rng);
-            root.as_object_mut()?.insert(m.path.clone(), Value::Null);
-            Some((Body::Json(root), name))
-        }),
-    );
-    null.sdk = false;
-    null.assumption = Some("a JSON null is treated as an absent member (restJson1)".into());
-    let mut wrong = new_case(
-        format!("{prefix}::{mid}::wrong_type"),
-        CaseKind::Wire,
-        Some(m),
-        0,
-        Arc::new(move |spec, ctx, _p, rng| {
-            let m = &spec.members[mi];
-            let (mut root, name) = base(spec, ctx, rng);
-            root.as_object_mut()?
-                .insert(m.path.clone(), wrong_type(m.ty));
-            Some((Body::Json(root), name))
-        }),
-    );
-    wrong.sdk = false;
-    vec![null, wrong]
-}
-
-fn wire_cases(prefix: &str) -> Vec<Case> {
-    let raw = |id: &str, assumption: Option<&str>, build: Arc<Build>| {
-        let mut c = new_case(
-            format!("{prefix}::wire::{id}"),
-            CaseKind::Wire,
-            None,
-            0,
-            build,
-        );
-        c.sdk = false;
-        c.assumption = assumption.map(str::to_string);
-        c
-    };
-    let json_text = |spec: &Spec, ctx: &Context, rng: &mut Rng| {
-        let (root, name) = base(spec, ctx, rng);
-        (serde_json::to_string(&root).unwrap_or_default(), root, name)
-    };
-    vec![
-        raw(
-            "not_json",
-            None,
-            Arc::new(move |spec, ctx, _p, rng| {
-                let (_, _, name) = json_text(spec, ctx, rng);
-                Some((
-                    Body::Raw(
-                        format!("FunctionName={name}").into_bytes(),
-                        Some("application/json".into()),
-                    ),
-                    name,
-                ))
-            }),
-        ),
-        raw(
-            "truncated_json",
-            None,
-            Arc::new(move |spec, ctx, _p, rng| {
-                let (text, _, name) = json_text(spec, ctx, rng);
-                let cut = text.len() / 2;
-                Some((
-                    Body::Raw(
-                        text.as_bytes()[..cut].to_vec(),
-                        Some("application/json".into()),
-                    ),
-                    name,
-                ))
-            }),
-        ),
-        raw(
-            "json_array",
-            None,
-            Arc::new(move |spec, ctx, _p, rng| {
-                let (text, _, name) = json_text(spec, ctx, rng);
-                Some((
-                    Body::Raw(
-                        format!("[{text}]").into_bytes(),
-                        Some("application/json".into()),
-                    ),
-                    name,
-                ))
-            }),
-        ),
-        raw(
-            "empty_body",
-            None,
-            Arc::new(move |_spec, ctx, _p, rng| {
-                Some((
-                    Body::Raw(Vec::new(), Some("application/json".into())),
-                    ctx.fresh_name(rng),
-                ))
-            }),
-        ),
-        raw(
-            "wrong_content_type",
-            None,
-            Arc::new(move |spec, ctx, _p, rng| {
-                let (text, _, name) = json_text(spec, ctx, rng);
-                Some((
-                    Body::Raw(text.into_bytes(), Some("text/plain".into())),
-                    name,
-                ))
-            }),
-        ),
-        raw(
-            "bad_base64",
-            None,
-            Arc::new(move |spec, ctx, _p, rng| {
-                let (_, mut root, name) = json_text(spec, ctx, rng);
-                let blob = spec.members.iter().find(|m| m.ty == MemberType::Blob)?;
-                set_path(
-                    spec,
-                    ctx,
-                    &mut root,
-                    &blob.path,
-                    Value::String("not base64!!".into()),
-                    rng,
-                )?;
-                Some((Body::Json(root), name))
-            }),
-        ),
-        raw(
-            "unknown_key",
-            Some("members the model does not define are ignored"),
-            Arc::new(move |spec, ctx, _p, rng| {
-                let (_, mut root, name) = json_text(spec, ctx, rng);
-                root.as_object_mut()?
-                    .insert("LambdaConformUnknownMember".into(), Value::from(1));
-                Some((Body::Json(root), name))
-            }),
-        ),
-    ]
 }

@@ -7,6 +7,8 @@
 mod cases;
 pub mod strings;
 pub mod values;
+mod violations;
+mod wire;
 
 use std::io::Write as _;
 

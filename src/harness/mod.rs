@@ -3,10 +3,12 @@
 //! Used by both interfaces: the CLI (`lambda-conform run`) and the libtest-mimic binary
 //! (`cargo test -- --endpoint URL`), so both judge exactly alike.
 
+mod check;
 mod execute;
 pub mod expectations;
 pub mod lifecycle;
 pub mod regressions;
+mod sdk_twin;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,8 +26,9 @@ use crate::transport::{
     resolve_signing, target, EnvCredentials, RawClient, RawConfig, SdkClient, SetupError, Target,
 };
 
+pub use check::{checks, Check};
 pub use execute::{boundary, corpus, generated, instance_seed};
-pub use lifecycle::{checks, Check, Lifecycle};
+pub use lifecycle::Lifecycle;
 pub use regressions::Regressions;
 
 /// Which clients send the cases.

@@ -7,7 +7,9 @@ pub mod import;
 mod load;
 pub mod message;
 mod model;
+mod overlay;
 pub mod pattern;
+mod rows;
 pub mod validate;
 mod view;
 

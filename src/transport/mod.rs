@@ -4,6 +4,7 @@ use std::time::Duration;
 
 pub mod raw;
 pub mod sdk;
+mod sdk_output;
 pub mod sign;
 pub mod target;
 
