@@ -34,6 +34,7 @@ doc: ## build the API docs
 
 bench: ## speed figures (see README): the suite against the stub, and the stub's soak test
 	cargo bench --bench suite
+	cargo bench --bench stub_soak
 
 compat: ## run stub, moto and LocalStack and write the compatibility table into README.md
 	scripts/compat.sh
