@@ -125,9 +125,12 @@ pub struct RunArgs {
     /// Rewrite the expectation file from this run.
     #[arg(long, requires = "expectations")]
     pub update_expectations: bool,
-    /// Compare every answer with the snapshots under this directory (insta; see README).
+    /// Compare every answer with the snapshots in `DIR/<profile>/` (insta; see README).
     #[arg(long)]
     pub snapshots: Option<PathBuf>,
+    /// Record this endpoint's answers as the snapshots under `--snapshots DIR` (insta's `INSTA_UPDATE=always`).
+    #[arg(long, requires = "snapshots")]
+    pub record: bool,
     /// Where failing seeds are kept (default `regressions/<target>.txt`; `none` to keep none).
     #[arg(long)]
     pub regressions: Option<String>,

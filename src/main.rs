@@ -41,7 +41,13 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         None => Some(PathBuf::from(format!("regressions/{}.txt", config.target))),
     };
     if let Some(dir) = &args.snapshots {
-        config.snapshots = Snapshots::Check(dir.clone());
+        // insta reads a relative snapshot path against the asserting source file: make it absolute.
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
+        config.snapshots = Snapshots::Check(dir);
+        if args.record {
+            // insta reads its mode from the environment; this is the one place that sets it.
+            std::env::set_var("INSTA_UPDATE", "always");
+        }
     }
     let expectations = match &args.expectations {
         Some(path) => match Expectations::read(path, args.update_expectations) {

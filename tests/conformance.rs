@@ -44,7 +44,8 @@ fn main() -> ExitCode {
         .snapshots
         .unwrap_or(config.endpoint.is_none() && config.mutant.is_none());
     if check_snapshots {
-        config.snapshots = Snapshots::Check(env!("CARGO_MANIFEST_DIR").into());
+        config.snapshots =
+            Snapshots::Check(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
     }
     let table = match spec::load(&config.profile, None) {
         Ok(s) => s,

@@ -99,7 +99,7 @@ impl Session {
         }
         if let (Snapshots::Check(dir), Ok(resp)) = (&self.config.snapshots, &result) {
             let value = snapshot::normalise(&self.spec, inst.json.as_ref(), resp);
-            let dir = snapshot::snapshot_dir(dir, &self.spec.profile);
+            let dir = dir.join(&self.spec.profile);
             let from = format!(
                 "{} on {}",
                 self.endpoint_label,

@@ -48,7 +48,7 @@ pub enum ClientMode {
 pub enum Snapshots {
     /// No snapshots.
     Off,
-    /// Compare every answer with `dir/<profile>/<case>.snap` (insta; `INSTA_UPDATE` decides what a difference does).
+    /// Compare every answer with `DIR/<profile>/<case>.snap` (insta; `INSTA_UPDATE` decides what a difference does).
     Check(PathBuf),
 }
 

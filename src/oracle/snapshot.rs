@@ -200,6 +200,7 @@ pub fn check(dir: &Path, case_id: &str, recorded_from: &str, value: &Value) -> R
     settings.set_omit_expression(true);
     settings.set_description(format!("{case_id} — recorded from {recorded_from}"));
     let name = snapshot_name(case_id);
+    quiet_snapshot_panics();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         settings.bind(|| {
             insta::assert_json_snapshot!(name, value);
@@ -211,4 +212,24 @@ pub fn check(dir: &Path, case_id: &str, recorded_from: &str, value: &Value) -> R
             .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_else(|| "snapshot differs".into())
     })
+}
+
+/// insta reports a difference by panicking; the harness catches that and reports a finding, so the
+/// default hook's message and backtrace for it are noise. Every other panic still reaches the hook.
+fn quiet_snapshot_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let text = info
+                .payload()
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| info.payload().downcast_ref::<&str>().copied())
+                .unwrap_or("");
+            if !text.starts_with("snapshot assertion for") {
+                previous(info);
+            }
+        }));
+    });
 }
