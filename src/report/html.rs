@@ -145,16 +145,10 @@ fn families(out: &mut String, r: &Report) {
         "<table>\n<tr><th>Family</th><th class=\"n\">Trials</th><th class=\"n\">Conformant</th>\
          <th class=\"n\">Divergent</th><th class=\"n\">Harness errors</th><th class=\"n\">Skipped</th></tr>\n",
     );
-    let mut total = FamilyCounts::default();
     for f in &families {
         out.push_str(&family_row(&code(&f.family), f));
-        total.trials += f.trials;
-        total.conformant += f.conformant;
-        total.divergent += f.divergent;
-        total.divergent_on_assumptions += f.divergent_on_assumptions;
-        total.harness_errors += f.harness_errors;
-        total.skipped += f.skipped;
     }
+    let total = FamilyCounts::total(&families);
     out.push_str(&family_row("<strong>Total</strong>", &total));
     out.push_str("</table>\n");
 }

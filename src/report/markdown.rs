@@ -89,16 +89,10 @@ fn families(out: &mut String, r: &Report) {
         "| Family | Trials | Conformant | Divergent | Harness errors | Skipped |\n\
          |---|---:|---:|---:|---:|---:|\n",
     );
-    let mut total = FamilyCounts::default();
     for f in &families {
         out.push_str(&family_row(&cell_code(&f.family), f));
-        total.trials += f.trials;
-        total.conformant += f.conformant;
-        total.divergent += f.divergent;
-        total.divergent_on_assumptions += f.divergent_on_assumptions;
-        total.harness_errors += f.harness_errors;
-        total.skipped += f.skipped;
     }
+    let total = FamilyCounts::total(&families);
     out.push_str(&family_row("**Total**", &total));
     out.push('\n');
 }

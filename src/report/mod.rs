@@ -269,6 +269,21 @@ pub struct FamilyCounts {
     pub skipped: usize,
 }
 
+impl FamilyCounts {
+    /// The counts of several families added up (the tables' total row).
+    pub fn total(families: &[FamilyCounts]) -> FamilyCounts {
+        families.iter().fold(FamilyCounts::default(), |mut t, f| {
+            t.trials += f.trials;
+            t.conformant += f.conformant;
+            t.divergent += f.divergent;
+            t.divergent_on_assumptions += f.divergent_on_assumptions;
+            t.harness_errors += f.harness_errors;
+            t.skipped += f.skipped;
+            t
+        })
+    }
+}
+
 impl TrialRecord {
     /// A conformant record with nothing judged yet.
     pub fn new(id: impl Into<String>, kind: impl Into<String>) -> Self {
