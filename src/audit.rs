@@ -244,17 +244,16 @@ pub fn judge(spec: &Spec, ex: &Exchange, facts: &CallFacts) -> TrialRecord {
     record.message = ex.provenance.clone().unwrap_or_default();
     record.instances = 1;
     if let Some(why) = &ex.unjudgeable {
-        record.skipped = Some(why.clone());
-        return record;
+        return skip(record, why.clone());
     }
     let is_create = ex.request.method.eq_ignore_ascii_case(&spec.source.method)
         && ex.request.path == spec.source.uri;
     if !is_create {
-        record.skipped = Some(format!(
+        let why = format!(
             "not a CreateFunction exchange ({} {})",
             ex.request.method, ex.request.path
-        ));
-        return record;
+        );
+        return skip(record, why);
     }
     let mut facts = facts.clone();
     facts.body_bytes = ex.request.body.len();
@@ -283,20 +282,35 @@ pub fn judge(spec: &Spec, ex: &Exchange, facts: &CallFacts) -> TrialRecord {
         &Ok(ex.response.clone()),
         &ofacts,
     );
-    record.outcome = j.outcome;
-    record.expected = j.expected.clone();
-    record.basis = j.basis.as_str().into();
     let findings = j.message();
-    record.message = [
-        Some(classification),
-        ex.provenance.clone(),
-        (!findings.is_empty()).then_some(findings),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("\n");
-    record
+    let record = TrialRecord {
+        instances: 1,
+        observed: record.observed,
+        ..TrialRecord::judged(ex.id.clone(), "recorded", &j)
+    };
+    TrialRecord {
+        message: [
+            Some(classification),
+            ex.provenance.clone(),
+            (!findings.is_empty()).then_some(findings),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n"),
+        ..record
+    }
+}
+
+/// A record the audit does not judge, with the reason.
+fn skip(record: TrialRecord, why: String) -> TrialRecord {
+    let j = oracle::Judgement::skipped(why);
+    TrialRecord {
+        message: record.message,
+        observed: record.observed,
+        instances: record.instances,
+        ..TrialRecord::judged(record.id, record.kind, &j)
+    }
 }
 
 /// Judges every exchange of every file; one trial per exchange.
@@ -313,6 +327,7 @@ pub fn audit_files(
         }
     }
     let mut report = Report {
+        findings: Vec::new(),
         tool: Tool {
             name: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),

@@ -11,13 +11,16 @@ use crate::transport::{EnvCredentials, Target};
 
 /// Exit codes of the `lambda-conform` command.
 pub mod exit_code {
-    /// Every trial conformed (or, with `--expectations`, exactly the expected ones diverged).
+    /// No trial diverged (unconfirmed ones allowed unless `--strict`; or, with `--expectations`,
+    /// exactly the expected trials differ).
     pub const CONFORMANT: u8 = 0;
-    /// Divergences were found (or the expectation file no longer holds), or trials could not be judged.
+    /// A divergence on evidence (with `--strict` also an unconfirmed one), or the expectation file no
+    /// longer holds.
     pub const DIVERGENT: u8 = 1;
     /// Bad flags or a bad spec / expectation file.
     pub const USAGE: u8 = 2;
-    /// Set-up failed: endpoint unreachable, no credentials, the target could not be prepared.
+    /// Set-up failed (endpoint unreachable, no credentials, the target could not be prepared), or no
+    /// divergence but some trials could not be judged (harness errors).
     pub const SETUP: u8 = 3;
 }
 
@@ -27,7 +30,7 @@ pub mod exit_code {
 #[command(
     name = "lambda-conform",
     version,
-    after_help = "Exit codes: 0 conformant, 1 divergent, 2 usage or spec error, 3 set-up error."
+    after_help = "Exit codes: 0 conformant (unconfirmed allowed without --strict), 1 divergent, 2 usage or spec error, 3 set-up error or harness errors."
 )]
 pub struct Cli {
     /// Read spec tables from this directory instead of the copy built into the binary.
@@ -143,6 +146,9 @@ pub struct RunArgs {
     /// Less output: only the summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Fail (exit 1) on unconfirmed trials too: differences from what the table only assumes AWS does.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Output formats of `spec`.
@@ -255,6 +261,9 @@ pub struct AuditArgs {
     /// Less output.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Fail (exit 1) on unconfirmed exchanges too.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Parses a seed given in hex (`0x…` or 16 hex digits) or decimal.

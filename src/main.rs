@@ -7,7 +7,7 @@ use clap::Parser;
 
 use lambda_conform::cli::{exit_code, CasesFormat, Cli, Command, SpecCommand, SpecFormat};
 use lambda_conform::harness::{self, expectations::Expectations, Session, Snapshots};
-use lambda_conform::report::{self, Outcome};
+use lambda_conform::report;
 use lambda_conform::{audit, generate, spec};
 
 fn main() -> ExitCode {
@@ -97,7 +97,7 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let trials = session.run_all(&cases, &|t| {
-        if t.outcome != Outcome::Conformant {
+        if t.outcome.differs() || t.outcome.is_harness_error() {
             bar.println(format!("{:<13} {}", t.outcome.as_str(), t.id));
         }
         bar.inc(1);
@@ -110,22 +110,7 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         }
     }
     if !args.quiet {
-        for t in report
-            .trials
-            .iter()
-            .filter(|t| t.outcome != Outcome::Conformant)
-        {
-            eprintln!(
-                "\n{} {}: {}",
-                t.outcome.as_str(),
-                t.id,
-                t.message.lines().next().unwrap_or("")
-            );
-            eprintln!("  expected {}\n  observed {}", t.expected, t.observed);
-            if let Some(r) = &t.reproduction {
-                eprintln!("  reproduce: {}", r.lines().next().unwrap_or(""));
-            }
-        }
+        print_findings(&report);
     }
     println!("{}", report::summary_line(&report));
 
@@ -136,9 +121,10 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
                 return fail(exit_code::SETUP, err);
             }
             println!(
-                "wrote {} ({} known divergences)",
+                "wrote {} ({} known findings, {} trials)",
                 path.display(),
-                updated.divergences.len()
+                updated.findings.len(),
+                updated.cases().len()
             );
             return exit_code::CONFORMANT;
         }
@@ -159,16 +145,61 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             cmp.new.len(),
             cmp.fixed.len()
         );
-        return if cmp.holds() && report.summary.harness_errors == 0 {
-            exit_code::CONFORMANT
-        } else {
+        return if !cmp.holds() {
             exit_code::DIVERGENT
+        } else if report.summary.harness_errors > 0 {
+            exit_code::SETUP
+        } else {
+            exit_code::CONFORMANT
         };
     }
-    if report.summary.divergent > 0 || report.summary.harness_errors > 0 {
+    run_exit_code(&report, args.strict)
+}
+
+/// 1 for a divergence (or, with `--strict`, an unconfirmed trial); else 3 when a check could not be
+/// judged (a harness error); else 0.
+fn run_exit_code(report: &report::Report, strict: bool) -> u8 {
+    if report.fails(strict) {
         exit_code::DIVERGENT
+    } else if report.summary.harness_errors > 0 {
+        exit_code::SETUP
     } else {
         exit_code::CONFORMANT
+    }
+}
+
+/// The findings first (root causes, with one reproduction each), then the harness errors.
+fn print_findings(report: &report::Report) {
+    for g in &report.findings {
+        eprintln!(
+            "\n{} {} ({}, {}, {} trials): {}",
+            g.outcome.as_str(),
+            g.id,
+            g.basis.as_str(),
+            if g.evidence.is_empty() {
+                "no evidence text"
+            } else {
+                g.evidence.as_str()
+            },
+            g.trials.len(),
+            g.summary
+        );
+        if let Some(t) = report.trials.iter().find(|t| t.id == g.example) {
+            eprintln!(
+                "  e.g. {}\n  expected {}\n  observed {}",
+                t.id, t.expected, t.observed
+            );
+            if let Some(r) = &t.reproduction {
+                eprintln!("  reproduce: {}", r.lines().next().unwrap_or(""));
+            }
+        }
+    }
+    for t in report
+        .trials
+        .iter()
+        .filter(|t| t.outcome.is_harness_error())
+    {
+        eprintln!("\nharness_error {}: {}", t.id, t.headline());
     }
 }
 
@@ -319,11 +350,7 @@ fn audit_cmd(args: lambda_conform::cli::AuditArgs, spec_dir: Option<PathBuf>) ->
         }
     }
     if !args.quiet {
-        for t in report
-            .trials
-            .iter()
-            .filter(|t| t.outcome != Outcome::Conformant || t.skipped.is_some())
-        {
+        for t in report.trials.iter().filter(|t| !t.outcome.is_conformant()) {
             match &t.skipped {
                 Some(why) => eprintln!("not judged    {}: {why}", t.id),
                 None => eprintln!(
@@ -336,11 +363,7 @@ fn audit_cmd(args: lambda_conform::cli::AuditArgs, spec_dir: Option<PathBuf>) ->
         }
     }
     println!("{}", report::summary_line(&report));
-    if report.summary.divergent > 0 || report.summary.harness_errors > 0 {
-        exit_code::DIVERGENT
-    } else {
-        exit_code::CONFORMANT
-    }
+    run_exit_code(&report, args.strict)
 }
 
 fn compat_cmd(args: lambda_conform::cli::CompatArgs) -> u8 {

@@ -9,10 +9,11 @@ use libtest_mimic::Failed;
 use support::check;
 
 use lambda_conform::harness::expectations::{Expectations, Known};
-use lambda_conform::report::{Outcome, Report, Summary, Tool, TrialRecord};
+use lambda_conform::report::{Basis, Finding, Outcome, Report, Summary, Tool, TrialRecord};
 
 fn report(trials: &[(&str, Outcome)]) -> Report {
-    Report {
+    let mut r = Report {
+        findings: Vec::new(),
         tool: Tool {
             name: "lambda-conform".into(),
             version: "0".into(),
@@ -31,23 +32,36 @@ fn report(trials: &[(&str, Outcome)]) -> Report {
                 t.outcome = *o;
                 t.observed = "201".into();
                 t.message = format!("status: {id}");
+                t.findings = vec![Finding {
+                    rule: "status".into(),
+                    expected: format!("400 for {id}"),
+                    observed: "201".into(),
+                    row: "row".into(),
+                    basis: Basis::Recorded,
+                    evidence: String::new(),
+                }];
                 t
             })
             .collect(),
-    }
+    };
+    r.recount();
+    r
 }
 
 fn known(case: &str, reason: &str) -> Known {
     Known {
-        case: case.into(),
-        observed: "201".into(),
+        id: format!("F-{case}"),
+        summary: String::new(),
+        outcome: Outcome::Divergent,
+        basis: Basis::Recorded,
         reason: reason.into(),
+        trials: vec![case.into()],
     }
 }
 
 fn exactly_the_expected_pass() -> Result<(), Failed> {
     let e = Expectations {
-        divergences: vec![known("a", "x"), known("b", "y")],
+        findings: vec![known("a", "x"), known("b", "y")],
     };
     let c = e.compare(&report(&[
         ("a", Outcome::Divergent),
@@ -60,7 +74,7 @@ fn exactly_the_expected_pass() -> Result<(), Failed> {
 
 fn a_new_divergence_fails() -> Result<(), Failed> {
     let e = Expectations {
-        divergences: vec![known("a", "x")],
+        findings: vec![known("a", "x")],
     };
     let c = e.compare(&report(&[
         ("a", Outcome::Divergent),
@@ -72,7 +86,7 @@ fn a_new_divergence_fails() -> Result<(), Failed> {
 
 fn a_fixed_divergence_fails() -> Result<(), Failed> {
     let e = Expectations {
-        divergences: vec![known("a", "x")],
+        findings: vec![known("a", "x")],
     };
     let c = e.compare(&report(&[("a", Outcome::Conformant)]));
     check(!c.holds(), "must not hold")?;
@@ -81,7 +95,7 @@ fn a_fixed_divergence_fails() -> Result<(), Failed> {
 
 fn unknown_ids_are_errors() -> Result<(), Failed> {
     let e = Expectations {
-        divergences: vec![known("gone", "x")],
+        findings: vec![known("gone", "x")],
     };
     let err = e
         .check_ids(
@@ -95,21 +109,28 @@ fn unknown_ids_are_errors() -> Result<(), Failed> {
 
 fn update_keeps_reasons_and_round_trips() -> Result<(), Failed> {
     let e = Expectations {
-        divergences: vec![known("a", "hand-written reason")],
+        findings: vec![known("a", "hand-written reason")],
     };
     let updated = e.from_report(&report(&[
         ("a", Outcome::Divergent),
         ("b", Outcome::Divergent),
         ("c", Outcome::Conformant),
     ]));
-    check(updated.divergences.len() == 2, "two divergences")?;
+    check(updated.findings.len() == 2, "two findings")?;
+    let of = |case: &str| {
+        updated
+            .findings
+            .iter()
+            .find(|k| k.trials == [case])
+            .map(|k| k.reason.clone())
+    };
     check(
-        updated.divergences[0].reason == "hand-written reason",
+        of("a").as_deref() == Some("hand-written reason"),
         "kept the reason",
     )?;
     check(
-        updated.divergences[1].reason == "status: b",
-        "new reason from the finding",
+        of("b").as_deref() == Some("status: expected N for b, observed N"),
+        format!("new reason from the finding's summary: {:?}", of("b")),
     )?;
     let path = std::env::temp_dir().join(format!("lc-expectations-{}.toml", std::process::id()));
     updated
@@ -125,7 +146,7 @@ fn bad_files_name_the_line() -> Result<(), Failed> {
         std::env::temp_dir().join(format!("lc-expectations-bad-{}.toml", std::process::id()));
     std::fs::write(
         &path,
-        "[[divergence]]\ncase = \"a\"\nobserved = \"x\"\nreason = \"y\"\ncolour = 1\n",
+        "[[finding]]\nid = \"F1\"\nsummary = \"x\"\noutcome = \"divergent\"\nbasis = \"recorded\"\nreason = \"y\"\ntrials = [\"a\"]\ncolour = 1\n",
     )
     .map_err(|e| e.to_string())?;
     let err = Expectations::read(&path, false)
@@ -133,7 +154,7 @@ fn bad_files_name_the_line() -> Result<(), Failed> {
         .map(|e| e.to_string());
     let _ = std::fs::remove_file(&path);
     let err = err.ok_or("must be refused")?;
-    check(err.contains(".toml:5:"), format!("names a line: {err}"))?;
+    check(err.contains(".toml:8:"), format!("names a line: {err}"))?;
     check(err.contains("colour"), format!("names the key: {err}"))?;
     check(
         Expectations::read(std::path::Path::new("/nonexistent/x.toml"), true).is_ok(),

@@ -13,8 +13,8 @@ use lambda_conform::report::json::{read_json, write_json};
 use lambda_conform::report::junit::render_junit;
 use lambda_conform::report::markdown::render_markdown;
 use lambda_conform::report::{
-    summary_line, write_all, Outcome, Report, ReportError, Summary, Tool, TrialRecord,
-    ASSUMED_MARKER,
+    summary_line, write_all, Basis, Finding, Outcome, Report, ReportError, Summary, Tool,
+    TrialRecord, ASSUMED_MARKER,
 };
 use libtest_mimic::Failed;
 use quick_junit::{NonSuccessKind, TestCaseStatus};
@@ -69,19 +69,23 @@ fn main() -> ExitCode {
 
 const HOSTILE: &str = "<script>alert(\"x\")</script> | pipe";
 
-fn trial(id: &str, kind: &str, outcome: Outcome, basis: &str) -> TrialRecord {
+fn trial(id: &str, kind: &str, outcome: Outcome, basis: Basis) -> TrialRecord {
     TrialRecord {
-        id: id.to_string(),
-        kind: kind.to_string(),
         outcome,
-        expected: String::new(),
-        observed: String::new(),
-        reproduction: None,
-        message: String::new(),
-        basis: basis.to_string(),
+        basis,
         instances: 1,
-        seed: None,
-        skipped: None,
+        ..TrialRecord::new(id, kind)
+    }
+}
+
+fn finding(rule: &str, expected: &str, observed: &str, basis: Basis) -> Finding {
+    Finding {
+        rule: rule.to_string(),
+        expected: expected.to_string(),
+        observed: observed.to_string(),
+        row: "row".to_string(),
+        basis,
+        evidence: "aws-observed/012".to_string(),
     }
 }
 
@@ -93,8 +97,8 @@ fn fixture() -> Report {
         ..trial(
             "create_function::code::s3_object",
             "valid",
-            Outcome::Conformant,
-            "observed",
+            Outcome::Skipped,
+            Basis::Recorded,
         )
     };
     let divergent_observed = TrialRecord {
@@ -113,11 +117,12 @@ fn fixture() -> Report {
             .to_string(),
         instances: 24,
         seed: Some("9f3c01d2".to_string()),
+        findings: vec![finding("status", "400", "201", Basis::Recorded)],
         ..trial(
             "create_function::function_name::above_max_length",
             "violation",
             Outcome::Divergent,
-            "observed",
+            Basis::Recorded,
         )
     };
     let divergent_assumed = TrialRecord {
@@ -130,11 +135,17 @@ fn fixture() -> Report {
         message: format!("error type differs: {HOSTILE}\nrule error_type; row memory_size.range"),
         instances: 12,
         seed: Some("00c0ffee".to_string()),
+        findings: vec![finding(
+            "error-type",
+            "InvalidParameterValueException",
+            "ValidationException",
+            Basis::Assumed,
+        )],
         ..trial(
             "create_function::memory_size::above_max",
             "boundary",
-            Outcome::Divergent,
-            "assumed",
+            Outcome::Unconfirmed,
+            Basis::Assumed,
         )
     };
     let harness_error = TrialRecord {
@@ -146,7 +157,7 @@ fn fixture() -> Report {
             "create_function::timeout::above_max",
             "boundary",
             Outcome::HarnessError,
-            "model",
+            Basis::Documented,
         )
     };
     let conformant = TrialRecord {
@@ -157,10 +168,11 @@ fn fixture() -> Report {
             "create_function::valid::minimal",
             "valid",
             Outcome::Conformant,
-            "observed",
+            Basis::Recorded,
         )
     };
     let mut report = Report {
+        findings: Vec::new(),
         tool: Tool {
             name: "lambda-conform".to_string(),
             version: "0.1.0".to_string(),
@@ -326,16 +338,14 @@ fn junit_one_testcase_per_trial() -> Result<(), Failed> {
                             && d.as_str().contains("curl -sS -X POST")
                     })
             }
-            (
-                TestCaseStatus::NonSuccess {
-                    kind: NonSuccessKind::Failure,
-                    message,
-                    ..
-                },
-                "create_function::memory_size::above_max",
-            ) => message.as_ref().is_some_and(|m| {
-                m.as_str() == format!("error type differs: {HOSTILE} {ASSUMED_MARKER}")
-            }),
+            // Unconfirmed (only an assumption differs): not a failure, a skip that says why.
+            (TestCaseStatus::Skipped { message, ty, .. }, "create_function::memory_size::above_max") => {
+                ty.as_ref().is_some_and(|t| t.as_str() == "unconfirmed")
+                    && message.as_ref().is_some_and(|m| {
+                        m.as_str()
+                            == format!("unconfirmed: error type differs: {HOSTILE} {ASSUMED_MARKER}")
+                    })
+            }
             (
                 TestCaseStatus::NonSuccess {
                     kind: NonSuccessKind::Error,
@@ -350,7 +360,7 @@ fn junit_one_testcase_per_trial() -> Result<(), Failed> {
         check(ok, format!("status of {}: {:?}", trial.id, case.status))?;
     }
     check(
-        junit.tests == 5 && junit.failures == 2 && junit.errors == 1,
+        junit.tests == 5 && junit.failures == 1 && junit.errors == 1,
         format!(
             "totals tests={} failures={} errors={}",
             junit.tests, junit.failures, junit.errors
@@ -429,7 +439,7 @@ fn markdown_empty_report() -> Result<(), Failed> {
     report.recount();
     let md = render_markdown(&report);
     check(
-        md.contains("## Divergences\n\nNone: every trial that ran answered as AWS does.\n"),
+        md.contains("## Findings\n\nNone: every trial that ran answered as AWS does.\n"),
         "an empty report should say there are no divergences",
     )?;
     check(md.contains("## Skipped\n\nNone.\n"), "no skipped list")
@@ -474,7 +484,7 @@ fn html_assumed_is_marked() -> Result<(), Failed> {
     )?;
     check(
         html.contains(&format!(
-            "<td class=\"divergent\">divergent <span class=\"assumed\">{ASSUMED_MARKER}</span></td>"
+            "<td class=\"unconfirmed\">unconfirmed <span class=\"assumed\">{ASSUMED_MARKER}</span></td>"
         )),
         "the assumed divergence's row in the list of all trials lacks the marker",
     )?;
@@ -500,7 +510,7 @@ fn html_self_contained() -> Result<(), Failed> {
 fn summary_line_fixture() -> Result<(), Failed> {
     let line = summary_line(&fixture());
     check(
-        line == "5 trials: 1 conformant, 2 divergent (1 on assumptions), 1 harness error, 1 skipped; 131 requests",
+        line == "5 trials: 1 conformant, 1 divergent, 1 unconfirmed (on assumptions), 1 harness error, 1 skipped; 2 findings; 131 requests",
         line,
     )
 }
@@ -514,7 +524,7 @@ fn summary_line_singular_and_quiet() -> Result<(), Failed> {
     report.summary.requests = 1;
     let line = summary_line(&report);
     check(
-        line == "1 trial: 1 conformant, 0 divergent, 0 harness errors, 0 skipped; 1 request",
+        line == "1 trial: 1 conformant, 0 divergent, 0 unconfirmed (on assumptions), 0 harness errors, 0 skipped; 0 findings; 1 request",
         line,
     )?;
     report.summary.throttled_retries = 4;

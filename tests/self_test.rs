@@ -42,7 +42,7 @@ fn run(
 fn failing(records: &[TrialRecord]) -> BTreeSet<String> {
     records
         .iter()
-        .filter(|r| r.outcome != Outcome::Conformant && r.skipped.is_none())
+        .filter(|r| !matches!(r.outcome, Outcome::Conformant | Outcome::Skipped))
         .map(|r| r.id.clone())
         .collect()
 }
@@ -170,6 +170,11 @@ fn one_check_mutants() -> Result<(), Failed> {
         &ids(&["lifecycle::read_back"]),
         &[],
     )?;
+    expect(
+        Mutant::ListOmitsPending,
+        &ids(&["lifecycle::read_back"]),
+        &[],
+    )?;
     Ok(())
 }
 
@@ -245,11 +250,8 @@ fn response_mutants() -> Result<(), Failed> {
 }
 
 fn throttling_is_never_a_verdict() -> Result<(), Failed> {
-    let records = run(
-        Some(Mutant::Throttle),
-        Some("memory_size"),
-        Duration::from_secs(10),
-    )?;
+    // The whole suite: case classes, SDK twins and lifecycle checks alike.
+    let records = run(Some(Mutant::Throttle), None, Duration::from_secs(10))?;
     let divergent: Vec<&str> = records
         .iter()
         .filter(|r| r.outcome == Outcome::Divergent)
@@ -286,14 +288,43 @@ fn a_hang_is_a_verdict_not_a_hang() -> Result<(), Failed> {
         .find(|r| r.id == "create_function::memory_size::above_max")
         .ok_or("no case")?;
     check(
-        raw.outcome == Outcome::Divergent,
-        format!("a hang is divergent: {:?}", raw.outcome),
+        raw.outcome == Outcome::HarnessError,
+        format!(
+            "a hang is a harness error, with its reason: {:?}",
+            raw.outcome
+        ),
     )?;
     check(
         raw.message.contains("no answer within"),
         format!("says why: {}", raw.message),
     )?;
     Ok(())
+}
+
+/// Reads that get no answer make the read-back a harness error with its reason, never a divergence.
+fn a_silent_read_back_is_a_harness_error() -> Result<(), Failed> {
+    let records = run(
+        Some(Mutant::HangReads),
+        Some("lifecycle::"),
+        Duration::from_millis(500),
+    )?;
+    let divergent: Vec<&str> = records
+        .iter()
+        .filter(|r| r.outcome.differs())
+        .map(|r| r.id.as_str())
+        .collect();
+    check(
+        divergent.is_empty(),
+        format!("unanswered reads became divergences: {divergent:?}"),
+    )?;
+    let read_back = records
+        .iter()
+        .find(|r| r.id == "create_function::lifecycle::read_back")
+        .ok_or("no read-back check")?;
+    check(
+        read_back.outcome == Outcome::HarnessError && read_back.message.contains("no answer"),
+        format!("{:?}: {}", read_back.outcome, read_back.message),
+    )
 }
 
 fn main() -> ExitCode {
@@ -312,6 +343,10 @@ fn main() -> ExitCode {
         (
             "self_test::a_hang_is_a_verdict_not_a_hang",
             a_hang_is_a_verdict_not_a_hang,
+        ),
+        (
+            "self_test::a_silent_read_back_is_a_harness_error",
+            a_silent_read_back_is_a_harness_error,
         ),
     ])
 }

@@ -1140,6 +1140,26 @@ fn probe(m: Mutant) -> Probe {
                 .map_err(|e| format!("no answer: {e:?}").into())
         },
         Mutant::NoBareNameLimit => |h| expect_status(&h.create(&base(&"a".repeat(65)))?, 400),
+        Mutant::ListOmitsPending => |h| {
+            let name = fresh("p");
+            h.create(&base(&name))?;
+            let r = h.send("GET", "/2015-03-31/functions/?MaxItems=10000", &[], vec![])?;
+            let listed = body(&r)?["Functions"]
+                .as_array()
+                .is_some_and(|fs| fs.iter().any(|f| f["FunctionName"] == json!(name)));
+            check(listed, "a Pending function is listed")
+        },
+        Mutant::HangReads => |h| {
+            let quick = Http::with_timeout(h.base.clone(), Duration::from_secs(1))?;
+            quick
+                .send(
+                    "GET",
+                    &format!("/2015-03-31/functions/{}/configuration", fresh("p")),
+                    &[],
+                    vec![],
+                )
+                .map(|_| ())
+        },
     }
 }
 
@@ -1169,7 +1189,7 @@ fn mutant_trial(m: Mutant) -> Result<(), Failed> {
         probe(m)(&http).is_err(),
         format!("{m}: its probe passes, so it breaks nothing"),
     )?;
-    if matches!(m, Mutant::Throttle | Mutant::Hang) {
+    if matches!(m, Mutant::Throttle | Mutant::Hang | Mutant::HangReads) {
         return Ok(());
     }
     for other in Mutant::all()
@@ -1209,4 +1229,6 @@ mutant_tests!(
     Throttle,
     Hang,
     NoBareNameLimit,
+    ListOmitsPending,
+    HangReads,
 );

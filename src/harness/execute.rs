@@ -9,10 +9,10 @@ use sha2::Digest as _;
 
 use super::{Session, Snapshots};
 use crate::generate::{Case, Context, Instance};
-use crate::oracle::{self, snapshot, Facts, Finding, Judgement};
-use crate::report::{Outcome, TrialRecord};
+use crate::oracle::{self, snapshot, Facts, Fault, Finding, Judgement};
+use crate::report::TrialRecord;
 use crate::spec::validate;
-use crate::spec::{Source, Spec};
+use crate::spec::Spec;
 use crate::transport::{target::Target, RetryPolicy, WireRequest, WireResponse};
 
 /// A 32-byte seed for one instance of one case, from the run seed: the same run seed gives the same
@@ -38,11 +38,7 @@ impl Session {
     }
 
     /// Sends one request and judges it; deletes the function if the request created one.
-    fn exchange(
-        &self,
-        case: &Case,
-        inst: &Instance,
-    ) -> (Judgement, Option<WireResponse>, Vec<String>) {
+    fn exchange(&self, case: &Case, inst: &Instance) -> (Judgement, Option<WireResponse>) {
         let answer = validate::answer_with(
             &self.spec,
             &inst.request.body,
@@ -78,25 +74,7 @@ impl Session {
             &result,
             &self.facts_for(case),
         );
-        if let Ok(r) = &result {
-            if r.status == 429 && !matches!(&answer, validate::Answer::Error(e) if e.status == 429)
-            {
-                // Throttled: never a pass, never a divergence; said as such.
-                judgement.outcome = Outcome::HarnessError;
-                judgement.harness = Some(format!(
-                    "throttled: 429 {} (Retry-After {}); not judged: lower --rps or --concurrency",
-                    oracle::error_type_of(r).map(|t| t.0).unwrap_or_default(),
-                    r.header("retry-after").unwrap_or("none")
-                ));
-                judgement.findings.clear();
-            }
-        }
-        if let Some(f) = leaked {
-            judgement.findings.push(f);
-            if judgement.outcome == Outcome::Conformant {
-                judgement.outcome = Outcome::Divergent;
-            }
-        }
+        judgement.findings.extend(leaked);
         if let (Snapshots::Check(dir), Ok(resp)) = (&self.config.snapshots, &result) {
             let value = snapshot::normalise(&self.spec, inst.json.as_ref(), resp);
             let dir = dir.join(&self.spec.profile);
@@ -106,23 +84,13 @@ impl Session {
                 &self.started[..10.min(self.started.len())]
             );
             if let Err(diff) = snapshot::check(&dir, &case.id, &from, &value) {
-                judgement.findings.push(Finding {
-                    rule: "snapshot".into(),
-                    expected: format!("the answer stored in {}", dir.display()),
-                    observed: diff
-                        .lines()
-                        .next()
-                        .unwrap_or("a different answer")
-                        .to_string(),
-                    row: "snapshot".into(),
-                    source: Source::Observed,
-                });
-                if judgement.outcome == Outcome::Conformant {
-                    judgement.outcome = Outcome::Divergent;
-                }
+                judgement
+                    .findings
+                    .push(snapshot::finding(&dir, &case.id, &diff));
             }
         }
-        (judgement, result.ok(), notes)
+        judgement.notes.extend(notes);
+        (judgement, result.ok())
     }
 
     /// After an error answer: did the endpoint create the function anyway? Only names this run made
@@ -141,13 +109,9 @@ impl Session {
             .block_on(self.client.send_with_retry(&del, &RetryPolicy::default()));
         self.requests.fetch_add(1, Ordering::Relaxed);
         match res {
-            Ok((r, _)) if (200..300).contains(&r.status) => Some(Finding {
-                rule: "left behind".into(),
-                expected: "no function after an error answer".into(),
-                observed: format!("answered {} but created {name}", answer.status),
-                row: "CreateFunction".into(),
-                source: Source::Observed,
-            }),
+            Ok((r, _)) if (200..300).contains(&r.status) => {
+                Some(oracle::leaked(name, answer.status))
+            }
             _ => None,
         }
     }
@@ -179,13 +143,13 @@ impl Session {
 
     /// Runs one case class and gives its trial record.
     pub fn run_case(&self, case: &Case) -> TrialRecord {
-        let mut record = TrialRecord::new(case.id.clone(), case.kind.as_str());
+        let kind = case.kind.as_str();
         if let Some(need) = &case.needs_resource {
             if self.config.target != Target::Stub {
-                record.skipped = Some(format!(
+                let j = Judgement::skipped(format!(
                     "needs {need}: a valid value must name an existing resource"
                 ));
-                return record;
+                return TrialRecord::judged(case.id.clone(), kind, &j);
             }
         }
 
@@ -196,36 +160,29 @@ impl Session {
             .map(|r| r.for_case(&case.id))
             .unwrap_or_default();
         let boundary_instance = boundary(&self.spec, &self.ctx, case, self.config.seed);
-        let mut notes = Vec::new();
+        let mut instances = 0u32;
         let mut first: Option<(Instance, Judgement)> = None;
-
-        let judge_one = |inst: Instance, this: &Session, notes: &mut Vec<String>| {
-            let (j, _resp, n) = this.exchange(case, &inst);
-            notes.extend(n);
-            (inst, j)
-        };
 
         let replayed = planned
             .into_iter()
             .filter_map(|(param, seed)| self.build(case, param, seed));
         for inst in replayed.chain(boundary_instance) {
-            let (inst, j) = judge_one(inst, self, &mut notes);
-            record.instances += 1;
-            let failed = j.outcome != Outcome::Conformant;
+            let (j, _) = self.exchange(case, &inst);
+            instances += 1;
+            let failed = !j.outcome().is_conformant();
             if first.is_none() || failed {
                 first = Some((inst, j));
             }
             if failed {
-                return self.finish(case, record, first, notes, true);
+                return self.finish(case, instances, first, true);
             }
         }
         if first.is_none() {
-            record.outcome = Outcome::HarnessError;
-            record.message = format!(
-                "could not build a request for {} (the generator found no instance)",
+            let j = Judgement::fault(Fault::Unbuildable(format!(
+                "the generator found no instance of {}",
                 case.id
-            );
-            return record;
+            )));
+            return TrialRecord::judged(case.id.clone(), kind, &j);
         }
 
         let extra = if case.deterministic {
@@ -233,78 +190,72 @@ impl Session {
         } else {
             self.config.cases.saturating_sub(1)
         };
+        let mut gave_up = Vec::new();
         for i in 1..=extra {
             let Some(mut tree) = generated(&self.spec, &self.ctx, case, self.config.seed, i) else {
-                notes.push(format!(
+                gave_up.push(format!(
                     "instance {i}: the generator gave up (too many rejected draws)"
                 ));
                 continue;
             };
             let inst = tree.current();
-            let (inst, j) = judge_one(inst, self, &mut notes);
-            record.instances += 1;
-            match j.outcome {
-                Outcome::Conformant => continue,
-                Outcome::HarnessError => {
-                    first = Some((inst, j));
-                    return self.finish(case, record, first, notes, false);
+            let (j, _) = self.exchange(case, &inst);
+            instances += 1;
+            let outcome = j.outcome();
+            if outcome.is_conformant() {
+                continue;
+            }
+            if !outcome.differs() {
+                return self.finish(case, instances, Some((inst, j)), false);
+            }
+            // Shrink toward the boundary: keep the simplest instance that still differs.
+            let mut best = (inst, j);
+            let mut last_failed = true;
+            for _ in 0..self.config.max_shrink {
+                let moved = if last_failed {
+                    tree.simplify()
+                } else {
+                    tree.complicate()
+                };
+                if !moved {
+                    break;
                 }
-                Outcome::Divergent => {
-                    // Shrink toward the boundary: keep the simplest instance that still diverges.
-                    let mut best = (inst, j);
-                    let mut last_failed = true;
-                    for _ in 0..self.config.max_shrink {
-                        let moved = if last_failed {
-                            tree.simplify()
-                        } else {
-                            tree.complicate()
-                        };
-                        if !moved {
-                            break;
-                        }
-                        let (cand, cj) = judge_one(tree.current(), self, &mut notes);
-                        record.instances += 1;
-                        last_failed = cj.outcome == Outcome::Divergent;
-                        if last_failed {
-                            best = (cand, cj);
-                        } else if cj.outcome == Outcome::HarnessError {
-                            break;
-                        }
-                    }
-                    return self.finish(case, record, Some(best), notes, true);
+                let cand = tree.current();
+                let (cj, _) = self.exchange(case, &cand);
+                instances += 1;
+                let o = cj.outcome();
+                last_failed = o.differs();
+                if last_failed {
+                    best = (cand, cj);
+                } else if o.is_harness_error() {
+                    break;
                 }
             }
+            return self.finish(case, instances, Some(best), true);
         }
-        self.finish(case, record, first, notes, false)
+        if let Some((_, j)) = &mut first {
+            j.notes.extend(gave_up);
+        }
+        self.finish(case, instances, first, false)
     }
 
     fn finish(
         &self,
         case: &Case,
-        mut record: TrialRecord,
+        instances: u32,
         judged: Option<(Instance, Judgement)>,
-        notes: Vec<String>,
         persist: bool,
     ) -> TrialRecord {
         let Some((inst, j)) = judged else {
-            return record;
+            return TrialRecord::new(case.id.clone(), case.kind.as_str());
         };
-        record.outcome = j.outcome;
-        record.expected = j.expected.clone();
-        record.observed = j.observed.clone();
-        record.basis = j.basis.as_str().into();
-        let mut message = j.message();
-        if !notes.is_empty() {
-            if !message.is_empty() {
-                message.push('\n');
-            }
-            message.push_str(&notes.join("\n"));
-        }
-        record.message = message;
-        if j.outcome != Outcome::Conformant {
+        let mut record = TrialRecord::judged(case.id.clone(), case.kind.as_str(), &j);
+        record.instances = instances;
+        let outcome = j.outcome();
+        if !outcome.is_conformant() {
             record.reproduction = Some(self.client.curl(&inst.request));
             record.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
-            if persist && j.outcome == Outcome::Divergent {
+            if persist && outcome.differs() {
                 if let Ok(mut r) = self.regressions.lock() {
                     r.record(&case.id, inst.param, inst.seed, &j.message());
                 }

@@ -1,33 +1,41 @@
-//! Expectation files: the known divergences of one target, keyed by case id, so nightly CI fails only
-//! on what changed. A new divergence fails; an expected divergence that now conforms fails too (the file
-//! must stay true); a case id the suite no longer has is an error.
+//! Expectation files: the known findings of one target (root causes, each with its case ids), so nightly
+//! CI fails only on what changed. A trial that differs (divergent or unconfirmed) and is in no finding
+//! of the file is new and fails; a listed trial that now conforms is fixed and fails too (the file must
+//! stay true); a case id the suite no longer has is an error.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Outcome, Report};
+use crate::oracle::{Basis, Outcome};
+use crate::report::Report;
 
-/// One known divergence.
+/// One known root cause and the trials it covers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Known {
-    /// The case id.
-    pub case: String,
-    /// What the target answered when the row was written.
-    pub observed: String,
-    /// Why, in one line.
+    /// The finding's id in the report (`F` and 8 hex digits).
+    pub id: String,
+    /// What differs, in one line, as the report says it.
+    pub summary: String,
+    /// `divergent` or `unconfirmed`.
+    pub outcome: Outcome,
+    /// What the expectation rests on.
+    pub basis: Basis,
+    /// Why, in one line (kept when the file is rewritten).
     pub reason: String,
+    /// The case ids.
+    pub trials: Vec<String>,
 }
 
 /// The file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Expectations {
-    /// The known divergences.
-    #[serde(default, rename = "divergence")]
-    pub divergences: Vec<Known>,
+    /// The known findings.
+    #[serde(default, rename = "finding")]
+    pub findings: Vec<Known>,
 }
 
 /// A bad expectation file.
@@ -84,12 +92,19 @@ impl Expectations {
         }
     }
 
+    /// Every case id the file lists, with its finding.
+    pub fn cases(&self) -> BTreeMap<&str, &Known> {
+        self.findings
+            .iter()
+            .flat_map(|k| k.trials.iter().map(move |t| (t.as_str(), k)))
+            .collect()
+    }
+
     /// Checks that every case id exists in the suite.
     pub fn check_ids(&self, path: &Path, ids: &[String]) -> Result<(), ExpectationsError> {
         let unknown: Vec<&str> = self
-            .divergences
-            .iter()
-            .map(|k| k.case.as_str())
+            .cases()
+            .into_keys()
             .filter(|c| !ids.iter().any(|i| i == c))
             .collect();
         if unknown.is_empty() {
@@ -104,47 +119,45 @@ impl Expectations {
 
     /// Compares a run with the file (only trials the run had).
     pub fn compare(&self, report: &Report) -> Comparison {
-        let expected: BTreeMap<&str, &Known> = self
-            .divergences
-            .iter()
-            .map(|k| (k.case.as_str(), k))
-            .collect();
+        let expected = self.cases();
         let mut c = Comparison::default();
         for t in &report.trials {
-            let divergent = t.outcome == Outcome::Divergent;
-            match (divergent, expected.contains_key(t.id.as_str())) {
+            match (t.outcome.differs(), expected.contains_key(t.id.as_str())) {
                 (true, true) => c.known.push(t.id.clone()),
                 (true, false) => c.new.push(t.id.clone()),
-                (false, true) if t.outcome == Outcome::Conformant && t.skipped.is_none() => {
-                    c.fixed.push(t.id.clone())
-                }
+                (false, true) if t.outcome.is_conformant() => c.fixed.push(t.id.clone()),
                 _ => {}
             }
         }
         c
     }
 
-    /// The file a run implies: every divergence, keeping the reasons already written.
+    /// The file a run implies: every finding of the report, keeping the reasons already written
+    /// (by finding id, else by the reason of a case it shares).
     pub fn from_report(&self, report: &Report) -> Self {
-        let old: BTreeMap<&str, &Known> = self
-            .divergences
+        let by_id: BTreeMap<&str, &Known> =
+            self.findings.iter().map(|k| (k.id.as_str(), k)).collect();
+        let by_case = self.cases();
+        let findings = report
+            .findings
             .iter()
-            .map(|k| (k.case.as_str(), k))
-            .collect();
-        let divergences = report
-            .trials
-            .iter()
-            .filter(|t| t.outcome == Outcome::Divergent)
-            .map(|t| Known {
-                case: t.id.clone(),
-                observed: t.observed.clone(),
-                reason: old
-                    .get(t.id.as_str())
+            .map(|g| {
+                let reason = by_id
+                    .get(g.id.as_str())
+                    .or_else(|| g.trials.iter().find_map(|t| by_case.get(t.as_str())))
                     .map(|k| k.reason.clone())
-                    .unwrap_or_else(|| t.message.lines().next().unwrap_or("").to_string()),
+                    .unwrap_or_else(|| g.summary.clone());
+                Known {
+                    id: g.id.clone(),
+                    summary: g.summary.clone(),
+                    outcome: g.outcome,
+                    basis: g.basis,
+                    reason,
+                    trials: g.trials.clone(),
+                }
             })
             .collect();
-        Self { divergences }
+        Self { findings }
     }
 
     /// Writes the file, with a header saying what it is.
@@ -152,8 +165,8 @@ impl Expectations {
         let body = toml::to_string_pretty(self)
             .map_err(|e| ExpectationsError::Write(path.display().to_string(), e.to_string()))?;
         let text = format!(
-            "# Known divergences of `{target}` from the `{profile}` profile, one per case id.\n\
-             # `lambda-conform run --expectations FILE` passes when exactly these diverge;\n\
+            "# Known findings of `{target}` against the `{profile}` profile: root causes, each with its case ids.\n\
+             # `lambda-conform run --expectations FILE` passes when exactly these trials differ;\n\
              # `--update-expectations` rewrites this file from a run (reasons already written are kept).\n\n{body}"
         );
         if let Some(dir) = path.parent() {

@@ -10,11 +10,11 @@ use serde_json::Value;
 use super::check::Check;
 use super::Session;
 use crate::generate::{CaseKind, Instance};
-use crate::oracle::{self, finding, Facts, Finding};
-use crate::report::{Outcome, TrialRecord};
-use crate::spec::validate::{self, Answer};
+use crate::oracle::{self, lifecycle as judge, Facts, Fault, Judgement};
+use crate::report::TrialRecord;
+use crate::spec::validate;
 use crate::spec::{Family, Source};
-use crate::transport::{RetryPolicy, WireRequest, WireResponse};
+use crate::transport::{RetryPolicy, TransportError, WireRequest, WireResponse};
 
 /// The lifecycle checks, each with its own case id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,26 +67,23 @@ impl Session {
         }
     }
 
-    fn send_plain(&self, req: &WireRequest) -> Result<WireResponse, String> {
+    fn send_plain(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
         let r = self.runtime.block_on(self.client.send(req));
         self.requests.fetch_add(1, Ordering::Relaxed);
-        r.map_err(|e| e.to_string())
+        r
     }
 
     /// Read-back and set-up calls: throttling absorbed and counted.
-    fn send_retrying(&self, req: &WireRequest) -> Result<WireResponse, String> {
+    fn send_retrying(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
         let r = self
             .runtime
             .block_on(self.client.send_with_retry(req, &RetryPolicy::default()));
         self.requests.fetch_add(1, Ordering::Relaxed);
-        match r {
-            Ok((resp, throttled)) => {
-                self.throttled
-                    .fetch_add(u64::from(throttled), Ordering::Relaxed);
-                Ok(resp)
-            }
-            Err(e) => Err(e.to_string()),
-        }
+        r.map(|(resp, throttled)| {
+            self.throttled
+                .fetch_add(u64::from(throttled), Ordering::Relaxed);
+            resp
+        })
     }
 
     fn base_instance(&self, name: &str, extra: &[(&str, Value)]) -> WireRequest {
@@ -110,178 +107,136 @@ impl Session {
     }
 
     fn run_lifecycle(&self, l: Lifecycle) -> TrialRecord {
-        let mut rec = TrialRecord::new(l.id(), "lifecycle");
         let name = self.lifecycle_name(l);
         let create = self.base_instance(&name, &[]);
-        let mut findings = Vec::new();
-        let mut notes: Vec<String> = Vec::new();
-        let mut harness: Option<String> = None;
-        let mut created = false;
+        let mut run = LifecycleRun {
+            j: Judgement::default(),
+            instances: 0,
+            reproduction: None,
+            created: false,
+        };
+        self.lifecycle_steps(l, &name, &create, &mut run);
+        if run.created {
+            self.cleanup(&name, &mut run.j.notes);
+        }
+        let mut rec = TrialRecord::judged(l.id(), "lifecycle", &run.j);
+        rec.instances = run.instances;
+        if !rec.outcome.is_conformant() {
+            rec.reproduction = Some(
+                run.reproduction
+                    .unwrap_or_else(|| self.client.curl(&create)),
+            );
+        }
+        rec
+    }
+
+    fn lifecycle_steps(
+        &self,
+        l: Lifecycle,
+        name: &str,
+        create: &WireRequest,
+        run: &mut LifecycleRun,
+    ) {
         let facts = Facts {
             assumption: None,
             ..self.facts.clone()
         };
-        let mut first = match self.send_plain(&create) {
+        let no_answer = |during: &str, error: TransportError| Fault::NoAnswer {
+            during: during.into(),
+            error,
+        };
+        let first = match self.send_plain(create) {
             Ok(r) => r,
             Err(e) => {
-                rec.outcome = Outcome::HarnessError;
-                rec.message = format!("the first create got no answer: {e}");
-                return rec;
+                run.j.set_fault(no_answer("the first create", e));
+                return;
             }
         };
-        rec.instances += 1;
-        if (200..300).contains(&first.status) {
-            created = true;
+        run.instances += 1;
+        run.created = (200..300).contains(&first.status);
+        run.j.observed = oracle::describe_response(&first);
+        if l != Lifecycle::PublishOnCreate && !run.created {
+            let status = if first.status == 429 {
+                "throttled"
+            } else {
+                "not accepted"
+            };
+            run.j.set_fault(Fault::Precondition(format!(
+                "the first create was {status} ({}): the check builds on it",
+                first.status
+            )));
+            return;
         }
-        let json: Option<Value> = serde_json::from_slice(&create.body).ok();
-        let conflict = &self.spec.conflict;
         match l {
             Lifecycle::DuplicateName => {
-                if !created {
-                    harness = Some(format!(
-                        "the first create was not accepted ({}): cannot test a duplicate",
-                        first.status
-                    ));
-                } else {
-                    let again = self.send_plain(&create);
-                    rec.instances += 1;
-                    match again {
-                        Ok(r) => {
-                            if (200..300).contains(&r.status) {
-                                findings.push(finding(
-                                    "conflict",
-                                    format!("{} {}", conflict.status, conflict.error_type),
-                                    oracle::describe_response(&r),
-                                    "conflict",
-                                    conflict.source,
-                                ));
-                            } else {
-                                let e = validate::ExpectedError {
-                                    status: conflict.status,
-                                    error_type: conflict.error_type.clone(),
-                                    message: crate::spec::message::ExpectedMessage::from_template(
-                                        &conflict.message.replace("{name}", &name),
-                                        &|_| None,
-                                    ),
-                                    source: conflict.source,
-                                    evidence: conflict.evidence.iter().cloned().collect(),
-                                    rows: vec!["conflict".into()],
-                                };
-                                let j = oracle::judge(
-                                    &self.spec,
-                                    &create,
-                                    &Answer::Error(e),
-                                    &Ok(r),
-                                    &facts,
-                                );
-                                findings.extend(j.findings);
-                            }
-                            rec.expected = format!(
-                                "{} {} \"{}\"",
-                                conflict.status,
-                                conflict.error_type,
-                                conflict.message.replace("{name}", &name)
-                            );
-                        }
-                        Err(e) => harness = Some(format!("the second create got no answer: {e}")),
+                let again = self.send_plain(create);
+                run.instances += 1;
+                match again {
+                    Ok(r) => {
+                        run.created |= (200..300).contains(&r.status);
+                        let j = judge::duplicate(&self.spec, create, name, r, &facts);
+                        run.absorb(j);
                     }
+                    Err(e) => run.j.set_fault(no_answer("the second create", e)),
                 }
             }
             Lifecycle::ValidationBeforeConflict => {
-                if !created {
-                    harness = Some(format!(
-                        "the first create was not accepted ({})",
-                        first.status
+                let Some(inst) = self.invalid_with_name(name) else {
+                    run.j.set_fault(Fault::Unbuildable(
+                        "the table has no validation-family constraint to break".into(),
                     ));
-                } else if let Some(inst) = self.invalid_with_name(&name) {
-                    let answer = validate::answer_with(
-                        &self.spec,
-                        &inst.body,
-                        inst.header("content-type"),
-                        &self.ctx.facts(inst.body.len()),
-                    );
-                    let r = self.runtime.block_on(self.client.send(&inst));
-                    self.requests.fetch_add(1, Ordering::Relaxed);
-                    rec.instances += 1;
-                    let j = oracle::judge(&self.spec, &inst, &answer, &r, &facts);
-                    rec.expected = j.expected.clone();
-                    rec.observed = j.observed.clone();
-                    if j.outcome != Outcome::Conformant {
-                        rec.reproduction = Some(self.client.curl(&inst));
-                    }
-                    findings.extend(j.findings);
-                } else {
-                    harness = Some("the table has no validation-family constraint to break".into());
+                    return;
+                };
+                let answer = validate::answer_with(
+                    &self.spec,
+                    &inst.body,
+                    inst.header("content-type"),
+                    &self.ctx.facts(inst.body.len()),
+                );
+                let r = self.send_plain(&inst);
+                run.instances += 1;
+                let j = oracle::judge(&self.spec, &inst, &answer, &r, &facts);
+                if !j.outcome().is_conformant() {
+                    run.reproduction = Some(self.client.curl(&inst));
                 }
+                run.absorb(j);
             }
-            Lifecycle::ReadBack => {
-                if !created {
-                    harness = Some(format!("the create was not accepted ({})", first.status));
-                } else {
-                    findings.extend(self.read_back(&name, &first, &mut rec));
-                }
-            }
+            Lifecycle::ReadBack => self.read_back(name, &first, run),
             Lifecycle::DeleteThenRecreate => {
-                if !created {
-                    harness = Some(format!("the create was not accepted ({})", first.status));
-                } else {
-                    // Delete a settled function (AWS deletes Pending ones too; emulators differ by timing).
-                    self.settle(&name);
-                    let del =
-                        WireRequest::bodiless("DELETE", &format!("/2015-03-31/functions/{name}"));
-                    match self.send_retrying(&del) {
-                        Ok(r) if r.status == 204 => {}
-                        Ok(r) => findings.push(finding(
-                            "delete",
-                            "204",
-                            oracle::describe_response(&r),
-                            "DeleteFunction",
-                            Source::Model,
-                        )),
-                        Err(e) => harness = Some(format!("delete got no answer: {e}")),
-                    }
-                    let get =
-                        WireRequest::bodiless("GET", &format!("/2015-03-31/functions/{name}"));
-                    match self.send_retrying(&get) {
-                        Ok(r)
-                            if r.status == 404
-                                && oracle::error_type_of(&r).map(|t| t.0).as_deref()
-                                    == Some("ResourceNotFoundException") =>
-                        {
-                            created = false
-                        }
-                        Ok(r) => findings.push(finding(
-                            "gone after delete",
-                            "404 ResourceNotFoundException",
-                            oracle::describe_response(&r),
-                            "GetFunction",
-                            Source::Model,
-                        )),
-                        Err(e) => harness = Some(format!("GetFunction got no answer: {e}")),
-                    }
-                    match self.send_plain(&create) {
-                        Ok(r) if (200..300).contains(&r.status) => {
-                            created = true;
-                            first = r;
-                        }
-                        Ok(r) => {
-                            created = created && r.status == 409;
-                            findings.push(finding(
-                                "re-create",
-                                "201",
-                                oracle::describe_response(&r),
-                                "CreateFunction after DeleteFunction",
-                                Source::Observed,
-                            ));
-                        }
-                        Err(e) => harness = Some(format!("the re-create got no answer: {e}")),
-                    }
-                    rec.instances += 3;
+                // Delete a settled function (AWS deletes Pending ones too; emulators differ by timing).
+                self.settle(name);
+                let path = self.function_path(name);
+                match self.send_retrying(&WireRequest::bodiless("DELETE", &path)) {
+                    Ok(r) => run.j.findings.extend(judge::deleted(&r)),
+                    Err(e) => return run.j.set_fault(no_answer("DeleteFunction", e)),
                 }
+                match self.send_retrying(&WireRequest::bodiless("GET", &path)) {
+                    Ok(r) => {
+                        let gone = judge::gone(&r);
+                        run.created = gone.is_some() && run.created;
+                        run.j.findings.extend(gone);
+                    }
+                    Err(e) => return run.j.set_fault(no_answer("GetFunction", e)),
+                }
+                match self.send_plain(create) {
+                    Ok(r) => {
+                        run.created |= (200..300).contains(&r.status);
+                        if r.status == 429 {
+                            run.j.set_fault(Fault::Throttled {
+                                during: "the re-create".into(),
+                                detail: oracle::describe_response(&r),
+                            });
+                        }
+                        run.j.findings.extend(judge::recreated(&r));
+                    }
+                    Err(e) => run.j.set_fault(no_answer("the re-create", e)),
+                }
+                run.instances += 3;
             }
             Lifecycle::PublishOnCreate => {
-                if created {
-                    self.cleanup(&name, &mut notes);
+                if run.created {
+                    self.cleanup(name, &mut run.j.notes);
+                    run.created = false;
                 }
                 // Its own name: the answer must not depend on how fast the first delete went through.
                 let mut publish_name = format!("{name}-p");
@@ -293,50 +248,25 @@ impl Session {
                     Some("application/json"),
                     &self.ctx.facts(publish.body.len()),
                 );
-                let r = self.runtime.block_on(self.client.send(&publish));
-                self.requests.fetch_add(1, Ordering::Relaxed);
-                rec.instances += 1;
-                created = false;
+                let r = self.send_plain(&publish);
+                run.instances += 1;
                 if oracle::created(&r) {
-                    self.cleanup(&publish_name, &mut notes);
+                    self.cleanup(&publish_name, &mut run.j.notes);
                 }
                 let j = oracle::judge(&self.spec, &publish, &answer, &r, &facts);
-                rec.expected = j.expected.clone();
-                rec.observed = j.observed.clone();
-                findings.extend(j.findings);
-                if findings
+                if j.findings
                     .iter()
                     .any(|f| f.rule.contains("Version") || f.rule.contains("function_arn"))
                 {
-                    rec.reproduction = Some(self.client.curl(&publish));
+                    run.reproduction = Some(self.client.curl(&publish));
                 }
+                run.absorb(j);
             }
         }
-        if created {
-            self.cleanup(&name, &mut notes);
-        }
-        let _ = json;
-        if rec.observed.is_empty() {
-            rec.observed = oracle::describe_response(&first);
-        }
-        if let Some(h) = harness {
-            rec.outcome = Outcome::HarnessError;
-            rec.message = h;
-            return rec;
-        }
-        if !findings.is_empty() {
-            rec.outcome = Outcome::Divergent;
-            if rec.reproduction.is_none() {
-                rec.reproduction = Some(self.client.curl(&create));
-            }
-        }
-        rec.message = findings
-            .iter()
-            .map(Finding::line)
-            .chain(notes)
-            .collect::<Vec<_>>()
-            .join("\n");
-        rec
+    }
+
+    fn function_path(&self, name: &str) -> String {
+        format!("/2015-03-31/functions/{name}")
     }
 
     /// Clean-up is not the check: a failing delete is said in the message, not counted (the
@@ -353,7 +283,7 @@ impl Session {
         while Instant::now() < deadline {
             let get = WireRequest::bodiless(
                 "GET",
-                &format!("/2015-03-31/functions/{name}/configuration"),
+                &format!("{}/configuration", self.function_path(name)),
             );
             match self.send_retrying(&get) {
                 Ok(r) if r.status == 200 => {
@@ -404,154 +334,148 @@ impl Session {
         ))
     }
 
-    /// GetFunction and GetFunctionConfiguration agree with the create; the function leaves Pending.
-    fn read_back(&self, name: &str, created: &WireResponse, rec: &mut TrialRecord) -> Vec<Finding> {
-        let mut out = Vec::new();
+    /// GetFunctionConfiguration, GetFunction and ListFunctions agree with the create; the function
+    /// leaves Pending within `--settle`.
+    fn read_back(&self, name: &str, created: &WireResponse, run: &mut LifecycleRun) {
+        run.j.expected = "the create's members, State Active, listed".into();
         let Some(original) = created.json() else {
-            out.push(finding(
-                "create body",
-                "JSON",
-                "not JSON",
-                "CreateFunction",
-                Source::Model,
-            ));
-            return out;
+            run.j
+                .findings
+                .push(judge::read_failed("CreateFunction body", created));
+            return;
         };
-        let moving = [
-            "State",
-            "StateReason",
-            "StateReasonCode",
-            "LastUpdateStatus",
-            "LastUpdateStatusReason",
-            "LastUpdateStatusReasonCode",
-            "RevisionId",
-        ];
+        // Listed at once, Pending or not (AWS lists a function from its creation on).
+        match self.list_functions(name, run) {
+            Ok(Some(list)) => run.j.findings.extend(judge::listed(&original, name, &list)),
+            Ok(None) => {}
+            Err(fault) => return run.j.set_fault(fault),
+        }
         let deadline = Instant::now() + self.config.settle;
-        let mut state = String::new();
         let mut config = None;
+        let get = WireRequest::bodiless(
+            "GET",
+            &format!("{}/configuration", self.function_path(name)),
+        );
         while Instant::now() <= deadline {
-            let get = WireRequest::bodiless(
-                "GET",
-                &format!("/2015-03-31/functions/{name}/configuration"),
-            );
-            rec.instances += 1;
+            run.instances += 1;
             match self.send_retrying(&get) {
                 Ok(r) if r.status == 200 => {
                     let c = r.json().unwrap_or(Value::Null);
-                    state = c
-                        .get("State")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
+                    let pending = c.get("State").and_then(Value::as_str) == Some("Pending");
                     config = Some(c);
-                    if state != "Pending" {
+                    if !pending {
                         break;
                     }
                 }
                 Ok(r) => {
-                    out.push(finding(
-                        "GetFunctionConfiguration",
-                        "200",
-                        oracle::describe_response(&r),
-                        "read-back",
-                        Source::Model,
-                    ));
-                    return out;
+                    run.j
+                        .findings
+                        .push(judge::read_failed("GetFunctionConfiguration", &r));
+                    return;
                 }
                 Err(e) => {
-                    out.push(finding(
-                        "GetFunctionConfiguration",
-                        "an answer",
-                        e,
-                        "read-back",
-                        Source::Model,
-                    ));
-                    return out;
+                    return run.j.set_fault(Fault::NoAnswer {
+                        during: "GetFunctionConfiguration".into(),
+                        error: e,
+                    })
                 }
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        let Some(config) = config else { return out };
+        let Some(config) = config else { return };
         // A profile whose answers carry no State (seed-2020's table asserts none) has nothing to wait for.
         let stated = self.spec.response_rules.iter().any(|r| r.path == "State");
-        match state.as_str() {
-            "Active" => {}
-            "" if !stated => {}
-            "Pending" => out.push(finding(
-                "state",
-                "Active within the settle time",
-                format!("still Pending after {:?}", self.config.settle),
-                "read-back",
-                Source::Observed,
-            )),
-            other => out.push(finding(
-                "state",
-                "Active",
-                format!(
-                    "{other}: {}",
-                    config
-                        .get("StateReason")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                ),
-                "read-back",
-                Source::Observed,
-            )),
-        }
-        let compare = |label: &str, got: &Value, out: &mut Vec<Finding>| {
-            for (k, v) in original.as_object().into_iter().flatten() {
-                if moving.contains(&k.as_str()) {
-                    continue;
-                }
-                if got.get(k) != Some(v) {
-                    out.push(finding(
-                        &format!("{label} {k}"),
-                        oracle::describe_value(v),
-                        got.get(k).map_or("absent".into(), oracle::describe_value),
-                        "read-back",
-                        Source::Observed,
-                    ));
-                }
-            }
-        };
-        compare("GetFunctionConfiguration", &config, &mut out);
-        let get = WireRequest::bodiless("GET", &format!("/2015-03-31/functions/{name}"));
-        rec.instances += 1;
-        match self.send_retrying(&get) {
+        run.j.observed = format!(
+            "State {}",
+            config.get("State").and_then(Value::as_str).unwrap_or("")
+        );
+        run.j
+            .findings
+            .extend(judge::settled_state(&config, stated, self.config.settle));
+        run.j.findings.extend(judge::agrees(
+            "GetFunctionConfiguration",
+            &original,
+            &config,
+        ));
+        run.instances += 1;
+        match self.send_retrying(&WireRequest::bodiless("GET", &self.function_path(name))) {
             Ok(r) if r.status == 200 => {
                 let body = r.json().unwrap_or(Value::Null);
-                compare(
-                    "GetFunction Configuration",
-                    body.get("Configuration").unwrap_or(&Value::Null),
-                    &mut out,
-                );
-                if body.get("Code").is_none() {
-                    out.push(finding(
-                        "GetFunction Code",
-                        "present",
-                        "absent",
-                        "read-back",
-                        Source::Observed,
-                    ));
-                }
+                run.j.findings.extend(judge::get_function(&original, &body));
             }
-            Ok(r) => out.push(finding(
-                "GetFunction",
-                "200",
-                oracle::describe_response(&r),
-                "read-back",
-                Source::Model,
-            )),
-            Err(e) => out.push(finding(
-                "GetFunction",
-                "an answer",
-                e,
-                "read-back",
-                Source::Model,
-            )),
+            Ok(r) => run.j.findings.push(judge::read_failed("GetFunction", &r)),
+            Err(e) => run.j.set_fault(Fault::NoAnswer {
+                during: "GetFunction".into(),
+                error: e,
+            }),
         }
-        rec.observed = format!("State {state}");
-        rec.expected = "the create's members, State Active".into();
-        out
+    }
+
+    /// The ListFunctions page holding `name` (pages followed by `NextMarker`, at most 20), or the
+    /// last page when no page holds it.
+    fn list_functions(&self, name: &str, run: &mut LifecycleRun) -> Result<Option<Value>, Fault> {
+        let mut marker: Option<String> = None;
+        let mut last = None;
+        for _ in 0..20 {
+            let path = match &marker {
+                Some(m) => format!("/2015-03-31/functions/?MaxItems=50&Marker={}", urlencode(m)),
+                None => "/2015-03-31/functions/?MaxItems=50".to_string(),
+            };
+            run.instances += 1;
+            let r = self
+                .send_retrying(&WireRequest::bodiless("GET", &path))
+                .map_err(|error| Fault::NoAnswer {
+                    during: "ListFunctions".into(),
+                    error,
+                })?;
+            if r.status != 200 {
+                run.j.findings.push(judge::read_failed("ListFunctions", &r));
+                return Ok(None);
+            }
+            let page = r.json().unwrap_or(Value::Null);
+            let holds = page
+                .get("Functions")
+                .and_then(Value::as_array)
+                .is_some_and(|fs| {
+                    fs.iter()
+                        .any(|f| f.get("FunctionName").and_then(Value::as_str) == Some(name))
+                });
+            marker = page
+                .get("NextMarker")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if holds || marker.is_none() {
+                return Ok(Some(page));
+            }
+            last = Some(page);
+        }
+        Ok(last)
+    }
+}
+
+/// A query value, percent-encoded.
+fn urlencode(v: &str) -> String {
+    url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
+/// What a lifecycle check has found so far.
+struct LifecycleRun {
+    j: Judgement,
+    instances: u32,
+    reproduction: Option<String>,
+    created: bool,
+}
+
+impl LifecycleRun {
+    /// Takes a sub-judgement's findings, fault and lines.
+    fn absorb(&mut self, j: Judgement) {
+        self.j.findings.extend(j.findings);
+        if let Some(f) = j.fault {
+            self.j.set_fault(f);
+        }
+        self.j.expected = j.expected;
+        self.j.observed = j.observed;
+        self.j.basis = j.basis;
+        self.j.notes.extend(j.notes);
     }
 }

@@ -258,6 +258,7 @@ impl Session {
     pub fn report(&self, mut trials: Vec<TrialRecord>) -> Report {
         trials.sort_by(|a, b| a.id.cmp(&b.id));
         let mut report = Report {
+            findings: Vec::new(),
             tool: Tool {
                 name: env!("CARGO_PKG_NAME").into(),
                 version: env!("CARGO_PKG_VERSION").into(),

@@ -4,7 +4,9 @@ use base64::Engine as _;
 use serde_json::Value;
 use sha2::Digest as _;
 
-use super::{Facts, Finding};
+use super::judge::error_basis;
+use super::verdict::{Basis, Finding};
+use super::Facts;
 use crate::spec::validate::{self, ExpectedError};
 use crate::spec::{Check, MemberType, RequestCondition, Source, Spec};
 use crate::transport::WireResponse;
@@ -26,7 +28,7 @@ pub fn error_type_of(resp: &WireResponse) -> Option<(String, bool)> {
         .map(|t| (clean(t), true))
 }
 
-/// One finding.
+/// One finding whose basis is the table row's source.
 pub fn finding(
     rule: &str,
     expected: impl Into<String>,
@@ -34,12 +36,25 @@ pub fn finding(
     row: &str,
     source: Source,
 ) -> Finding {
+    finding_with(rule, expected, observed, row, Basis::from(source), "")
+}
+
+/// One finding with its basis and evidence.
+pub fn finding_with(
+    rule: &str,
+    expected: impl Into<String>,
+    observed: impl Into<String>,
+    row: &str,
+    basis: Basis,
+    evidence: impl Into<String>,
+) -> Finding {
     Finding {
         rule: rule.into(),
         expected: expected.into(),
         observed: observed.into(),
         row: row.into(),
-        source,
+        basis,
+        evidence: evidence.into(),
     }
 }
 
@@ -51,56 +66,50 @@ fn json_content_type(resp: &WireResponse) -> bool {
 /// Checks an error answer.
 pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding> {
     let row = e.rows.join(", ");
+    let basis = error_basis(e);
+    let evidence = e.evidence.join("; ");
+    let on_row = |rule: &str, expected: String, observed: String| {
+        finding_with(rule, expected, observed, &row, basis, evidence.clone())
+    };
     let mut out = Vec::new();
     if e.source == Source::Assumed {
         if !(400..500).contains(&resp.status) {
-            out.push(finding(
+            out.push(on_row(
                 "status",
                 format!(
                     "some 4xx (assumed; AWS probably answers {} {})",
                     e.status, e.error_type
                 ),
                 resp.status.to_string(),
-                &row,
-                Source::Assumed,
             ));
         }
         return out;
     }
     if resp.status != e.status {
-        out.push(finding(
+        out.push(on_row(
             "status",
             e.status.to_string(),
             resp.status.to_string(),
-            &row,
-            e.source,
         ));
     }
     match error_type_of(resp) {
-        None => out.push(finding(
+        None => out.push(on_row(
             "error-type",
             format!("X-Amzn-ErrorType: {}", e.error_type),
-            "no error type (no header, no __type or code in the body)",
-            &row,
-            e.source,
+            "no error type (no header, no __type or code in the body)".into(),
         )),
         Some((t, from_body)) => {
             if t != e.error_type {
-                out.push(finding(
-                    "error-type",
-                    e.error_type.clone(),
-                    t.clone(),
-                    &row,
-                    e.source,
-                ));
+                out.push(on_row("error-type", e.error_type.clone(), t.clone()));
             }
             if from_body {
-                out.push(finding(
+                out.push(finding_with(
                     "error-type-header",
                     "the error type in the X-Amzn-ErrorType header",
                     format!("only in the body ({t})"),
                     "wire format",
-                    Source::Observed,
+                    Basis::Recorded,
+                    "public captures of AWS error answers: terraform-provider-aws#13709, cloudyr/aws.lambda#2",
                 ));
             }
         }
@@ -114,32 +123,29 @@ pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding
     match message {
         _ if no_text_expected => {}
         Some(m) if e.message.matches(m) => {}
-        Some(m) => out.push(finding(
+        Some(m) => out.push(on_row(
             "message",
             format!("{:?}", e.message.display()),
             format!("{m:?}"),
-            &row,
-            e.source,
         )),
-        None => out.push(finding(
+        None => out.push(on_row(
             "message",
             format!("{:?}", e.message.display()),
             if body.is_some() {
-                "no message member"
+                "no message member".into()
             } else {
-                "a body that is not JSON"
+                "a body that is not JSON".into()
             },
-            &row,
-            e.source,
         )),
     }
     if !json_content_type(resp) {
-        out.push(finding(
+        out.push(finding_with(
             "content-type",
             "application/json",
             resp.header("content-type").unwrap_or("(none)"),
             "wire format",
-            Source::Observed,
+            Basis::Recorded,
+            "public captures of AWS error answers: terraform-provider-aws#13709, cloudyr/aws.lambda#2",
         ));
     }
     let _ = spec;

@@ -13,6 +13,7 @@ use crate::spec::Spec;
 use crate::transport::WireResponse;
 
 use super::rules::{bare_name, error_type_of};
+use super::verdict::{Basis, Finding};
 
 /// The shape of a JSON value: member names kept, every leaf replaced by its type. Maps of the
 /// response model (`Environment.Variables`, …) keep one entry, its key redacted, since keys are data.
@@ -232,4 +233,37 @@ fn quiet_snapshot_panics() {
             }
         }));
     });
+}
+
+/// The finding for a snapshot difference. A snapshot recorded from AWS is evidence about AWS
+/// (`recorded`); one recorded from another endpoint only says the answer changed since then
+/// (`assumed`: it is not a difference from AWS, and is reported as unconfirmed).
+pub fn finding(dir: &Path, case_id: &str, diff: &str) -> Finding {
+    let file = dir.join(format!("{}.snap", snapshot_name(case_id)));
+    let from = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("description: "))
+                .and_then(|d| d.split(" — recorded from ").nth(1))
+                .map(|d| d.trim_end_matches('"').to_string())
+        })
+        .unwrap_or_else(|| "an unknown source".into());
+    let basis = if from.starts_with("AWS") {
+        Basis::Recorded
+    } else {
+        Basis::Assumed
+    };
+    Finding {
+        rule: "snapshot".into(),
+        expected: format!("the answer stored in {}", file.display()),
+        observed: diff
+            .lines()
+            .next()
+            .unwrap_or("a different answer")
+            .to_string(),
+        row: "snapshot".into(),
+        basis,
+        evidence: format!("snapshot recorded from {from}"),
+    }
 }

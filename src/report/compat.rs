@@ -14,14 +14,14 @@ pub const END: &str = "<!-- compat:end -->";
 pub fn render(reports: &[Report]) -> String {
     let mut families: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
     for (i, r) in reports.iter().enumerate() {
-        for t in r.trials.iter().filter(|t| t.skipped.is_none()) {
+        for t in r.trials.iter().filter(|t| t.outcome != Outcome::Skipped) {
             let fam = t.id.split("::").nth(1).unwrap_or("other").to_string();
             let row = families
                 .entry(fam)
                 .or_insert_with(|| vec![(0, 0); reports.len()]);
             match t.outcome {
                 Outcome::Conformant => row[i].0 += 1,
-                Outcome::Divergent | Outcome::HarnessError => row[i].1 += 1,
+                _ => row[i].1 += 1,
             }
         }
     }
@@ -51,7 +51,7 @@ pub fn render(reports: &[Report]) -> String {
         out.push_str(&format!(
             " **{} / {}** |",
             r.summary.conformant,
-            r.summary.divergent + r.summary.harness_errors
+            r.summary.divergent + r.summary.unconfirmed + r.summary.harness_errors
         ));
     }
     out.push('\n');
@@ -59,13 +59,14 @@ pub fn render(reports: &[Report]) -> String {
         let divergent: Vec<&super::TrialRecord> = r
             .trials
             .iter()
-            .filter(|t| t.outcome != Outcome::Conformant && t.skipped.is_none())
+            .filter(|t| t.outcome.differs() || t.outcome == Outcome::HarnessError)
             .collect();
         out.push_str(&format!(
-            "\n<details><summary>{}: {} divergent checks ({} on assumptions), tool {} seed {}</summary>\n\n",
+            "\n<details><summary>{}: {} checks differ ({} unconfirmed) in {} findings, tool {} seed {}</summary>\n\n",
             r.target,
             divergent.len(),
-            r.summary.divergent_on_assumptions,
+            r.summary.unconfirmed,
+            r.summary.findings,
             r.tool.version,
             r.seed
         ));

@@ -1,8 +1,8 @@
 //! The report as one self-contained HTML page: the Markdown report's content, inline CSS, no
 //! script and no external asset. Every dynamic string goes through [`escape_html`].
 
-use super::{plural, summary_line, FamilyCounts, Report, Shown, TrialRecord, ASSUMED_MARKER};
-use crate::report::markdown::{divergent_count, label, run_date};
+use super::{plural, summary_line, FamilyCounts, Outcome, Report, TrialRecord, ASSUMED_MARKER};
+use crate::report::markdown::{label, run_date, BASIS_LEGEND};
 
 const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1b1f23;line-height:1.45}
@@ -15,7 +15,8 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dl.me
 section.finding{border-left:4px solid #cf222e;padding-left:.8rem;margin:1.2rem 0}section.finding.harness_error{border-color:#bf8700}
 .facts{color:#57606a;margin:.2rem 0}
 .assumed{background:#fff8c5;border:1px solid #d4a72c;border-radius:3px;padding:0 .3rem;font-weight:600;font-size:.9em}
-td.conformant{color:#1a7f37}td.divergent{color:#cf222e;font-weight:600}td.harness_error{color:#9a6700;font-weight:600}td.skipped{color:#57606a}
+td.conformant{color:#1a7f37}td.divergent{color:#cf222e;font-weight:600}td.unconfirmed{color:#9a6700}td.harness_error{color:#9a6700;font-weight:600}td.skipped{color:#57606a}
+section.root{border-left:4px solid #cf222e;padding-left:.8rem;margin:1.2rem 0}section.root.unconfirmed{border-color:#d4a72c}
 ";
 
 /// Escapes `&`, `<`, `>`, `"` and `'` so that `s` is inert as HTML text or as a quoted attribute value.
@@ -49,9 +50,10 @@ pub fn render_html(report: &Report) -> String {
     out.push_str(&format!("<h1>{}</h1>\n", e(&title)));
     header(&mut out, report);
     summary(&mut out, report);
+    root_causes(&mut out, report);
     families(&mut out, report);
-    findings(&mut out, report, Shown::Divergent);
-    findings(&mut out, report, Shown::HarnessError);
+    trials_of(&mut out, report, true);
+    trials_of(&mut out, report, false);
     skipped(&mut out, report);
     all_trials(&mut out, report);
     out.push_str("</body>\n</html>\n");
@@ -113,14 +115,12 @@ fn summary(out: &mut String, r: &Report) {
     out.push_str(
         "<h2>Summary</h2>\n<table>\n<tr><th>Measure</th><th class=\"n\">Count</th></tr>\n",
     );
-    let rows: [(&str, u64); 8] = [
+    let rows: [(&str, u64); 9] = [
         ("Trials", s.trials as u64),
         ("Conformant", s.conformant as u64),
         ("Divergent", s.divergent as u64),
-        (
-            "Divergent on assumptions",
-            s.divergent_on_assumptions as u64,
-        ),
+        ("Unconfirmed (on assumptions)", s.unconfirmed as u64),
+        ("Findings (root causes)", s.findings as u64),
         ("Harness errors", s.harness_errors as u64),
         ("Skipped", s.skipped as u64),
         ("Requests sent", s.requests),
@@ -143,7 +143,8 @@ fn families(out: &mut String, r: &Report) {
     }
     out.push_str(
         "<table>\n<tr><th>Family</th><th class=\"n\">Trials</th><th class=\"n\">Conformant</th>\
-         <th class=\"n\">Divergent</th><th class=\"n\">Harness errors</th><th class=\"n\">Skipped</th></tr>\n",
+         <th class=\"n\">Divergent</th><th class=\"n\">Unconfirmed</th><th class=\"n\">Harness errors</th>\
+         <th class=\"n\">Skipped</th></tr>\n",
     );
     for f in &families {
         out.push_str(&family_row(&code(&f.family), f));
@@ -156,31 +157,67 @@ fn families(out: &mut String, r: &Report) {
 fn family_row(name: &str, f: &FamilyCounts) -> String {
     format!(
         "<tr><td>{name}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-         <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-        f.trials,
-        f.conformant,
-        e(&divergent_count(f)),
-        f.harness_errors,
-        f.skipped
+         <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+        f.trials, f.conformant, f.divergent, f.unconfirmed, f.harness_errors, f.skipped
     )
 }
 
-/// The divergences or the harness errors, one section each.
-fn findings(out: &mut String, r: &Report, shown: Shown) {
-    let selected: Vec<&TrialRecord> = r.trials.iter().filter(|t| t.shown() == shown).collect();
-    if shown == Shown::Divergent {
-        out.push_str("<h2>Divergences</h2>\n");
+/// The root causes, each with its evidence, its trials and one reproduction.
+fn root_causes(out: &mut String, r: &Report) {
+    out.push_str("<h2 id=\"findings\">Findings</h2>\n");
+    if r.findings.is_empty() {
+        out.push_str("<p>None: every trial that ran answered as AWS does.</p>\n");
+        return;
+    }
+    out.push_str(&format!("<p>{}</p>\n", e(BASIS_LEGEND)));
+    for g in &r.findings {
+        out.push_str(&format!(
+            "<section class=\"root {}\" id=\"{}\">\n<h3>{} {} ({}, {})</h3>\n",
+            g.outcome.as_str(),
+            e(&g.id),
+            code(&g.id),
+            e(&g.summary),
+            label(g.outcome),
+            e(&plural(g.trials.len() as u64, "trial", "trials"))
+        ));
+        out.push_str(&format!(
+            "<p class=\"facts\">basis {}{}</p>\n",
+            code(g.basis.as_str()),
+            if g.evidence.is_empty() {
+                String::new()
+            } else {
+                format!(" · evidence: {}", e(&g.evidence))
+            }
+        ));
+        let links: Vec<String> = g
+            .trials
+            .iter()
+            .map(|t| format!("<a href=\"#{}\">{}</a>", e(&anchor(t)), code(t)))
+            .collect();
+        out.push_str(&format!("<p>Trials: {}</p>\n", links.join(", ")));
+        out.push_str("</section>\n");
+    }
+}
+
+/// The trials that differ (`differ`), or the harness errors, one section each.
+fn trials_of(out: &mut String, r: &Report, differ: bool) {
+    let selected: Vec<&TrialRecord> = r
+        .trials
+        .iter()
+        .filter(|t| {
+            if differ {
+                t.outcome.differs()
+            } else {
+                t.outcome == Outcome::HarnessError
+            }
+        })
+        .collect();
+    if differ {
+        out.push_str("<h2>Trials that differ</h2>\n");
         if selected.is_empty() {
-            out.push_str("<p>None: every trial that ran answered as AWS does.</p>\n");
+            out.push_str("<p>None.</p>\n");
             return;
         }
-        out.push_str(
-            "<p>Each divergence names the weakest source its expectation rests on: \
-             <code>observed</code> (AWS was recorded answering so), <code>model</code> (botocore's \
-             model of the API), <code>doc</code> (AWS's documentation) or <code>assumed</code> \
-             (nobody recorded AWS doing this: the divergence may be an error of the table rather \
-             than of the endpoint, and is marked so).</p>\n",
-        );
     } else {
         out.push_str("<h2>Harness errors</h2>\n");
         if selected.is_empty() {
@@ -192,17 +229,17 @@ fn findings(out: &mut String, r: &Report, shown: Shown) {
         );
     }
     for t in selected {
-        finding(out, t, shown);
+        finding(out, t);
     }
 }
 
-fn finding(out: &mut String, t: &TrialRecord, shown: Shown) {
+fn finding(out: &mut String, t: &TrialRecord) {
     out.push_str(&format!(
         "<section class=\"finding {}\" id=\"{}\">\n",
-        shown.as_str(),
+        t.outcome.as_str(),
         e(&anchor(&t.id))
     ));
-    let marker = if shown == Shown::Divergent && t.is_assumed() {
+    let marker = if t.outcome == Outcome::Unconfirmed {
         format!(" <span class=\"assumed\">{}</span>", e(ASSUMED_MARKER))
     } else {
         String::new()
@@ -210,11 +247,14 @@ fn finding(out: &mut String, t: &TrialRecord, shown: Shown) {
     out.push_str(&format!("<h3>{}{marker}</h3>\n", code(&t.id)));
     let mut facts = vec![
         format!("kind {}", code(&t.kind)),
-        format!("basis {}", code(&t.basis)),
+        format!("basis {}", code(t.basis.as_str())),
         e(&plural(u64::from(t.instances), "instance", "instances")),
     ];
     if let Some(seed) = &t.seed {
         facts.push(format!("seed {}", code(seed)));
+    }
+    if let Some(f) = &t.finding {
+        facts.push(format!("finding <a href=\"#{}\">{}</a>", e(f), code(f)));
     }
     out.push_str(&format!("<p class=\"facts\">{}</p>\n", facts.join(" · ")));
     out.push_str(&format!(
@@ -240,7 +280,7 @@ fn skipped(out: &mut String, r: &Report) {
     let skipped: Vec<&TrialRecord> = r
         .trials
         .iter()
-        .filter(|t| t.shown() == Shown::Skipped)
+        .filter(|t| t.outcome == Outcome::Skipped)
         .collect();
     if skipped.is_empty() {
         out.push_str("<p>None.</p>\n");
@@ -271,8 +311,8 @@ fn all_trials(out: &mut String, r: &Report) {
          <th class=\"n\">Instances</th></tr>\n",
     );
     for t in &r.trials {
-        let shown = t.shown();
-        let result = if shown == Shown::Divergent && t.is_assumed() {
+        let shown = t.outcome;
+        let result = if shown == Outcome::Unconfirmed {
             format!(
                 "{} <span class=\"assumed\">{}</span>",
                 label(shown),
@@ -282,17 +322,17 @@ fn all_trials(out: &mut String, r: &Report) {
             label(shown).to_string()
         };
         let case = match shown {
-            Shown::Divergent | Shown::HarnessError => {
+            Outcome::Divergent | Outcome::Unconfirmed | Outcome::HarnessError => {
                 format!("<a href=\"#{}\">{}</a>", e(&anchor(&t.id)), code(&t.id))
             }
-            Shown::Conformant | Shown::Skipped => code(&t.id),
+            Outcome::Conformant | Outcome::Skipped => code(&t.id),
         };
         out.push_str(&format!(
             "<tr><td>{case}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
             code(&t.kind),
             shown.as_str(),
             result,
-            code(&t.basis),
+            code(t.basis.as_str()),
             t.instances
         ));
     }

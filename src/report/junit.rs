@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::DateTime;
 use quick_junit::{NonSuccessKind, SerializeError, TestCase, TestCaseStatus, TestSuite};
 
-use super::{write_text, Report, ReportError, Shown, TrialRecord, ASSUMED_MARKER};
+use super::{write_text, Outcome, Report, ReportError, TrialRecord, ASSUMED_MARKER};
 
 /// Writes the JUnit XML of `report` to `path`.
 pub fn write_junit(report: &Report, path: &Path) -> Result<(), ReportError> {
@@ -63,22 +63,26 @@ pub fn junit_report(report: &Report) -> quick_junit::Report {
 
 /// One trial as a testcase.
 fn test_case(t: &TrialRecord) -> TestCase {
-    let status = match t.shown() {
-        Shown::Conformant => TestCaseStatus::success(),
-        Shown::Divergent => {
+    let status = match t.outcome {
+        Outcome::Conformant => TestCaseStatus::success(),
+        Outcome::Divergent => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            let message = if t.is_assumed() {
-                format!("{} {ASSUMED_MARKER}", t.headline())
-            } else {
-                t.headline().to_string()
-            };
             status
                 .set_type("divergent")
-                .set_message(message)
+                .set_message(t.headline())
                 .set_description(description(t));
             status
         }
-        Shown::HarnessError => {
+        Outcome::Unconfirmed => {
+            // Not a failure: it differs only from an assumption (`--strict` fails the run on it).
+            let mut status = TestCaseStatus::skipped();
+            status
+                .set_type("unconfirmed")
+                .set_message(format!("unconfirmed: {} {ASSUMED_MARKER}", t.headline()))
+                .set_description(description(t));
+            status
+        }
+        Outcome::HarnessError => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
             status
                 .set_type("harness_error")
@@ -86,7 +90,7 @@ fn test_case(t: &TrialRecord) -> TestCase {
                 .set_description(description(t));
             status
         }
-        Shown::Skipped => {
+        Outcome::Skipped => {
             let mut status = TestCaseStatus::skipped();
             status.set_message(t.skipped.as_deref().unwrap_or(""));
             status
@@ -97,6 +101,9 @@ fn test_case(t: &TrialRecord) -> TestCase {
         case.set_classname(group);
     }
     case.add_properties([("kind", t.kind.as_str()), ("basis", t.basis.as_str())]);
+    if let Some(f) = &t.finding {
+        case.add_property(("finding", f.as_str()));
+    }
     case
 }
 
@@ -104,7 +111,9 @@ fn test_case(t: &TrialRecord) -> TestCase {
 fn description(t: &TrialRecord) -> String {
     let mut text = format!(
         "expected: {}\nobserved: {}\nbasis: {}",
-        t.expected, t.observed, t.basis
+        t.expected,
+        t.observed,
+        t.basis.as_str()
     );
     if t.is_assumed() {
         text.push(' ');

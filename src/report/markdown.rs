@@ -4,19 +4,21 @@
 //! Markdown's punctuation (and so any HTML) backslash-escaped, multi-line text and reproductions in
 //! fenced blocks whose fence is longer than any backtick run inside.
 
-use super::{plural, summary_line, FamilyCounts, Report, Shown, TrialRecord, ASSUMED_MARKER};
+use super::{plural, summary_line, FamilyCounts, Outcome, Report, TrialRecord, ASSUMED_MARKER};
 
 /// What the basis values mean, shown above the divergences.
-const BASIS_LEGEND: &str = "Each divergence names the weakest source its expectation rests on: \
-`observed` (AWS was recorded answering so), `model` (botocore's model of the API), `doc` (AWS's \
-documentation) or `assumed` (nobody recorded AWS doing this: the divergence may be an error of the \
-table rather than of the endpoint, and is marked so).";
+pub(crate) const BASIS_LEGEND: &str = "Each finding names what its expectation rests on: \
+`recorded` (AWS was recorded answering so), `documented` (AWS documentation or AWS-maintained data: \
+botocore's model, cfn-lint, the SDK), `derived` (a rule recorded on other members and applied by the \
+same mechanism) or `assumed` (nobody recorded AWS doing this: such a difference is *unconfirmed*, may \
+be an error of the table rather than of the endpoint, and fails a run only with `--strict`).";
 
 /// The Markdown report.
 pub fn render_markdown(report: &Report) -> String {
     let mut out = String::new();
     header(&mut out, report);
     summary(&mut out, report);
+    findings(&mut out, report);
     families(&mut out, report);
     divergences(&mut out, report);
     harness_errors(&mut out, report);
@@ -59,14 +61,12 @@ fn header(out: &mut String, r: &Report) {
 fn summary(out: &mut String, r: &Report) {
     let s = &r.summary;
     out.push_str("## Summary\n\n| Measure | Count |\n|---|---:|\n");
-    let rows: [(&str, u64); 8] = [
+    let rows: [(&str, u64); 9] = [
         ("Trials", s.trials as u64),
         ("Conformant", s.conformant as u64),
         ("Divergent", s.divergent as u64),
-        (
-            "Divergent on assumptions",
-            s.divergent_on_assumptions as u64,
-        ),
+        ("Unconfirmed (on assumptions)", s.unconfirmed as u64),
+        ("Findings (root causes)", s.findings as u64),
         ("Harness errors", s.harness_errors as u64),
         ("Skipped", s.skipped as u64),
         ("Requests sent", s.requests),
@@ -86,8 +86,8 @@ fn families(out: &mut String, r: &Report) {
         return;
     }
     out.push_str(
-        "| Family | Trials | Conformant | Divergent | Harness errors | Skipped |\n\
-         |---|---:|---:|---:|---:|---:|\n",
+        "| Family | Trials | Conformant | Divergent | Unconfirmed | Harness errors | Skipped |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n",
     );
     for f in &families {
         out.push_str(&family_row(&cell_code(&f.family), f));
@@ -99,40 +99,53 @@ fn families(out: &mut String, r: &Report) {
 
 fn family_row(name: &str, f: &FamilyCounts) -> String {
     format!(
-        "| {name} | {} | {} | {} | {} | {} |\n",
-        f.trials,
-        f.conformant,
-        divergent_count(f),
-        f.harness_errors,
-        f.skipped
+        "| {name} | {} | {} | {} | {} | {} | {} |\n",
+        f.trials, f.conformant, f.divergent, f.unconfirmed, f.harness_errors, f.skipped
     )
 }
 
-/// `3`, or `3 (1 on assumptions)`.
-pub(crate) fn divergent_count(f: &FamilyCounts) -> String {
-    if f.divergent_on_assumptions > 0 {
-        format!(
-            "{} ({} on assumptions)",
-            f.divergent, f.divergent_on_assumptions
-        )
-    } else {
-        f.divergent.to_string()
-    }
-}
-
-fn divergences(out: &mut String, r: &Report) {
-    out.push_str("## Divergences\n\n");
-    let divergent: Vec<&TrialRecord> = r
-        .trials
-        .iter()
-        .filter(|t| t.shown() == Shown::Divergent)
-        .collect();
-    if divergent.is_empty() {
+fn findings(out: &mut String, r: &Report) {
+    out.push_str("## Findings\n\n");
+    if r.findings.is_empty() {
         out.push_str("None: every trial that ran answered as AWS does.\n\n");
         return;
     }
     out.push_str(BASIS_LEGEND);
     out.push_str("\n\n");
+    for g in &r.findings {
+        out.push_str(&format!(
+            "### {} {} ({}, {})\n\n",
+            code(&g.id),
+            text(&g.summary),
+            label(g.outcome),
+            plural(g.trials.len() as u64, "trial", "trials")
+        ));
+        out.push_str(&format!("- **Basis:** {}\n", code(g.basis.as_str())));
+        if !g.evidence.is_empty() {
+            out.push_str(&format!("- **Evidence:** {}\n", text(&g.evidence)));
+        }
+        let ids: Vec<String> = g.trials.iter().map(|t| code(t)).collect();
+        out.push_str(&format!("- **Trials:** {}\n\n", ids.join(", ")));
+        if let Some(t) = r.trials.iter().find(|t| t.id == g.example) {
+            out.push_str(&fenced(
+                &format!("expected: {}\nobserved: {}", t.expected, t.observed),
+                "text",
+            ));
+            if let Some(reproduction) = &t.reproduction {
+                out.push_str(&format!("Reproduction ({}):\n\n", code(&t.id)));
+                out.push_str(&fenced(reproduction, "sh"));
+            }
+        }
+    }
+}
+
+fn divergences(out: &mut String, r: &Report) {
+    out.push_str("## Trials that differ\n\n");
+    let divergent: Vec<&TrialRecord> = r.trials.iter().filter(|t| t.outcome.differs()).collect();
+    if divergent.is_empty() {
+        out.push_str("None.\n\n");
+        return;
+    }
     for t in divergent {
         finding(out, t);
     }
@@ -143,7 +156,7 @@ fn harness_errors(out: &mut String, r: &Report) {
     let errors: Vec<&TrialRecord> = r
         .trials
         .iter()
-        .filter(|t| t.shown() == Shown::HarnessError)
+        .filter(|t| t.outcome == Outcome::HarnessError)
         .collect();
     if errors.is_empty() {
         out.push_str("None.\n\n");
@@ -159,7 +172,7 @@ fn harness_errors(out: &mut String, r: &Report) {
 
 /// One divergence or harness error: heading, facts, expected vs observed, message, reproduction.
 fn finding(out: &mut String, t: &TrialRecord) {
-    let marker = if t.shown() == Shown::Divergent && t.is_assumed() {
+    let marker = if t.outcome == Outcome::Unconfirmed {
         format!(" {ASSUMED_MARKER}")
     } else {
         String::new()
@@ -167,11 +180,14 @@ fn finding(out: &mut String, t: &TrialRecord) {
     out.push_str(&format!("### {}{marker}\n\n", code(&t.id)));
     let mut facts = vec![
         format!("kind {}", code(&t.kind)),
-        format!("basis {}", code(&t.basis)),
+        format!("basis {}", code(t.basis.as_str())),
         plural(u64::from(t.instances), "instance", "instances"),
     ];
     if let Some(seed) = &t.seed {
         facts.push(format!("seed {}", code(seed)));
+    }
+    if let Some(f) = &t.finding {
+        facts.push(format!("finding {}", code(f)));
     }
     out.push_str(&facts.join(" · "));
     out.push_str("\n\n");
@@ -196,7 +212,7 @@ fn skipped(out: &mut String, r: &Report) {
     let skipped: Vec<&TrialRecord> = r
         .trials
         .iter()
-        .filter(|t| t.shown() == Shown::Skipped)
+        .filter(|t| t.outcome == Outcome::Skipped)
         .collect();
     if skipped.is_empty() {
         out.push_str("None.\n\n");
@@ -227,7 +243,7 @@ fn all_trials(out: &mut String, r: &Report) {
             cell_code(&t.id),
             cell_code(&t.kind),
             result(t),
-            cell_code(&t.basis),
+            cell_code(t.basis.as_str()),
             t.instances
         ));
     }
@@ -235,21 +251,21 @@ fn all_trials(out: &mut String, r: &Report) {
 
 /// The result shown for a trial in the list of all trials (static text), with the assumption marker.
 fn result(t: &TrialRecord) -> String {
-    let shown = t.shown();
-    if shown == Shown::Divergent && t.is_assumed() {
-        format!("{} {ASSUMED_MARKER}", label(shown))
+    if t.outcome == Outcome::Unconfirmed {
+        format!("{} {ASSUMED_MARKER}", label(t.outcome))
     } else {
-        label(shown).to_string()
+        label(t.outcome).to_string()
     }
 }
 
 /// The words for a result in the human reports.
-pub(crate) fn label(shown: Shown) -> &'static str {
-    match shown {
-        Shown::Conformant => "conformant",
-        Shown::Divergent => "divergent",
-        Shown::HarnessError => "harness error",
-        Shown::Skipped => "skipped",
+pub(crate) fn label(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Conformant => "conformant",
+        Outcome::Divergent => "divergent",
+        Outcome::Unconfirmed => "unconfirmed",
+        Outcome::HarnessError => "harness error",
+        Outcome::Skipped => "skipped",
     }
 }
 

@@ -5,6 +5,7 @@
 //! run's totals; call [`Report::recount`] before rendering a report whose trials were edited.
 
 pub mod compat;
+pub mod findings;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -77,26 +78,21 @@ fn write_text(path: &Path, text: &str) -> Result<(), ReportError> {
 }
 
 /// The CLI's last line, from the stored summary:
-/// `187 trials: 180 conformant, 5 divergent (2 on assumptions), 0 harness errors, 2 skipped; 3042 requests`.
-/// The part in parentheses appears when there are divergences; `, N retried after 429` is appended
-/// when throttled answers were absorbed.
+/// `187 trials: 180 conformant, 3 divergent, 2 unconfirmed (on assumptions), 0 harness errors, 2 skipped; 4 findings; 3042 requests`.
+/// `, N retried after 429` is appended when throttled answers were absorbed.
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
     let mut line = format!(
-        "{}: {} conformant, {} divergent",
+        "{}: {} conformant, {} divergent, {} unconfirmed (on assumptions), {}, {} skipped; {}; {}",
         plural(s.trials as u64, "trial", "trials"),
         s.conformant,
-        s.divergent
-    );
-    if s.divergent > 0 {
-        line.push_str(&format!(" ({} on assumptions)", s.divergent_on_assumptions));
-    }
-    line.push_str(&format!(
-        ", {}, {} skipped; {}",
+        s.divergent,
+        s.unconfirmed,
         plural(s.harness_errors as u64, "harness error", "harness errors"),
         s.skipped,
+        plural(s.findings as u64, "finding", "findings"),
         plural(s.requests, "request", "requests")
-    ));
+    );
     if s.throttled_retries > 0 {
         line.push_str(&format!(", {} retried after 429", s.throttled_retries));
     }
@@ -108,28 +104,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The three outcomes of a trial. They are never mixed: a harness error is never counted as a divergence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// The endpoint answered as the table says AWS answers.
-    Conformant,
-    /// The endpoint answered differently: a finding for its maintainers.
-    Divergent,
-    /// The harness could not judge (no connection, still throttled, a case it could not build).
-    HarnessError,
-}
-
-impl Outcome {
-    /// The name used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Conformant => "conformant",
-            Outcome::Divergent => "divergent",
-            Outcome::HarnessError => "harness_error",
-        }
-    }
-}
+pub use crate::oracle::{Basis, Finding, Outcome};
 
 /// The tool that wrote the report.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -153,8 +128,10 @@ pub struct Summary {
     pub harness_errors: usize,
     /// HTTP requests sent (set-up, cases, read-back, clean-up).
     pub requests: u64,
-    /// Of the divergent trials, those whose expectation rests on an assumption (nobody recorded AWS doing it).
-    pub divergent_on_assumptions: usize,
+    /// Trials that differ only from an assumption (nobody recorded AWS doing it); they fail a run only with `--strict`.
+    pub unconfirmed: usize,
+    /// Root causes: the divergent and unconfirmed trials grouped by rule and observed shape.
+    pub findings: usize,
     /// 429 answers absorbed by retries in set-up, read-back and clean-up calls.
     pub throttled_retries: u64,
     /// Trials skipped (a case needs a resource the target lacks), with the reason in each trial.
@@ -176,57 +153,25 @@ pub struct TrialRecord {
     pub observed: String,
     /// A curl command that reproduces the (shrunk) failing request, without secrets.
     pub reproduction: Option<String>,
-    /// The findings, one per line, each with its rule and table row.
+    /// The findings (or the fault, or the skip reason), one per line, each with its rule and table row.
     pub message: String,
-    /// The weakest source the expectation rests on: `model`, `observed`, `doc` or `assumed`.
-    pub basis: String,
+    /// What the expectation rests on: `recorded`, `documented`, `derived` or `assumed`.
+    pub basis: Basis,
+    /// What differs, with the evidence of each expectation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
     /// Instances (requests of this class) judged.
     pub instances: u32,
     /// The per-case seed that reproduces the failing instance (hex), when divergent.
     pub seed: Option<String>,
     /// Why the trial was skipped, when it was.
     pub skipped: Option<String>,
-}
-
-/// How a trial is shown in reports: its outcome, or skipped. A skipped trial is shown only as
-/// skipped, whatever its `outcome` field says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Shown {
-    /// Ran and conformed.
-    Conformant,
-    /// Ran and diverged.
-    Divergent,
-    /// The harness could not judge.
-    HarnessError,
-    /// Not run; the reason is in [`TrialRecord::skipped`].
-    Skipped,
-}
-
-impl Shown {
-    /// The name used in reports (`conformant`, `divergent`, `harness_error`, `skipped`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Shown::Conformant => "conformant",
-            Shown::Divergent => "divergent",
-            Shown::HarnessError => "harness_error",
-            Shown::Skipped => "skipped",
-        }
-    }
+    /// The root cause it belongs to (an id of [`Report::findings`]), when it differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<String>,
 }
 
 impl TrialRecord {
-    /// How the trial is shown: skipped if it was, its outcome otherwise.
-    pub fn shown(&self) -> Shown {
-        if self.skipped.is_some() {
-            return Shown::Skipped;
-        }
-        match self.outcome {
-            Outcome::Conformant => Shown::Conformant,
-            Outcome::Divergent => Shown::Divergent,
-            Outcome::HarnessError => Shown::HarnessError,
-        }
-    }
-
     /// The family: the id's second segment (`memory_size` in `create_function::memory_size::above_max`),
     /// or the whole id when it has a single segment.
     pub fn family(&self) -> &str {
@@ -241,7 +186,7 @@ impl TrialRecord {
 
     /// Whether the expectation rests on an assumption (`basis = "assumed"`).
     pub fn is_assumed(&self) -> bool {
-        self.basis == "assumed"
+        self.basis == Basis::Assumed
     }
 
     /// The first line of the message (empty when there is none).
@@ -257,26 +202,38 @@ pub struct FamilyCounts {
     pub family: String,
     /// Trials in the family.
     pub trials: usize,
-    /// Shown as conformant.
+    /// Conformant.
     pub conformant: usize,
-    /// Shown as divergent.
+    /// Divergent on evidence.
     pub divergent: usize,
-    /// Of the divergent, those on assumptions.
-    pub divergent_on_assumptions: usize,
-    /// Shown as harness errors.
+    /// Differing only from an assumption.
+    pub unconfirmed: usize,
+    /// Harness errors.
     pub harness_errors: usize,
     /// Skipped.
     pub skipped: usize,
 }
 
 impl FamilyCounts {
+    /// Counts one trial.
+    pub fn add(&mut self, outcome: Outcome) {
+        self.trials += 1;
+        match outcome {
+            Outcome::Conformant => self.conformant += 1,
+            Outcome::Divergent => self.divergent += 1,
+            Outcome::Unconfirmed => self.unconfirmed += 1,
+            Outcome::HarnessError => self.harness_errors += 1,
+            Outcome::Skipped => self.skipped += 1,
+        }
+    }
+
     /// The counts of several families added up (the tables' total row).
     pub fn total(families: &[FamilyCounts]) -> FamilyCounts {
         families.iter().fold(FamilyCounts::default(), |mut t, f| {
             t.trials += f.trials;
             t.conformant += f.conformant;
             t.divergent += f.divergent;
-            t.divergent_on_assumptions += f.divergent_on_assumptions;
+            t.unconfirmed += f.unconfirmed;
             t.harness_errors += f.harness_errors;
             t.skipped += f.skipped;
             t
@@ -285,7 +242,7 @@ impl FamilyCounts {
 }
 
 impl TrialRecord {
-    /// A conformant record with nothing judged yet.
+    /// A record with nothing judged yet (conformant, no findings).
     pub fn new(id: impl Into<String>, kind: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -295,10 +252,30 @@ impl TrialRecord {
             observed: String::new(),
             reproduction: None,
             message: String::new(),
-            basis: "observed".into(),
+            basis: Basis::Recorded,
+            findings: Vec::new(),
             instances: 0,
             seed: None,
             skipped: None,
+            finding: None,
+        }
+    }
+
+    /// The record of a check from the oracle's judgement: the outcome is the judgement's, decided there.
+    pub fn judged(
+        id: impl Into<String>,
+        kind: impl Into<String>,
+        j: &crate::oracle::Judgement,
+    ) -> Self {
+        Self {
+            outcome: j.outcome(),
+            expected: j.expected.clone(),
+            observed: j.observed.clone(),
+            message: j.message(),
+            basis: j.reported_basis(),
+            findings: j.findings.clone(),
+            skipped: j.skipped.clone(),
+            ..Self::new(id, kind)
         }
     }
 }
@@ -322,61 +299,49 @@ pub struct Report {
     pub finished: String,
     /// Counts.
     pub summary: Summary,
+    /// Root causes, most trials first: every divergent or unconfirmed trial is in exactly one.
+    #[serde(default)]
+    pub findings: Vec<findings::FindingGroup>,
     /// Every trial, sorted by id.
     pub trials: Vec<TrialRecord>,
 }
 
 impl Report {
-    /// Recomputes the summary counts from the trials (keeps `requests` and `throttled_retries`).
+    /// Recomputes the summary counts and the root causes from the trials (keeps `requests` and
+    /// `throttled_retries`).
     pub fn recount(&mut self) {
+        self.findings = findings::group(&mut self.trials);
+        let mut all = FamilyCounts::default();
+        for t in &self.trials {
+            all.add(t.outcome);
+        }
         let s = &mut self.summary;
-        s.trials = self.trials.len();
-        s.conformant = self
-            .trials
-            .iter()
-            .filter(|t| t.outcome == Outcome::Conformant && t.skipped.is_none())
-            .count();
-        s.divergent = self
-            .trials
-            .iter()
-            .filter(|t| t.outcome == Outcome::Divergent && t.skipped.is_none())
-            .count();
-        s.harness_errors = self
-            .trials
-            .iter()
-            .filter(|t| t.outcome == Outcome::HarnessError && t.skipped.is_none())
-            .count();
-        s.divergent_on_assumptions = self
-            .trials
-            .iter()
-            .filter(|t| {
-                t.outcome == Outcome::Divergent && t.basis == "assumed" && t.skipped.is_none()
-            })
-            .count();
-        s.skipped = self.trials.iter().filter(|t| t.skipped.is_some()).count();
+        s.trials = all.trials;
+        s.conformant = all.conformant;
+        s.divergent = all.divergent;
+        s.unconfirmed = all.unconfirmed;
+        s.harness_errors = all.harness_errors;
+        s.skipped = all.skipped;
+        s.findings = self.findings.len();
     }
 
-    /// Trial counts per family, sorted by family name, each trial counted once by [`TrialRecord::shown`].
+    /// Trial counts per family, sorted by family name.
     pub fn by_family(&self) -> Vec<FamilyCounts> {
         let mut families: BTreeMap<&str, FamilyCounts> = BTreeMap::new();
         for t in &self.trials {
-            let c = families.entry(t.family()).or_insert_with(|| FamilyCounts {
-                family: t.family().to_string(),
-                ..FamilyCounts::default()
-            });
-            c.trials += 1;
-            match t.shown() {
-                Shown::Conformant => c.conformant += 1,
-                Shown::Divergent => {
-                    c.divergent += 1;
-                    if t.is_assumed() {
-                        c.divergent_on_assumptions += 1;
-                    }
-                }
-                Shown::HarnessError => c.harness_errors += 1,
-                Shown::Skipped => c.skipped += 1,
-            }
+            families
+                .entry(t.family())
+                .or_insert_with(|| FamilyCounts {
+                    family: t.family().to_string(),
+                    ..FamilyCounts::default()
+                })
+                .add(t.outcome);
         }
         families.into_values().collect()
+    }
+
+    /// Whether the run fails: a divergent trial, or with `strict` an unconfirmed one.
+    pub fn fails(&self, strict: bool) -> bool {
+        self.summary.divergent > 0 || (strict && self.summary.unconfirmed > 0)
     }
 }

@@ -400,8 +400,17 @@ fn model_member(
             status: validation.status,
             error_type: validation.error_type.clone(),
             message: message::violation_template(messages, &member, &kind, earlier),
-            source: Source::Assumed,
-            evidence: None,
+            // Nobody recorded this member broken, but AWS's front-end validation answers every
+            // model constraint alike: the answer is derived from the recorded mechanism.
+            source: Source::Model,
+            evidence: Some(format!(
+                "derived: {}; {}",
+                validation
+                    .evidence
+                    .as_deref()
+                    .unwrap_or("the validation answer"),
+                messages.evidence
+            )),
         };
         member.constraints.push(Constraint {
             id: kind.violation_name().to_string(),

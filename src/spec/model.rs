@@ -21,6 +21,18 @@ pub enum Source {
 }
 
 impl Source {
+    /// How weak the source is as evidence of what AWS answers, strongest first: a recording, the
+    /// documentation, a model constraint (its answer derived from the uniform validation mechanism),
+    /// an assumption. A combined expectation rests on its weakest row.
+    pub fn weakness(self) -> u8 {
+        match self {
+            Source::Observed => 0,
+            Source::Doc => 1,
+            Source::Model => 2,
+            Source::Assumed => 3,
+        }
+    }
+
     /// The lower-case name used in files and reports.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -542,7 +542,7 @@ pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Answer {
         let source = validation
             .iter()
             .map(|v| constraint(spec, v).error.source)
-            .max()
+            .max_by_key(|s| s.weakness())
             .unwrap_or(Source::Assumed);
         return Answer::Error(ExpectedError {
             status: first.error.status,

@@ -150,11 +150,21 @@ impl StubCore {
         body: &[u8],
     ) -> Reply {
         let region = region_of(headers);
-        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         let method = method.to_ascii_uppercase();
+        if method == "GET"
+            && path.ends_with("/configuration")
+            && self.mutant == Some(Mutant::HangReads)
+        {
+            return Reply {
+                response: self.error(500, "ServiceException", "held", &[]),
+                delay: Some(HANG),
+            };
+        }
         match (method.as_str(), segments.as_slice()) {
             ("POST", [API, "functions"]) => self.create(&region, headers, body),
+            ("GET", [API, "functions"]) => self.list(&region, query).into(),
             ("GET", [API, "functions", name]) => self.read(&region, name, true).into(),
             ("GET", [API, "functions", name, "configuration"]) => {
                 self.read(&region, name, false).into()
@@ -346,6 +356,64 @@ impl StubCore {
         let mut body = json!({ "Configuration": configuration, "Code": code });
         if let Some(tags) = tags {
             body["Tags"] = serde_json::from_str(&tags).unwrap_or_default();
+        }
+        json_response(200, "application/json", &body)
+    }
+
+    /// ListFunctions: the region's functions oldest first, `MaxItems` a page (default 50), `Marker`
+    /// the generation to start after. Entries leave out the state members, as AWS's do.
+    fn list(&self, region: &str, query: &str) -> WireResponse {
+        let param = |name: &str| {
+            query
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| percent_decode(v))
+        };
+        let max = param("MaxItems")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(50)
+            .clamp(1, 10_000);
+        let after = param("Marker").and_then(|v| v.parse::<u64>().ok());
+        let state = self.lock();
+        let mut page = Vec::new();
+        let mut next = None;
+        let from = after.map_or(0, |g| g.saturating_add(1));
+        for (generation, key) in state.by_age.range(from..) {
+            if key.0 != region {
+                continue;
+            }
+            let Some(f) = state.functions.get(key) else {
+                continue;
+            };
+            let active = f.active || f.created.elapsed() >= self.active_after;
+            if self.mutant == Some(Mutant::ListOmitsPending) && !active {
+                continue;
+            }
+            if page.len() == max {
+                next = Some(generation.saturating_sub(1).to_string());
+                break;
+            }
+            let mut entry = parse_object(&f.config);
+            for k in [
+                "State",
+                "StateReason",
+                "StateReasonCode",
+                "LastUpdateStatus",
+                "LastUpdateStatusReason",
+                "LastUpdateStatusReasonCode",
+            ] {
+                entry.remove(k);
+            }
+            if entry.contains_key("Version") {
+                entry.insert("Version".into(), json!("$LATEST"));
+            }
+            page.push(Value::Object(entry));
+        }
+        drop(state);
+        let mut body = json!({ "Functions": page });
+        if let Some(m) = next {
+            body["NextMarker"] = json!(m);
         }
         json_response(200, "application/json", &body)
     }

@@ -51,6 +51,11 @@ pub enum Mutant {
     Hang,
     /// A bare function name of 65 characters or more is accepted (the 64-character limit is not checked).
     NoBareNameLimit,
+    /// ListFunctions leaves out functions that are still Pending.
+    ListOmitsPending,
+    /// GetFunctionConfiguration is held like [`Mutant::Hang`]: the read-back gets no answer, which
+    /// the harness reports as a harness error, never as a divergence.
+    HangReads,
 }
 
 impl Mutant {
@@ -78,6 +83,8 @@ impl Mutant {
             Throttle,
             Hang,
             NoBareNameLimit,
+            ListOmitsPending,
+            HangReads,
         ]
     }
 
@@ -104,6 +111,8 @@ impl Mutant {
             Mutant::Throttle => "throttle",
             Mutant::Hang => "hang",
             Mutant::NoBareNameLimit => "no-bare-name-limit",
+            Mutant::ListOmitsPending => "list-omits-pending",
+            Mutant::HangReads => "hang-reads",
         }
     }
 }
