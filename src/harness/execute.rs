@@ -302,7 +302,7 @@ impl Session {
         }
         record.message = message;
         if j.outcome != Outcome::Conformant {
-            record.reproduction = Some(self.client.curl(&inst.request));
+            record.reproduction = Some(self.client.reproduction(&inst.request));
             record.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
             if persist && j.outcome == Outcome::Divergent {
                 if let Ok(mut r) = self.regressions.lock() {

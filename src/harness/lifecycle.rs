@@ -207,7 +207,7 @@ impl Session {
                     rec.expected = j.expected.clone();
                     rec.observed = j.observed.clone();
                     if j.outcome != Outcome::Conformant {
-                        rec.reproduction = Some(self.client.curl(&inst));
+                        rec.reproduction = Some(self.client.reproduction_after(&[&create], &inst));
                     }
                     findings.extend(j.findings);
                 } else {
@@ -308,7 +308,7 @@ impl Session {
                     .iter()
                     .any(|f| f.rule.contains("Version") || f.rule.contains("function_arn"))
                 {
-                    rec.reproduction = Some(self.client.curl(&publish));
+                    rec.reproduction = Some(self.client.reproduction(&publish));
                 }
             }
         }
@@ -327,7 +327,10 @@ impl Session {
         if !findings.is_empty() {
             rec.outcome = Outcome::Divergent;
             if rec.reproduction.is_none() {
-                rec.reproduction = Some(self.client.curl(&create));
+                rec.reproduction = Some(match l {
+                    Lifecycle::DuplicateName => self.client.reproduction_after(&[&create], &create),
+                    _ => self.client.reproduction(&create),
+                });
             }
         }
         rec.message = findings

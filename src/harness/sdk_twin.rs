@@ -264,7 +264,7 @@ impl Session {
         }
         if !findings.is_empty() {
             rec.outcome = Outcome::Divergent;
-            rec.reproduction = Some(self.client.curl(&inst.request));
+            rec.reproduction = Some(self.client.reproduction(&inst.request));
             rec.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
         }
         rec.message = findings
