@@ -10,10 +10,14 @@ SEED ?= 1a3bc0de
 CASES ?= 8
 EMULATOR_RUN_FLAGS = --seed $(SEED) --cases $(CASES) --regressions none
 
-.PHONY: moto localstack moto-up localstack-up emulators-down moto-expectations localstack-expectations
+.PHONY: moto moto-repro localstack moto-up localstack-up emulators-down moto-expectations localstack-expectations
 
 moto:            ## run the suite against moto (expectations/moto.toml)
 	$(EMULATOR) run moto -- $(LC) run --endpoint {endpoint} --target moto $(EMULATOR_RUN_FLAGS) --expectations expectations/moto.toml --report-dir reports/moto
+
+moto-repro:      ## run every divergence's reproduction from a fresh moto's report against another fresh moto
+	$(EMULATOR) install moto
+	LC_REQUIRE_MOTO=1 MOTO_REPRO_SEED=$(SEED) MOTO_REPRO_CASES=$(CASES) cargo test --test moto_repro -- --nocapture
 
 localstack:      ## same for LocalStack (expectations/localstack.toml)
 	$(EMULATOR) run localstack -- $(LC) run --endpoint {endpoint} --target localstack $(EMULATOR_RUN_FLAGS) --expectations expectations/localstack.toml --report-dir reports/localstack

@@ -5,13 +5,21 @@
 //! optional `id`, `provenance`, `judgeable`, `reason`). Each CreateFunction exchange is classified by the
 //! table (valid, or which constraints it breaks), the expectation is derived exactly as for a generated
 //! case, and the oracle gives its verdict. This is how the oracle is checked against real AWS.
+//!
+//! Only what the request determines is judged. When the table calls a request valid but it names
+//! something that must exist (the table's `[[resource]]` rows: an S3 object, an image, subnets,
+//! layers, KMS keys…) or a resource of another account, the answer depends on state the request
+//! does not show, and the exchange is unjudgeable with that reason. A function name is state too:
+//! a 409 conflict is judged only when an earlier exchange of the same files created that name.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::oracle::{self, Facts};
 use crate::report::{Report, Summary, Tool, TrialRecord};
+use crate::spec::message::ExpectedMessage;
 use crate::spec::validate::{self, Answer, CallFacts};
 use crate::spec::Spec;
 use crate::transport::{WireRequest, WireResponse};
@@ -237,8 +245,204 @@ fn region_of(req: &WireRequest) -> Option<String> {
     (parts.next() == Some("lambda")).then(|| parts.next().map(str::to_string))?
 }
 
-/// Judges one exchange.
+/// What the exchanges read so far establish: the functions they created and did not delete.
+///
+/// An answer that depends on such state (a 409 for a name taken earlier) can be judged only when
+/// the file itself holds the exchanges that set it up.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    created: BTreeSet<String>,
+}
+
+impl History {
+    /// Takes in one exchange (whatever its verdict): a successful create adds its name, a
+    /// successful delete removes it.
+    pub fn record(&mut self, spec: &Spec, ex: &Exchange) {
+        if !(200..300).contains(&ex.response.status) || ex.unjudgeable.is_some() {
+            return;
+        }
+        if is_create(spec, &ex.request) {
+            let body: Option<Value> = serde_json::from_slice(&ex.request.body).ok();
+            if let Some(name) = body.as_ref().and_then(function_name) {
+                self.created.insert(name);
+            }
+        } else if ex.request.method.eq_ignore_ascii_case("DELETE") {
+            if let Some(rest) = ex
+                .request
+                .path
+                .strip_prefix(&format!("{}/", spec.source.uri))
+            {
+                let raw = rest.split(['?', '/']).next().unwrap_or(rest);
+                let decoded: String = url::form_urlencoded::parse(format!("n={raw}").as_bytes())
+                    .map(|(_, v)| v.into_owned())
+                    .next()
+                    .unwrap_or_default();
+                self.created.remove(&bare_name(&decoded));
+            }
+        }
+    }
+
+    /// Whether an earlier exchange created `name` (bare name) and none deleted it.
+    pub fn exists(&self, name: &str) -> bool {
+        self.created.contains(name)
+    }
+}
+
+fn is_create(spec: &Spec, req: &WireRequest) -> bool {
+    req.method.eq_ignore_ascii_case(&spec.source.method) && req.path == spec.source.uri
+}
+
+/// `FunctionName` as a bare name (`arn:…:function:NAME[:qualifier]` and `ACCOUNT:function:NAME` too).
+fn function_name(body: &Value) -> Option<String> {
+    body.get("FunctionName")
+        .and_then(Value::as_str)
+        .map(bare_name)
+}
+
+fn bare_name(name: &str) -> String {
+    match name.split_once(":function:") {
+        Some((_, rest)) => rest.split(':').next().unwrap_or(rest).to_string(),
+        None => name.to_string(),
+    }
+}
+
+/// Every value at a table path (`VpcConfig.SubnetIds[]`, `Tags{key}`, `Code.S3Key`).
+fn values_at<'a>(root: &'a Value, path: &str) -> Vec<&'a Value> {
+    let mut current = vec![root];
+    for segment in path.split('.') {
+        let (name, suffix) = match segment.find(['[', '{']) {
+            Some(i) => (&segment[..i], &segment[i..]),
+            None => (segment, ""),
+        };
+        let mut next = Vec::new();
+        for v in current {
+            let Some(child) = v.get(name) else { continue };
+            match (suffix, child) {
+                ("[]", Value::Array(items)) => next.extend(items.iter()),
+                (s, Value::Object(m)) if s.starts_with('{') => next.extend(m.values()),
+                ("", c) => next.push(c),
+                _ => {}
+            }
+        }
+        current = next;
+    }
+    current
+        .into_iter()
+        .filter(|v| match v {
+            Value::Null => false,
+            Value::String(s) => !s.is_empty(),
+            Value::Array(a) => !a.is_empty(),
+            _ => true,
+        })
+        .collect()
+}
+
+/// Why the answer to a request the table calls valid depends on state the request does not show:
+/// the members it sends whose values name things that must exist (the table's `[[resource]]`
+/// rows), and ARNs of another account than the caller's. `None` when the request determines it.
+pub fn state_dependence(spec: &Spec, body: &Value, facts: &CallFacts) -> Option<String> {
+    // One entry per need, with the paths that name it, in table order.
+    let mut needs: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |need: String, path: String| match needs.iter_mut().find(|(n, _)| *n == need) {
+        Some((_, paths)) => paths.push(path),
+        None => needs.push((need, vec![path])),
+    };
+    for m in &spec.members {
+        if let Some(need) = &m.needs_resource {
+            if !values_at(body, &m.path).is_empty() {
+                add(need.clone(), m.path.clone());
+            }
+        }
+    }
+    if let Some(account) = &facts.account {
+        let mut foreign = Vec::new();
+        collect_foreign_arns(body, "", account, &mut foreign);
+        for (path, other) in foreign {
+            add(format!("a resource in another account ({other})"), path);
+        }
+    }
+    if needs.is_empty() {
+        return None;
+    }
+    let what: Vec<String> = needs
+        .iter()
+        .map(|(need, paths)| format!("{need} ({})", paths.join(", ")))
+        .collect();
+    Some(format!(
+        "depends on {}: state that is not in the request",
+        what.join("; ")
+    ))
+}
+
+/// `(path, account)` for every string that is an ARN of an account other than `account`.
+fn collect_foreign_arns(v: &Value, path: &str, account: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::String(s) if s.starts_with("arn:") => {
+            if let Some(other) = s.split(':').nth(4) {
+                if other.len() == 12
+                    && other.bytes().all(|b| b.is_ascii_digit())
+                    && other != account
+                {
+                    out.push((path.to_string(), other.to_string()));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                collect_foreign_arns(item, &format!("{path}[]"), account, out);
+            }
+        }
+        Value::Object(m) => {
+            for (k, item) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                collect_foreign_arns(item, &p, account, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The table's conflict answer for `name`.
+fn conflict_answer(spec: &Spec, name: &str) -> Answer {
+    let c = &spec.conflict;
+    Answer::Error(validate::ExpectedError {
+        status: c.status,
+        error_type: c.error_type.clone(),
+        message: ExpectedMessage::from_template(&c.message.replace("{name}", name), &|_| None),
+        source: c.source,
+        evidence: c.evidence.iter().cloned().collect(),
+        rows: vec!["conflict".into()],
+    })
+}
+
+/// Whether `resp` is the table's conflict answer (status and error type).
+fn is_conflict(spec: &Spec, resp: &WireResponse) -> bool {
+    resp.status == spec.conflict.status
+        && oracle::error_type_of(resp).is_some_and(|(t, _)| t == spec.conflict.error_type)
+}
+
+/// Judges one exchange on its own (as the first of its file).
 pub fn judge(spec: &Spec, ex: &Exchange, facts: &CallFacts) -> TrialRecord {
+    judge_after(spec, ex, facts, &History::default())
+}
+
+/// Judges one exchange after the exchanges that `history` took in.
+///
+/// A request the table calls valid gets an answer that depends on state: whether the resources it
+/// names exist (and what they hold), and whether its function name is taken. The first makes the
+/// exchange unjudgeable, with the reason; the second is judged when `history` shows the name taken
+/// (the table's conflict answer is then expected), and is unjudgeable when the answer is a
+/// conflict that no earlier exchange explains.
+pub fn judge_after(
+    spec: &Spec,
+    ex: &Exchange,
+    facts: &CallFacts,
+    history: &History,
+) -> TrialRecord {
     let mut record = TrialRecord::new(ex.id.clone(), "recorded");
     record.observed = oracle::describe_response(&ex.response);
     record.message = ex.provenance.clone().unwrap_or_default();
@@ -246,9 +450,7 @@ pub fn judge(spec: &Spec, ex: &Exchange, facts: &CallFacts) -> TrialRecord {
     if let Some(why) = &ex.unjudgeable {
         return skip(record, why.clone());
     }
-    let is_create = ex.request.method.eq_ignore_ascii_case(&spec.source.method)
-        && ex.request.path == spec.source.uri;
-    if !is_create {
+    if !is_create(spec, &ex.request) {
         let why = format!(
             "not a CreateFunction exchange ({} {})",
             ex.request.method, ex.request.path
@@ -260,16 +462,32 @@ pub fn judge(spec: &Spec, ex: &Exchange, facts: &CallFacts) -> TrialRecord {
     if let Some(r) = region_of(&ex.request) {
         facts.region = Some(r);
     }
-    let answer = validate::answer_with(
+    let mut answer = validate::answer_with(
         spec,
         &ex.request.body,
         ex.request.header("content-type"),
         &facts,
     );
-    let classification = match &answer {
+    let mut classification = match &answer {
         Answer::Success => "valid".to_string(),
         Answer::Error(e) => format!("breaks {}", oracle::rows(e)),
     };
+    if matches!(answer, Answer::Success) {
+        let body: Value = serde_json::from_slice(&ex.request.body).unwrap_or(Value::Null);
+        if let Some(why) = state_dependence(spec, &body, &facts) {
+            return skip(record, why);
+        }
+        let name = function_name(&body).unwrap_or_default();
+        if history.exists(&name) {
+            answer = conflict_answer(spec, &name);
+            classification = format!("valid, but an earlier exchange created {name}");
+        } else if is_conflict(spec, &ex.response) {
+            let why = format!(
+                "depends on an earlier create of {name}: state that is not in the request, and no earlier exchange of the file created it"
+            );
+            return skip(record, why);
+        }
+    }
     let ofacts = Facts {
         region: facts.region.clone(),
         account: facts.account.clone(),
@@ -321,9 +539,11 @@ pub fn audit_files(
 ) -> Result<Report, AuditError> {
     let started = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut trials = Vec::new();
+    let mut history = History::default();
     for f in files {
         for ex in read_exchanges(f)? {
-            trials.push(judge(spec, &ex, facts));
+            trials.push(judge_after(spec, &ex, facts, &history));
+            history.record(spec, &ex);
         }
     }
     let mut report = Report {

@@ -190,7 +190,13 @@ fn print_findings(report: &report::Report) {
                 t.id, t.expected, t.observed
             );
             if let Some(r) = &t.reproduction {
-                eprintln!("  reproduce: {}", r.lines().next().unwrap_or(""));
+                // The request's own curl line (the snippet's set-up and clean-up are in the reports).
+                let line = r
+                    .lines()
+                    .find(|l| l.contains("curl -sS -i"))
+                    .or_else(|| r.lines().next())
+                    .unwrap_or("");
+                eprintln!("  reproduce: {line}");
             }
         }
     }

@@ -239,6 +239,217 @@ fn recordings_write_their_snapshots() -> Result<(), Failed> {
     Ok(())
 }
 
+/// The fixture's lines, parsed.
+fn fixture_lines() -> Result<Vec<serde_json::Value>, Failed> {
+    let text = std::fs::read_to_string(fixture()).map_err(|e| e.to_string())?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).map_err(|e| Failed::from(e.to_string())))
+        .collect()
+}
+
+/// Writes JSON lines to a fresh temporary file and audits it.
+fn audit_lines(
+    tag: &str,
+    lines: &[serde_json::Value],
+) -> Result<lambda_conform::report::Report, Failed> {
+    let s = spec::load("aws-2026", None).map_err(|e| e.to_string())?;
+    let path = std::env::temp_dir().join(format!(
+        "lambda-conform-audit-{tag}-{}.jsonl",
+        std::process::id()
+    ));
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&path, text.join("\n")).map_err(|e| e.to_string())?;
+    let report = audit::audit_files(&s, std::slice::from_ref(&path), &facts());
+    let _ = std::fs::remove_file(&path);
+    report.map_err(|e| e.to_string().into())
+}
+
+fn line_by_id(lines: &[serde_json::Value], id: &str) -> Result<serde_json::Value, Failed> {
+    lines
+        .iter()
+        .find(|l| l["id"] == id)
+        .cloned()
+        .ok_or_else(|| format!("no exchange {id} in the fixture").into())
+}
+
+/// Without the fixture's hand-written `judgeable: false`, the audit itself finds that an answer
+/// depends on state the request does not show (an S3 object, an image, subnets, layers, an
+/// earlier create) from the table's `[[resource]]` rows, and says so instead of judging.
+fn state_dependent_exchanges_are_unjudgeable() -> Result<(), Failed> {
+    let mut lines = fixture_lines()?;
+    let mut unmarked = Vec::new();
+    for l in &mut lines {
+        let reason = l["reason"].as_str().unwrap_or("").to_string();
+        // Every mark about state the request names (not the role's trust policy: every create
+        // names a role, and the table has no row for its assumability).
+        if l["judgeable"] == false
+            && reason.starts_with("needs ")
+            && !reason.starts_with("needs IAM")
+        {
+            l["judgeable"] = true.into();
+            l["reason"] = serde_json::Value::Null;
+            unmarked.push(l["id"].as_str().unwrap_or("").to_string());
+        }
+    }
+    check(unmarked.len() >= 14, format!("unmarked only {unmarked:?}"))?;
+    let report = audit_lines("unmarked", &lines)?;
+    let divergent: Vec<String> = report
+        .trials
+        .iter()
+        .filter(|t| t.outcome == Outcome::Divergent && t.skipped.is_none())
+        .map(|t| format!("{}: {}", t.id, t.message))
+        .collect();
+    check(
+        divergent.is_empty(),
+        format!(
+            "judged divergent instead of unjudgeable:\n{}",
+            divergent.join("\n")
+        ),
+    )?;
+    let reason_of = |id: &str| {
+        report
+            .trials
+            .iter()
+            .find(|t| t.id == id)
+            .and_then(|t| t.skipped.clone())
+            .unwrap_or_default()
+    };
+    for (id, needle) in [
+        (
+            "aws-observed/008-create_error_wrong_bucket",
+            "an S3 object holding the zip (Code.S3Key)",
+        ),
+        ("aws-observed/054-create_response_s3", "Code.S3Bucket"),
+        (
+            "aws-observed/039-create_response_non_existent_subnet_id",
+            "an EC2 subnet (VpcConfig.SubnetIds[])",
+        ),
+        (
+            "aws-observed/062-lambda_image_crud",
+            "an ECR image (Code.ImageUri)",
+        ),
+        (
+            "aws-supplementary/00-duplicate_function_name",
+            "depends on an earlier create of",
+        ),
+    ] {
+        let why = reason_of(id);
+        check(
+            why.contains(needle) && why.contains("not in the request"),
+            format!("{id}: reason {why:?} should name {needle:?}"),
+        )?;
+    }
+    // Each unmarked exchange is either unjudgeable with a derived reason or judged conformant
+    // (six layers: the table's 5-layer limit decides before any layer is looked up).
+    for id in &unmarked {
+        let t = report
+            .trials
+            .iter()
+            .find(|t| &t.id == id)
+            .ok_or("trial missing")?;
+        check(
+            t.skipped
+                .as_deref()
+                .is_some_and(|r| r.contains("not in the request"))
+                || t.outcome == Outcome::Conformant,
+            format!("{id}: {:?} {:?}", t.skipped, t.outcome),
+        )?;
+    }
+    // A request that breaks a constraint is judged even when it names a resource.
+    let t = report
+        .trials
+        .iter()
+        .find(|t| t.id == "aws-observed/040-create_response_invalid_format_subnet_id")
+        .ok_or("040 missing")?;
+    check(
+        t.skipped.is_none() && t.outcome == Outcome::Conformant,
+        format!("040: {:?} {:?}", t.skipped, t.outcome),
+    )?;
+    // Another account's resource: the caller's account is in the facts.
+    let mut other = line_by_id(&lines, "aws-observed/053-create_response_zip_file")?;
+    let body = other["request"]["body"].as_str().unwrap_or("").replace(
+        "arn:aws:iam::111111111111:role/",
+        "arn:aws:iam::222222222222:role/",
+    );
+    other["request"]["body"] = body.into();
+    let report = audit_lines("other-account", &[other])?;
+    let why = report.trials[0].skipped.clone().unwrap_or_default();
+    check(
+        why.contains("another account (222222222222) (Role)"),
+        format!("a role of another account: {why:?}"),
+    )?;
+    Ok(())
+}
+
+/// An earlier successful create of the same name in the same file makes the answer determined:
+/// the 409 that follows is judged (conformant when it is the table's conflict), a second 201 is
+/// divergent, and after a successful delete the name is free again.
+fn a_conflict_after_a_create_in_the_file_is_judged() -> Result<(), Failed> {
+    let lines = fixture_lines()?;
+    let create = line_by_id(&lines, "aws-observed/053-create_response_zip_file")?;
+    let body: serde_json::Value =
+        serde_json::from_str(create["request"]["body"].as_str().unwrap_or(""))
+            .map_err(|e| e.to_string())?;
+    let name = body["FunctionName"]
+        .as_str()
+        .ok_or("no FunctionName")?
+        .to_string();
+    let mut conflict = create.clone();
+    conflict["id"] = "again".into();
+    conflict["response"] = serde_json::json!({
+        "status": 409,
+        "headers": {"Content-Type": "application/json", "x-amzn-ErrorType": "ResourceConflictException"},
+        "body": serde_json::json!({"Type": "User", "message": format!("Function already exist: {name}")}).to_string(),
+    });
+    // Alone, the 409 depends on state the file does not hold.
+    let report = audit_lines("conflict-alone", std::slice::from_ref(&conflict))?;
+    check(
+        report.trials[0]
+            .skipped
+            .as_deref()
+            .is_some_and(|r| r.contains(&format!("an earlier create of {name}"))),
+        format!("a lone 409: {:?}", report.trials[0].skipped),
+    )?;
+    // After the create in the same file, it is judged, and conforms.
+    let report = audit_lines("conflict-after", &[create.clone(), conflict.clone()])?;
+    let t = &report.trials[1];
+    check(
+        t.skipped.is_none() && t.outcome == Outcome::Conformant,
+        format!(
+            "409 after a create: {:?} {:?} {}",
+            t.skipped, t.outcome, t.message
+        ),
+    )?;
+    check(report.summary.divergent == 0, "nothing divergent")?;
+    // A second 201 for the same name is divergent: the table expects the conflict.
+    let mut twice = create.clone();
+    twice["id"] = "twice".into();
+    let report = audit_lines("created-twice", &[create.clone(), twice.clone()])?;
+    check(
+        report.trials[1].skipped.is_none() && report.trials[1].outcome == Outcome::Divergent,
+        format!(
+            "a second 201: {:?} {:?}",
+            report.trials[1].skipped, report.trials[1].outcome
+        ),
+    )?;
+    // A successful delete in between frees the name again.
+    let delete = serde_json::json!({
+        "id": "delete",
+        "request": {"method": "DELETE", "path": format!("/2015-03-31/functions/{name}"), "headers": {}, "body": ""},
+        "response": {"status": 204, "headers": {}, "body": ""},
+    });
+    let report = audit_lines("recreated", &[create, delete, twice])?;
+    check(
+        report.trials[2].skipped.is_none() && report.trials[2].outcome == Outcome::Conformant,
+        format!(
+            "a 201 after the delete: {:?} {:?} {}",
+            report.trials[2].skipped, report.trials[2].outcome, report.trials[2].message
+        ),
+    )?;
+    Ok(())
+}
+
 fn main() -> ExitCode {
     support::run(vec![
         (
@@ -250,6 +461,14 @@ fn main() -> ExitCode {
             a_wrong_row_is_caught_by_its_exchange,
         ),
         ("audit::har_input", har_input),
+        (
+            "audit::state_dependent_exchanges_are_unjudgeable",
+            state_dependent_exchanges_are_unjudgeable,
+        ),
+        (
+            "audit::a_conflict_after_a_create_in_the_file_is_judged",
+            a_conflict_after_a_create_in_the_file_is_judged,
+        ),
         (
             "audit::recordings_write_their_snapshots",
             recordings_write_their_snapshots,

@@ -129,7 +129,7 @@ fn update_keeps_reasons_and_round_trips() -> Result<(), Failed> {
         "kept the reason",
     )?;
     check(
-        of("b").as_deref() == Some("status: expected N for b, observed N"),
+        of("b").as_deref() == Some("status: expected 400 for b, observed 201"),
         format!("new reason from the finding's summary: {:?}", of("b")),
     )?;
     let path = std::env::temp_dir().join(format!("lc-expectations-{}.toml", std::process::id()));

@@ -16,8 +16,8 @@ use aws_credential_types::Credentials;
 use lambda_conform::transport::sign::{DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY};
 use lambda_conform::transport::target::{EMULATOR_ROLE_ARN, PROBE_PATH};
 use lambda_conform::transport::{
-    prepare, resolve_signing, EnvCredentials, RawClient, RawConfig, RetryPolicy, SdkClient,
-    SdkOutcome, SetupError, Signing, Target, TransportError, WireRequest,
+    prepare, resolve_signing, EnvCredentials, RawClient, RawConfig, ReproContext, RetryPolicy,
+    SdkClient, SdkOutcome, SetupError, Signing, Target, TransportError, WireRequest,
 };
 use libtest_mimic::Failed;
 use serde_json::{json, Value};
@@ -89,6 +89,10 @@ fn main() -> ExitCode {
             curl_heredoc_and_binary,
         ),
         ("transport::raw::curl_line_runs", curl_line_runs),
+        (
+            "transport::repro::reproduction_stands_alone",
+            reproduction_stands_alone,
+        ),
         ("transport::sdk::typed_error", sdk_typed_error),
         (
             "transport::sdk::error_without_header_is_unhandled",
@@ -960,6 +964,164 @@ fn curl_heredoc_and_binary() -> Result<(), Failed> {
         .output()
         .map_err(|e| format!("bash: {e}"))?;
     check(out.stdout == bytes, format!("{:?}", out.stdout))
+}
+
+/// Runs a reproduction snippet in bash with `curl` replaced by a function recording each call's
+/// arguments and standard input; `env` is the whole environment the snippet sees (plus PATH).
+fn fake_curl_calls(snippet: &str, env: &[(&str, &str)]) -> Result<Vec<Vec<String>>, Failed> {
+    let script = format!(
+        "curl() {{ printf -- '--call--\\0'; for a in \"$@\"; do printf '%s\\0' \"$a\"; done; printf -- '--stdin--\\0'; cat; printf '\\0'; }}\n{snippet}\n"
+    );
+    let mut cmd = Command::new("bash");
+    cmd.arg("-c")
+        .arg(script)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().map_err(|e| format!("bash: {e}"))?;
+    check(
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    Ok(text
+        .split("--call--\0")
+        .filter(|c| !c.is_empty())
+        .map(|c| c.split('\0').map(str::to_owned).collect())
+        .collect())
+}
+
+/// A reproduction is a standalone snippet: the endpoint as `${LAMBDA_ENDPOINT:-URL}`, curl's own
+/// SigV4 with keys from the shell (dummy defaults only for loopback), the set-up the target needs
+/// (the emulator role through IAM, earlier requests), the request, and a DELETE of the function.
+fn reproduction_stands_alone() -> Result<(), Failed> {
+    let client = raw(
+        Url::parse("http://127.0.0.1:5000").expect("url"),
+        dummy(),
+        Duration::from_secs(1),
+    )
+    .with_reproduction(ReproContext {
+        target: Target::Moto,
+        role_arn: EMULATOR_ROLE_ARN.into(),
+    });
+    let body = json!({"FunctionName": "it's", "Role": EMULATOR_ROLE_ARN, "MemorySize": 1});
+    let req = create_request(&body);
+    let snippet = client.reproduction(&req);
+    for needle in [
+        r#""${LAMBDA_ENDPOINT:-http://127.0.0.1:5000}"'/2015-03-31/functions'"#,
+        "--aws-sigv4 'aws:amz:us-east-1:iam'",
+        "--aws-sigv4 'aws:amz:us-east-1:lambda'",
+        r#"--user "${AWS_ACCESS_KEY_ID:-123456789012}:${AWS_SECRET_ACCESS_KEY:-lambda-conform-dummy-secret}""#,
+        "Action=CreateRole&Version=2010-05-08&RoleName=lambda-conform-role&AssumeRolePolicyDocument=",
+        "-X DELETE",
+    ] {
+        check(snippet.contains(needle), format!("{needle:?} not in:\n{snippet}"))?;
+    }
+    check(
+        snippet
+            .lines()
+            .last()
+            .is_some_and(|l| l.ends_with("|| true")),
+        format!("the snippet must end with the DELETE … || true:\n{snippet}"),
+    )?;
+    check(
+        !snippet.contains("'http://127.0.0.1:5000"),
+        format!("the run's URL appears outside the LAMBDA_ENDPOINT default:\n{snippet}"),
+    )?;
+    // Run it (curl faked): set-up, request, delete, in that order, at LAMBDA_ENDPOINT.
+    for (env, user) in [
+        (
+            vec![("LAMBDA_ENDPOINT", "http://elsewhere:1")],
+            "123456789012:lambda-conform-dummy-secret",
+        ),
+        (
+            vec![
+                ("LAMBDA_ENDPOINT", "http://elsewhere:1"),
+                ("AWS_ACCESS_KEY_ID", "K"),
+                ("AWS_SECRET_ACCESS_KEY", "S"),
+            ],
+            "K:S",
+        ),
+    ] {
+        let calls = fake_curl_calls(&snippet, &env)?;
+        check(
+            calls.len() == 3,
+            format!("{} curl calls: {calls:?}", calls.len()),
+        )?;
+        let has = |c: &Vec<String>, a: &str| c.iter().any(|x| x == a);
+        check(
+            has(&calls[0], "http://elsewhere:1/") && has(&calls[0], "aws:amz:us-east-1:iam"),
+            format!("set-up: {:?}", calls[0]),
+        )?;
+        check(
+            has(&calls[1], "http://elsewhere:1/2015-03-31/functions")
+                && has(&calls[1], "aws:amz:us-east-1:lambda")
+                && has(&calls[1], "-i"),
+            format!("request: {:?}", calls[1]),
+        )?;
+        let data_at = calls[1]
+            .iter()
+            .position(|a| a == "--data-binary")
+            .ok_or("no --data-binary")?;
+        let text = match calls[1][data_at + 1].as_str() {
+            "@-" => {
+                let stdin_at = calls[1]
+                    .iter()
+                    .position(|a| a == "--stdin--")
+                    .ok_or("no stdin")?;
+                calls[1][stdin_at + 1].clone()
+            }
+            inline => inline.to_owned(),
+        };
+        let sent: Value = serde_json::from_str(text.trim_end())?;
+        check(sent == body, format!("body sent: {sent}"))?;
+        check(
+            has(&calls[2], "DELETE")
+                && has(&calls[2], "http://elsewhere:1/2015-03-31/functions/it%27s"),
+            format!("clean-up: {:?}", calls[2]),
+        )?;
+        for c in &calls {
+            check(has(c, user), format!("--user {user} expected: {c:?}"))?;
+        }
+    }
+    // Earlier requests the answer depends on come between the set-up and the request.
+    let invalid = create_request(&json!({"FunctionName": "it's", "MemorySize": -1}));
+    let snippet = client.reproduction_after(&[&req], &invalid);
+    let calls = fake_curl_calls(&snippet, &[])?;
+    check(
+        calls.len() == 4,
+        format!("{} curl calls: {calls:?}", calls.len()),
+    )?;
+    check(
+        calls[1].iter().any(|a| a.contains("\"MemorySize\":1"))
+            && calls[2].iter().any(|a| a.contains("\"MemorySize\":-1")),
+        format!("order: {calls:?}"),
+    )?;
+    // Real keys (AWS): never printed; no emulator set-up, the role must exist.
+    let client = raw(
+        Url::parse("https://lambda.eu-west-1.amazonaws.com").expect("url"),
+        real_looking(),
+        Duration::from_secs(1),
+    )
+    .with_reproduction(ReproContext {
+        target: Target::Aws,
+        role_arn: "arn:aws:iam::210987654321:role/mine".into(),
+    });
+    let snippet = client.reproduction(&req);
+    for secret in ["wJalrXUtnFEMI", "SESSIONTOKENxyz", "AKIAIOSFODNN7EXAMPLE"] {
+        check(!snippet.contains(secret), format!("{secret} in: {snippet}"))?;
+    }
+    check(
+        snippet.contains(r#"--user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY""#)
+            && snippet.contains(r#""${LAMBDA_ENDPOINT:-https://lambda.eu-west-1.amazonaws.com}""#)
+            && !snippet.contains("CreateRole")
+            && snippet.contains("arn:aws:iam::210987654321:role/mine must exist"),
+        snippet.clone(),
+    )?;
+    Ok(())
 }
 
 /// With a real curl on PATH (7.75 or later for --aws-sigv4), the line reaches a server as the

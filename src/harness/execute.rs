@@ -253,7 +253,7 @@ impl Session {
         record.instances = instances;
         let outcome = j.outcome();
         if !outcome.is_conformant() {
-            record.reproduction = Some(self.client.curl(&inst.request));
+            record.reproduction = Some(self.client.reproduction(&inst.request));
             record.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
             if persist && outcome.differs() {
                 if let Ok(mut r) = self.regressions.lock() {

@@ -122,10 +122,10 @@ impl Session {
         let mut rec = TrialRecord::judged(l.id(), "lifecycle", &run.j);
         rec.instances = run.instances;
         if !rec.outcome.is_conformant() {
-            rec.reproduction = Some(
-                run.reproduction
-                    .unwrap_or_else(|| self.client.curl(&create)),
-            );
+            rec.reproduction = Some(run.reproduction.unwrap_or_else(|| match l {
+                Lifecycle::DuplicateName => self.client.reproduction_after(&[&create], &create),
+                _ => self.client.reproduction(&create),
+            }));
         }
         rec
     }
@@ -197,7 +197,7 @@ impl Session {
                 run.instances += 1;
                 let j = oracle::judge(&self.spec, &inst, &answer, &r, &facts);
                 if !j.outcome().is_conformant() {
-                    run.reproduction = Some(self.client.curl(&inst));
+                    run.reproduction = Some(self.client.reproduction_after(&[create], &inst));
                 }
                 run.absorb(j);
             }
@@ -258,7 +258,7 @@ impl Session {
                     .iter()
                     .any(|f| f.rule.contains("Version") || f.rule.contains("function_arn"))
                 {
-                    run.reproduction = Some(self.client.curl(&publish));
+                    run.reproduction = Some(self.client.reproduction(&publish));
                 }
                 run.absorb(j);
             }

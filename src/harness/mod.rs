@@ -23,7 +23,8 @@ use crate::report::{Report, Summary, Tool, TrialRecord};
 use crate::spec::{self, Spec, SpecError};
 use crate::stub::{self, EmbeddedStub, Mutant};
 use crate::transport::{
-    resolve_signing, target, EnvCredentials, RawClient, RawConfig, SdkClient, SetupError, Target,
+    resolve_signing, target, EnvCredentials, RawClient, RawConfig, ReproContext, SdkClient,
+    SetupError, Target,
 };
 
 pub use check::{checks, Check};
@@ -207,6 +208,10 @@ impl Session {
         let client = RawClient::new(raw)?;
         let setup =
             runtime.block_on(target::prepare(config.target, &client, config.role.clone()))?;
+        let client = client.with_reproduction(ReproContext {
+            target: config.target,
+            role_arn: setup.role_arn.clone(),
+        });
         let sdk = (config.client != ClientMode::Raw).then(|| {
             SdkClient::new(&endpoint, &signing, config.timeout)
                 .with_limiter(client.limiter().clone())

@@ -20,7 +20,7 @@ impl Session {
         let mut rec = TrialRecord::judged(id, "sdk", &j);
         rec.instances = instances;
         if let (Some(inst), false) = (inst, j.outcome().is_conformant() || j.skipped.is_some()) {
-            rec.reproduction = Some(self.client.curl(&inst.request));
+            rec.reproduction = Some(self.client.reproduction(&inst.request));
             rec.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
         }
         rec

@@ -151,7 +151,8 @@ pub struct TrialRecord {
     pub expected: String,
     /// What the endpoint answered, in one line.
     pub observed: String,
-    /// A curl command that reproduces the (shrunk) failing request, without secrets.
+    /// A standalone shell snippet (set-up, the (shrunk) failing request, clean-up) that reproduces
+    /// it against `${LAMBDA_ENDPOINT:-…}`, without secrets (see `transport::repro`).
     pub reproduction: Option<String>,
     /// The findings (or the fault, or the skip reason), one per line, each with its rule and table row.
     pub message: String,

@@ -3,12 +3,14 @@
 use std::time::Duration;
 
 pub mod raw;
+pub mod repro;
 pub mod sdk;
 mod sdk_output;
 pub mod sign;
 pub mod target;
 
 pub use raw::{Limiter, RawClient, RawConfig, RetryPolicy};
+pub use repro::ReproContext;
 pub use sdk::{SdkClient, SdkOutcome};
 pub use sign::{resolve_signing, EnvCredentials, Signing};
 pub use target::{prepare, Target, TargetSetup};

@@ -16,6 +16,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use url::Url;
 
+use super::repro::ReproContext;
 use super::sign::Signing;
 use super::{SetupError, TransportError, WireRequest, WireResponse};
 
@@ -173,6 +174,7 @@ pub struct RawClient {
     signing: Signing,
     timeout: Duration,
     limiter: Limiter,
+    repro: Option<Arc<ReproContext>>,
 }
 
 impl RawClient {
@@ -196,6 +198,7 @@ impl RawClient {
             signing: config.signing,
             timeout: config.timeout,
             limiter,
+            repro: None,
         })
     }
 
@@ -277,11 +280,51 @@ impl RawClient {
     /// `<<'JSON'` here-document, which adds a final newline if the body has none; bodies that
     /// are not printable text are piped through `base64 -d`.
     pub fn curl(&self, req: &WireRequest) -> String {
-        let mut words = vec![
-            "curl -sS -i".to_owned(),
-            format!("-X {}", shell_word(&req.method)),
-        ];
-        words.push(shell_quote(&self.url_for(&req.path)));
+        let user = if self.signing.is_dummy() {
+            if let Signing::SigV4 { credentials, .. } = &self.signing {
+                shell_quote(&format!(
+                    "{}:{}",
+                    credentials.access_key_id(),
+                    credentials.secret_access_key()
+                ))
+            } else {
+                String::new()
+            }
+        } else {
+            "\"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\"".to_owned()
+        };
+        self.curl_with(
+            req,
+            "curl -sS -i",
+            &shell_quote(&self.url_for(&req.path)),
+            &user,
+        )
+    }
+
+    /// The reproduction of `req` as a standalone shell snippet (see [`super::repro`]), with the
+    /// context given by [`RawClient::with_reproduction`] (none: no set-up).
+    pub fn reproduction(&self, req: &WireRequest) -> String {
+        self.reproduction_after(&[], req)
+    }
+
+    /// The same, with `prior` requests sent first (the state `req`'s answer depends on, such as
+    /// an earlier create of the same name).
+    pub fn reproduction_after(&self, prior: &[&WireRequest], req: &WireRequest) -> String {
+        let ctx = self.repro.as_deref().cloned().unwrap_or_default();
+        super::repro::reproduction(self, prior, req, &ctx)
+    }
+
+    /// The same client, writing reproductions for `ctx` (what the target needs set up).
+    pub fn with_reproduction(mut self, ctx: ReproContext) -> Self {
+        self.repro = Some(Arc::new(ctx));
+        self
+    }
+
+    /// One curl command: `head` (curl and its output flags), the URL as a shell word, the
+    /// `--user` argument as a shell word (used when signing).
+    pub(crate) fn curl_with(&self, req: &WireRequest, head: &str, url: &str, user: &str) -> String {
+        let mut words = vec![head.to_owned(), format!("-X {}", shell_word(&req.method))];
+        words.push(url.to_owned());
         for (name, value) in &req.headers {
             words.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
         }
@@ -302,20 +345,9 @@ impl RawClient {
                 "--aws-sigv4 {}",
                 shell_quote(&format!("aws:amz:{region}:{service}"))
             ));
-            if self.signing.is_dummy() {
-                words.push(format!(
-                    "--user {}",
-                    shell_quote(&format!(
-                        "{}:{}",
-                        credentials.access_key_id(),
-                        credentials.secret_access_key()
-                    ))
-                ));
-            } else {
-                words.push("--user \"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY\"".to_owned());
-                if credentials.session_token().is_some() {
-                    words.push("-H \"x-amz-security-token: $AWS_SESSION_TOKEN\"".to_owned());
-                }
+            words.push(format!("--user {user}"));
+            if !self.signing.is_dummy() && credentials.session_token().is_some() {
+                words.push("-H \"x-amz-security-token: $AWS_SESSION_TOKEN\"".to_owned());
             }
         }
         match body_form(&req.body) {

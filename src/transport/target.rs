@@ -151,13 +151,23 @@ async fn reset_moto(client: &RawClient, counts: &mut Counts) -> Result<(), Setup
 
 /// The IAM query-API request creating the emulator role.
 pub fn create_role_request() -> WireRequest {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .append_pair("Action", "CreateRole")
+    create_role_request_for(ROLE_NAME, "/")
+}
+
+/// The IAM query-API request creating the role `name` under `path` (`/` for none), which
+/// Lambda may assume.
+pub fn create_role_request_for(name: &str, path: &str) -> WireRequest {
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    body.append_pair("Action", "CreateRole")
         .append_pair("Version", "2010-05-08")
-        .append_pair("RoleName", ROLE_NAME)
-        .append_pair("AssumeRolePolicyDocument", TRUST_POLICY)
-        .finish();
-    form_post(body)
+        .append_pair("RoleName", name);
+    if path != "/" {
+        body.append_pair("Path", path);
+    }
+    form_post(
+        body.append_pair("AssumeRolePolicyDocument", TRUST_POLICY)
+            .finish(),
+    )
 }
 
 /// The IAM query-API request reading the emulator role back.
