@@ -1,19 +1,18 @@
 //! Running one case class: its instances, shrinking a failure to the minimal request, cleaning up.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use sha2::Digest as _;
 
-use super::{Session, Snapshots};
+use super::session::{Session, Snapshots};
 use crate::generate::{Case, Context, Instance};
 use crate::oracle::{self, snapshot, Facts, Fault, Finding, Judgement};
 use crate::report::TrialRecord;
 use crate::spec::validate;
 use crate::spec::Spec;
-use crate::transport::{target::Target, RetryPolicy, WireRequest, WireResponse};
+use crate::transport::{target::Target, WireResponse};
 
 /// A 32-byte seed for one instance of one case, from the run seed: the same run seed gives the same
 /// requests whatever order the cases run in.
@@ -29,240 +28,224 @@ fn seed_u64(bytes: &[u8; 32]) -> u64 {
     u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default())
 }
 
-impl Session {
-    fn facts_for(&self, case: &Case) -> Facts {
-        Facts {
-            assumption: case.assumption.clone(),
-            ..self.facts.clone()
+fn facts_for(s: &Session, case: &Case) -> Facts {
+    Facts {
+        assumption: case.assumption.clone(),
+        ..s.facts.clone()
+    }
+}
+
+/// Sends one request and judges it; deletes the function if the request created one.
+fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<WireResponse>) {
+    let answer = validate::answer_with(
+        &s.spec,
+        &inst.request.body,
+        inst.request.header("content-type"),
+        &s.ctx.facts(inst.request.body.len()),
+    );
+    let result = s.runtime.block_on(s.api.send(&inst.request));
+    let mut notes = Vec::new();
+    if oracle::created(&result) {
+        let name = result
+            .as_ref()
+            .ok()
+            .and_then(|r| r.json())
+            .and_then(|b| {
+                b.get("FunctionName")
+                    .and_then(|n| n.as_str())
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| oracle_bare(&inst.function_name));
+        if let Err(e) = delete(s, &name, &inst.function_name) {
+            notes.push(format!("clean-up: could not delete {name}: {e}"));
         }
     }
-
-    /// Sends one request and judges it; deletes the function if the request created one.
-    fn exchange(&self, case: &Case, inst: &Instance) -> (Judgement, Option<WireResponse>) {
-        let answer = validate::answer_with(
-            &self.spec,
-            &inst.request.body,
-            inst.request.header("content-type"),
-            &self.ctx.facts(inst.request.body.len()),
+    let leaked = match &result {
+        Ok(r) if !oracle::created(&result) => sweep(s, &inst.function_name, r),
+        _ => None,
+    };
+    let mut judgement = oracle::judge(
+        &s.spec,
+        &inst.request,
+        &answer,
+        &result,
+        &facts_for(s, case),
+    );
+    judgement.findings.extend(leaked);
+    if let (Snapshots::Check(dir), Ok(resp)) = (&s.config.snapshots, &result) {
+        let value = snapshot::normalise(&s.spec, inst.json.as_ref(), resp);
+        let dir = dir.join(&s.spec.profile);
+        let from = format!(
+            "{} on {}",
+            s.endpoint_label,
+            &s.started[..10.min(s.started.len())]
         );
-        let result = self.runtime.block_on(self.client.send(&inst.request));
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let mut notes = Vec::new();
-        if oracle::created(&result) {
-            let name = result
-                .as_ref()
-                .ok()
-                .and_then(|r| r.json())
-                .and_then(|b| {
-                    b.get("FunctionName")
-                        .and_then(|n| n.as_str())
-                        .map(str::to_string)
-                })
-                .unwrap_or_else(|| oracle_bare(&inst.function_name));
-            if let Err(e) = self.delete(&name) {
-                notes.push(format!("clean-up: could not delete {name}: {e}"));
-            }
-        }
-        let leaked = match &result {
-            Ok(r) if !oracle::created(&result) => self.sweep(&inst.function_name, r),
-            _ => None,
-        };
-        let mut judgement = oracle::judge(
-            &self.spec,
-            &inst.request,
-            &answer,
-            &result,
-            &self.facts_for(case),
-        );
-        judgement.findings.extend(leaked);
-        if let (Snapshots::Check(dir), Ok(resp)) = (&self.config.snapshots, &result) {
-            let value = snapshot::normalise(&self.spec, inst.json.as_ref(), resp);
-            let dir = dir.join(&self.spec.profile);
-            let from = format!(
-                "{} on {}",
-                self.endpoint_label,
-                &self.started[..10.min(self.started.len())]
-            );
-            if let Err(diff) = snapshot::check(&dir, &case.id, &from, &value) {
-                judgement
-                    .findings
-                    .push(snapshot::finding(&dir, &case.id, &diff));
-            }
-        }
-        judgement.notes.extend(notes);
-        (judgement, result.ok())
-    }
-
-    /// After an error answer: did the endpoint create the function anyway? Only names this run made
-    /// (they start with the run prefix) are looked at and deleted; real AWS is not asked (it never does).
-    pub(crate) fn sweep(&self, name: &str, answer: &WireResponse) -> Option<Finding> {
-        if self.config.target == Target::Aws
-            || !name.starts_with(&self.ctx.run_prefix)
-            || name.contains(':')
-        {
-            return None;
-        }
-        // A DELETE both asks and cleans up: the name is this run's own, so it deletes nothing else.
-        let del = WireRequest::bodiless("DELETE", &format!("/2015-03-31/functions/{name}"));
-        let res = self
-            .runtime
-            .block_on(self.client.send_with_retry(&del, &RetryPolicy::default()));
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        match res {
-            Ok((r, _)) if (200..300).contains(&r.status) => {
-                Some(oracle::leaked(name, answer.status))
-            }
-            _ => None,
+        if let Err(diff) = snapshot::check(&dir, &case.id, &from, &value) {
+            judgement
+                .findings
+                .push(snapshot::finding(&dir, &case.id, &diff));
         }
     }
+    judgement.notes.extend(notes);
+    (judgement, result.ok())
+}
 
-    /// Deletes a function this run created (never one it did not), absorbing throttling.
-    pub(crate) fn delete(&self, name: &str) -> Result<(), String> {
-        let req = WireRequest::bodiless("DELETE", &format!("/2015-03-31/functions/{name}"));
-        let res = self
-            .runtime
-            .block_on(self.client.send_with_retry(&req, &RetryPolicy::default()));
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        match res {
-            Ok((r, throttled)) => {
-                self.throttled
-                    .fetch_add(u64::from(throttled), Ordering::Relaxed);
-                if (200..300).contains(&r.status) || r.status == 404 {
-                    Ok(())
-                } else {
-                    Err(format!("DELETE answered {}", r.status))
-                }
-            }
-            Err(e) => Err(e.to_string()),
-        }
+/// After an error answer: did the endpoint create the function anyway? Only names this run made
+/// (they start with the run prefix) are looked at and deleted; real AWS is not asked (it never does).
+pub(crate) fn sweep(s: &Session, name: &str, answer: &WireResponse) -> Option<Finding> {
+    if s.config.target == Target::Aws || !name.starts_with(&s.ctx.run_prefix) || name.contains(':')
+    {
+        return None;
     }
-
-    fn build(&self, case: &Case, param: u64, seed: u64) -> Option<Instance> {
-        (0..24u64).find_map(|k| case.instance(&self.spec, &self.ctx, param, seed.wrapping_add(k)))
+    // A DELETE both asks and cleans up: the name is this run's own, so it deletes nothing else.
+    match s.runtime.block_on(s.api.delete_function(name)) {
+        Ok(r) if (200..300).contains(&r.status) => Some(oracle::leaked(name, answer.status)),
+        _ => None,
     }
+}
 
-    /// Runs one case class and gives its trial record.
-    pub fn run_case(&self, case: &Case) -> TrialRecord {
-        let kind = case.kind.as_str();
-        if let Some(need) = &case.needs_resource {
-            if self.config.target != Target::Stub {
-                let j = Judgement::skipped(format!(
-                    "needs {need}: a valid value must name an existing resource"
-                ));
-                return TrialRecord::judged(case.id.clone(), kind, &j);
-            }
-        }
+/// Deletes a function this run created after a successful create of `sent` (the name as the
+/// request named it). Never one it did not create: a name the answer gives that is neither the one
+/// sent nor carries the run's prefix is left alone. Throttling is absorbed.
+pub(crate) fn delete(s: &Session, name: &str, sent: &str) -> Result<(), String> {
+    if name != oracle_bare(sent) && !name.starts_with(&s.ctx.run_prefix) {
+        return Err(format!(
+            "not deleted: the answer names {name}, which the request did not send and which does not carry this run's prefix {}",
+            s.ctx.run_prefix
+        ));
+    }
+    match s.runtime.block_on(s.api.delete_function(name)) {
+        Ok(r) if (200..300).contains(&r.status) || r.status == 404 => Ok(()),
+        Ok(r) => Err(format!("DELETE answered {}", r.status)),
+        Err(e) => Err(e.to_string()),
+    }
+}
 
-        // Replayed failures first, then the boundary (param 0), then generated instances.
-        let planned: Vec<(u64, u64)> = self
-            .regressions
-            .lock()
-            .map(|r| r.for_case(&case.id))
-            .unwrap_or_default();
-        let boundary_instance = boundary(&self.spec, &self.ctx, case, self.config.seed);
-        let mut instances = 0u32;
-        let mut first: Option<(Instance, Judgement)> = None;
+fn build(s: &Session, case: &Case, param: u64, seed: u64) -> Option<Instance> {
+    (0..24u64).find_map(|k| case.instance(&s.spec, &s.ctx, param, seed.wrapping_add(k)))
+}
 
-        let replayed = planned
-            .into_iter()
-            .filter_map(|(param, seed)| self.build(case, param, seed));
-        for inst in replayed.chain(boundary_instance) {
-            let (j, _) = self.exchange(case, &inst);
-            instances += 1;
-            let failed = !j.outcome().is_conformant();
-            if first.is_none() || failed {
-                first = Some((inst, j));
-            }
-            if failed {
-                return self.finish(case, instances, first, true);
-            }
-        }
-        if first.is_none() {
-            let j = Judgement::fault(Fault::Unbuildable(format!(
-                "the generator found no instance of {}",
-                case.id
-            )));
+/// Runs one case class and gives its trial record.
+pub fn run_case(s: &Session, case: &Case) -> TrialRecord {
+    let kind = case.kind.as_str();
+    if let Some(need) = &case.needs_resource {
+        if s.config.target != Target::Stub {
+            let j = Judgement::skipped(format!(
+                "needs {need}: a valid value must name an existing resource"
+            ));
             return TrialRecord::judged(case.id.clone(), kind, &j);
         }
-
-        let extra = if case.deterministic {
-            0
-        } else {
-            self.config.cases.saturating_sub(1)
-        };
-        let mut gave_up = Vec::new();
-        for i in 1..=extra {
-            let Some(mut tree) = generated(&self.spec, &self.ctx, case, self.config.seed, i) else {
-                gave_up.push(format!(
-                    "instance {i}: the generator gave up (too many rejected draws)"
-                ));
-                continue;
-            };
-            let inst = tree.current();
-            let (j, _) = self.exchange(case, &inst);
-            instances += 1;
-            let outcome = j.outcome();
-            if outcome.is_conformant() {
-                continue;
-            }
-            if !outcome.differs() {
-                return self.finish(case, instances, Some((inst, j)), false);
-            }
-            // Shrink toward the boundary: keep the simplest instance that still differs.
-            let mut best = (inst, j);
-            let mut last_failed = true;
-            for _ in 0..self.config.max_shrink {
-                let moved = if last_failed {
-                    tree.simplify()
-                } else {
-                    tree.complicate()
-                };
-                if !moved {
-                    break;
-                }
-                let cand = tree.current();
-                let (cj, _) = self.exchange(case, &cand);
-                instances += 1;
-                let o = cj.outcome();
-                last_failed = o.differs();
-                if last_failed {
-                    best = (cand, cj);
-                } else if o.is_harness_error() {
-                    break;
-                }
-            }
-            return self.finish(case, instances, Some(best), true);
-        }
-        if let Some((_, j)) = &mut first {
-            j.notes.extend(gave_up);
-        }
-        self.finish(case, instances, first, false)
     }
 
-    fn finish(
-        &self,
-        case: &Case,
-        instances: u32,
-        judged: Option<(Instance, Judgement)>,
-        persist: bool,
-    ) -> TrialRecord {
-        let Some((inst, j)) = judged else {
-            return TrialRecord::new(case.id.clone(), case.kind.as_str());
+    // Replayed failures first, then the boundary (param 0), then generated instances.
+    let planned: Vec<(u64, u64)> = s
+        .regressions
+        .lock()
+        .map(|r| r.for_case(&case.id))
+        .unwrap_or_default();
+    let boundary_instance = boundary(&s.spec, &s.ctx, case, s.config.seed);
+    let mut instances = 0u32;
+    let mut first: Option<(Instance, Judgement)> = None;
+
+    let replayed = planned
+        .into_iter()
+        .filter_map(|(param, seed)| build(s, case, param, seed));
+    for inst in replayed.chain(boundary_instance) {
+        let (j, _) = exchange(s, case, &inst);
+        instances += 1;
+        let failed = !j.outcome().is_conformant();
+        if first.is_none() || failed {
+            first = Some((inst, j));
+        }
+        if failed {
+            return finish(s, case, instances, first, true);
+        }
+    }
+    if first.is_none() {
+        let j = Judgement::fault(Fault::Unbuildable(format!(
+            "the generator found no instance of {}",
+            case.id
+        )));
+        return TrialRecord::judged(case.id.clone(), kind, &j);
+    }
+
+    let extra = if case.deterministic {
+        0
+    } else {
+        s.config.cases.saturating_sub(1)
+    };
+    let mut gave_up = Vec::new();
+    for i in 1..=extra {
+        let Some(mut tree) = generated(&s.spec, &s.ctx, case, s.config.seed, i) else {
+            gave_up.push(format!(
+                "instance {i}: the generator gave up (too many rejected draws)"
+            ));
+            continue;
         };
-        let mut record = TrialRecord::judged(case.id.clone(), case.kind.as_str(), &j);
-        record.instances = instances;
+        let inst = tree.current();
+        let (j, _) = exchange(s, case, &inst);
+        instances += 1;
         let outcome = j.outcome();
-        if !outcome.is_conformant() {
-            record.reproduction = Some(self.client.reproduction(&inst.request));
-            record.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
-            if persist && outcome.differs() {
-                if let Ok(mut r) = self.regressions.lock() {
-                    r.record(&case.id, inst.param, inst.seed, &j.message());
-                }
+        if outcome.is_conformant() {
+            continue;
+        }
+        if !outcome.differs() {
+            return finish(s, case, instances, Some((inst, j)), false);
+        }
+        // Shrink toward the boundary: keep the simplest instance that still differs.
+        let mut best = (inst, j);
+        let mut last_failed = true;
+        for _ in 0..s.config.max_shrink {
+            let moved = if last_failed {
+                tree.simplify()
+            } else {
+                tree.complicate()
+            };
+            if !moved {
+                break;
+            }
+            let cand = tree.current();
+            let (cj, _) = exchange(s, case, &cand);
+            instances += 1;
+            let o = cj.outcome();
+            last_failed = o.differs();
+            if last_failed {
+                best = (cand, cj);
+            } else if o.is_harness_error() {
+                break;
             }
         }
-        record
+        return finish(s, case, instances, Some(best), true);
     }
+    if let Some((_, j)) = &mut first {
+        j.notes.extend(gave_up);
+    }
+    finish(s, case, instances, first, false)
+}
+
+fn finish(
+    s: &Session,
+    case: &Case,
+    instances: u32,
+    judged: Option<(Instance, Judgement)>,
+    persist: bool,
+) -> TrialRecord {
+    let Some((inst, j)) = judged else {
+        return TrialRecord::new(case.id.clone(), case.kind.as_str());
+    };
+    let mut record = TrialRecord::judged(case.id.clone(), case.kind.as_str(), &j);
+    record.instances = instances;
+    let outcome = j.outcome();
+    if !outcome.is_conformant() {
+        record.reproduction = Some(s.api.client().reproduction(&inst.request));
+        record.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
+        if persist && outcome.differs() {
+            if let Ok(mut r) = s.regressions.lock() {
+                r.record(&case.id, inst.param, inst.seed, &j.message());
+            }
+        }
+    }
+    record
 }
 
 fn oracle_bare(name: &str) -> String {

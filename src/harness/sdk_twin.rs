@@ -1,133 +1,123 @@
 //! The official client: every case the SDK can express is also sent through aws-sdk-lambda, next to
 //! the same request over raw HTTP, and the SDK must read the answer as raw HTTP did.
 
-use std::sync::atomic::Ordering;
-
 use serde_json::Value;
 
-use super::Session;
+use super::execute::{delete, sweep};
+use super::session::Session;
 use crate::generate::{Case, CaseKind};
 use crate::oracle::{self, Fault, Judgement};
 use crate::report::TrialRecord;
 use crate::spec::validate;
 use crate::transport::SdkOutcome;
 
-impl Session {
-    /// The boundary request of a case through aws-sdk-lambda, next to the same request over raw HTTP;
-    /// [`oracle::sdk::judge_sdk`] judges whether the SDK read the answer as raw HTTP did.
-    pub(super) fn run_sdk(&self, id: String, case: &Case) -> TrialRecord {
-        let (j, inst, instances) = self.sdk_exchange(case);
-        let mut rec = TrialRecord::judged(id, "sdk", &j);
-        rec.instances = instances;
-        if let (Some(inst), false) = (inst, j.outcome().is_conformant() || j.skipped.is_some()) {
-            rec.reproduction = Some(self.client.reproduction(&inst.request));
-            rec.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
-        }
-        rec
+/// The boundary request of a case through aws-sdk-lambda, next to the same request over raw HTTP;
+/// [`oracle::sdk::judge_sdk`] judges whether the SDK read the answer as raw HTTP did.
+pub(super) fn run_sdk(s: &Session, id: String, case: &Case) -> TrialRecord {
+    let (j, inst, instances) = sdk_exchange(s, case);
+    let mut rec = TrialRecord::judged(id, "sdk", &j);
+    rec.instances = instances;
+    if let (Some(inst), false) = (inst, j.outcome().is_conformant() || j.skipped.is_some()) {
+        rec.reproduction = Some(s.api.client().reproduction(&inst.request));
+        rec.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
     }
+    rec
+}
 
-    fn sdk_exchange(&self, case: &Case) -> (Judgement, Option<crate::generate::Instance>, u32) {
-        let Some(sdk) = &self.sdk else {
-            return (Judgement::skipped("--client raw"), None, 0);
-        };
-        if let Some(need) = &case.needs_resource {
-            if self.config.target != crate::transport::Target::Stub {
-                return (Judgement::skipped(format!("needs {need}")), None, 0);
-            }
+fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate::Instance>, u32) {
+    let Some(sdk) = &s.sdk else {
+        return (Judgement::skipped("--client raw"), None, 0);
+    };
+    if let Some(need) = &case.needs_resource {
+        if s.config.target != crate::transport::Target::Stub {
+            return (Judgement::skipped(format!("needs {need}")), None, 0);
         }
-        // Another seed than the raw case's, so the two never race for one function name.
-        let Some(inst) = super::boundary(
-            &self.spec,
-            &self.ctx,
-            case,
-            self.config.seed ^ 0x5d4_0000_05d4,
-        ) else {
-            return (
-                Judgement::fault(Fault::Unbuildable(format!(
-                    "the generator found no instance of {}",
-                    case.id
-                ))),
-                None,
-                0,
-            );
-        };
-        let Some(raw_json) = &inst.json else {
-            return (
-                Judgement::skipped("not JSON: the SDK cannot send it"),
-                Some(inst),
-                0,
-            );
-        };
-        // The SDK's request is the raw one under a fresh name of the same length (deletes can be
-        // asynchronous: reusing the name could meet the first function still there).
-        let sdk_name = sibling_name(&inst.function_name);
-        let mut sdk_json = raw_json.clone();
-        if let Some(Value::String(n)) = sdk_json.get_mut("FunctionName") {
-            let varies_name = case
-                .member
-                .as_deref()
-                .is_some_and(|m| self.ctx.is_name_member(&self.spec, m));
-            let creates = matches!(case.kind, CaseKind::Valid | CaseKind::Boundary);
-            // A name the case breaks on purpose stays as it is (it creates nothing).
-            if *n == inst.function_name && (creates || !varies_name) {
-                *n = sdk_name.clone();
-            }
-        }
-        let facts = self.ctx.facts(inst.request.body.len());
-        let raw_answer = validate::answer_with(
-            &self.spec,
-            &inst.request.body,
-            Some("application/json"),
-            &facts,
-        );
-        let sdk_bytes = serde_json::to_vec(&sdk_json).unwrap_or_default();
-        let sdk_answer =
-            validate::answer_with(&self.spec, &sdk_bytes, Some("application/json"), &facts);
-        // The raw view first (its function deleted), then the SDK's.
-        let raw = self.runtime.block_on(self.client.send(&inst.request));
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let raw = match raw {
-            Ok(r) => r,
-            Err(error) => {
-                let fault = Fault::NoAnswer {
-                    during: "the raw request".into(),
-                    error,
-                };
-                return (Judgement::fault(fault), Some(inst), 1);
-            }
-        };
-        let name_of = |body: Option<Value>| {
-            body.and_then(|b| {
-                b.get("FunctionName")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            })
-        };
-        let mut notes = Vec::new();
-        let mut leaks = Vec::new();
-        if (200..300).contains(&raw.status) {
-            let name = name_of(raw.json()).unwrap_or_else(|| inst.function_name.clone());
-            if let Err(e) = self.delete(&name) {
-                notes.push(format!("clean-up: could not delete {name}: {e}"));
-            }
-        } else {
-            leaks.extend(self.sweep(&inst.function_name, &raw));
-        }
-        let outcome = self.runtime.block_on(sdk.create_function(&sdk_json));
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        if let SdkOutcome::Success(out) = &outcome {
-            let name = name_of(Some(out.clone())).unwrap_or_else(|| sdk_name.clone());
-            if let Err(e) = self.delete(&name) {
-                notes.push(format!("clean-up: could not delete {name}: {e}"));
-            }
-        } else if !matches!(outcome, SdkOutcome::Unexpressible(_)) {
-            leaks.extend(self.sweep(&sdk_name, &raw));
-        }
-        let mut j = oracle::sdk::judge_sdk(&self.spec, &raw, &raw_answer, &sdk_answer, &outcome);
-        j.findings.extend(leaks);
-        j.notes.extend(notes);
-        (j, Some(inst), 2)
     }
+    // Another seed than the raw case's, so the two never race for one function name.
+    let Some(inst) = super::boundary(&s.spec, &s.ctx, case, s.config.seed ^ 0x5d4_0000_05d4) else {
+        return (
+            Judgement::fault(Fault::Unbuildable(format!(
+                "the generator found no instance of {}",
+                case.id
+            ))),
+            None,
+            0,
+        );
+    };
+    let Some(raw_json) = &inst.json else {
+        return (
+            Judgement::skipped("not JSON: the SDK cannot send it"),
+            Some(inst),
+            0,
+        );
+    };
+    // The SDK's request is the raw one under a fresh name of the same length (deletes can be
+    // asynchronous: reusing the name could meet the first function still there).
+    let sdk_name = sibling_name(&inst.function_name);
+    let mut sdk_json = raw_json.clone();
+    if let Some(Value::String(n)) = sdk_json.get_mut("FunctionName") {
+        let varies_name = case
+            .member
+            .as_deref()
+            .is_some_and(|m| s.ctx.is_name_member(&s.spec, m));
+        let creates = matches!(case.kind, CaseKind::Valid | CaseKind::Boundary);
+        // A name the case breaks on purpose stays as it is (it creates nothing).
+        if *n == inst.function_name && (creates || !varies_name) {
+            *n = sdk_name.clone();
+        }
+    }
+    let facts = s.ctx.facts(inst.request.body.len());
+    let raw_answer = validate::answer_with(
+        &s.spec,
+        &inst.request.body,
+        Some("application/json"),
+        &facts,
+    );
+    let sdk_bytes = serde_json::to_vec(&sdk_json).unwrap_or_default();
+    let sdk_answer = validate::answer_with(&s.spec, &sdk_bytes, Some("application/json"), &facts);
+    // The raw view first (its function deleted), then the SDK's.
+    let raw = s.runtime.block_on(s.api.send(&inst.request));
+    let raw = match raw {
+        Ok(r) => r,
+        Err(error) => {
+            let fault = Fault::NoAnswer {
+                during: "the raw request".into(),
+                error,
+            };
+            return (Judgement::fault(fault), Some(inst), 1);
+        }
+    };
+    let name_of = |body: Option<Value>| {
+        body.and_then(|b| {
+            b.get("FunctionName")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+    };
+    let mut notes = Vec::new();
+    let mut leaks = Vec::new();
+    if (200..300).contains(&raw.status) {
+        let name = name_of(raw.json()).unwrap_or_else(|| inst.function_name.clone());
+        if let Err(e) = delete(s, &name, &inst.function_name) {
+            notes.push(format!("clean-up: could not delete {name}: {e}"));
+        }
+    } else {
+        leaks.extend(sweep(s, &inst.function_name, &raw));
+    }
+    let outcome = s.runtime.block_on(sdk.create_function(&sdk_json));
+    s.api.count(1);
+    if let SdkOutcome::Success(out) = &outcome {
+        let name = name_of(Some(out.clone())).unwrap_or_else(|| sdk_name.clone());
+        if let Err(e) = delete(s, &name, &sdk_name) {
+            notes.push(format!("clean-up: could not delete {name}: {e}"));
+        }
+    } else if !matches!(outcome, SdkOutcome::Unexpressible(_)) {
+        leaks.extend(sweep(s, &sdk_name, &raw));
+    }
+    let mut j = oracle::sdk::judge_sdk(&s.spec, &raw, &raw_answer, &sdk_answer, &outcome);
+    j.findings.extend(leaks);
+    j.notes.extend(notes);
+    (j, Some(inst), 2)
 }
 
 /// A name of the same length as `name` with another last character.

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+pub mod lambda_api;
 pub mod raw;
 pub mod repro;
 pub mod sdk;
@@ -9,6 +10,7 @@ mod sdk_output;
 pub mod sign;
 pub mod target;
 
+pub use lambda_api::LambdaApi;
 pub use raw::{Limiter, RawClient, RawConfig, RetryPolicy};
 pub use repro::ReproContext;
 pub use sdk::{SdkClient, SdkOutcome};

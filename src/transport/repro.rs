@@ -97,10 +97,7 @@ pub fn reproduction(
         lines.push("# clean-up: delete the function if it was created".to_owned());
     }
     for name in names {
-        let delete = WireRequest::bodiless(
-            "DELETE",
-            &format!("/2015-03-31/functions/{}", path_segment(&name)),
-        );
+        let delete = WireRequest::bodiless("DELETE", &super::lambda_api::function_path(&name));
         lines.push(format!(
             "{} || true",
             client.curl_with(&delete, quiet, &url(&delete.path), &user)
@@ -126,19 +123,6 @@ fn function_name(req: &WireRequest) -> Option<String> {
     let body: serde_json::Value = serde_json::from_slice(&req.body).ok()?;
     let name = body.get("FunctionName")?.as_str()?;
     (!name.is_empty()).then(|| name.to_owned())
-}
-
-/// `s` percent-encoded for one path segment (`:` kept, as in ARNs).
-fn path_segment(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~:".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// `s` safe inside double quotes and a `${…:-…}` default.

@@ -1,0 +1,358 @@
+//! A prepared run: the table, the endpoint (the embedded stub by default), the clients and counters;
+//! and running its checks on threads.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use url::Url;
+
+use crate::generate::{self, Case, Context};
+use crate::oracle::Facts;
+use crate::report::{Report, Summary, Tool, TrialRecord};
+use crate::spec::{self, Spec, SpecError};
+use crate::stub::{self, EmbeddedStub, Mutant};
+use crate::transport::{
+    resolve_signing, target, EnvCredentials, LambdaApi, RawClient, RawConfig, ReproContext,
+    SdkClient, SetupError, Target,
+};
+
+use super::check::{checks, Check};
+use super::regressions::Regressions;
+use super::{execute, lifecycle, sdk_twin};
+
+/// Which clients send the cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ClientMode {
+    /// Raw signed HTTP only.
+    Raw,
+    /// The official SDK only (cases it cannot express are skipped).
+    Sdk,
+    /// Raw HTTP for every case, and the SDK as well for every case it can express.
+    #[default]
+    Both,
+}
+
+/// Snapshot handling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Snapshots {
+    /// No snapshots.
+    Off,
+    /// Compare every answer with `DIR/<profile>/<case>.snap` (insta; `INSTA_UPDATE` decides what a difference does).
+    Check(PathBuf),
+}
+
+/// Everything a run needs to know. Filled by the CLI or the test binary (the only env readers).
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Spec profile.
+    pub profile: String,
+    /// Read the spec from this directory instead of the built-in copy.
+    pub spec_dir: Option<PathBuf>,
+    /// The endpoint; None starts the embedded stub.
+    pub endpoint: Option<Url>,
+    /// What the endpoint is (decides set-up and which cases can run).
+    pub target: Target,
+    /// The run seed.
+    pub seed: u64,
+    /// Instances per case class.
+    pub cases: u32,
+    /// Cases run at once (CLI).
+    pub concurrency: usize,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Request-rate cap.
+    pub rps: Option<f64>,
+    /// Which clients.
+    pub client: ClientMode,
+    /// The execution role (required for real AWS).
+    pub role: Option<String>,
+    /// Region (else from the environment or `us-east-1` on loopback).
+    pub region: Option<String>,
+    /// Send unsigned requests.
+    pub no_sign: bool,
+    /// Credentials from the environment, read by the caller.
+    pub env: EnvCredentials,
+    /// Shrink steps at most per failure.
+    pub max_shrink: u32,
+    /// Where failing seeds are kept.
+    pub regressions: Option<PathBuf>,
+    /// Snapshot handling.
+    pub snapshots: Snapshots,
+    /// A deliberately broken stub (self-test).
+    pub mutant: Option<Mutant>,
+    /// How long to wait for a created function to leave Pending (lifecycle checks).
+    pub settle: Duration,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        Self {
+            profile: spec::DEFAULT_PROFILE.into(),
+            spec_dir: None,
+            endpoint: None,
+            target: Target::Stub,
+            seed: 0,
+            cases: 16,
+            concurrency: 8,
+            timeout: Duration::from_secs(10),
+            rps: None,
+            client: ClientMode::Both,
+            role: None,
+            region: None,
+            no_sign: false,
+            env: EnvCredentials::default(),
+            max_shrink: 32,
+            regressions: None,
+            snapshots: Snapshots::Off,
+            mutant: None,
+            settle: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The spec is unusable (exit 2).
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// The endpoint, credentials or target could not be set up (exit 3).
+    #[error(transparent)]
+    Setup(#[from] SetupError),
+    /// The embedded stub did not start (exit 3).
+    #[error("the embedded stub did not start: {0}")]
+    Stub(String),
+    /// The async runtime did not start (exit 3).
+    #[error("could not start the async runtime: {0}")]
+    Runtime(String),
+}
+
+impl RunError {
+    /// The documented exit code: 2 spec/usage, 3 set-up.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RunError::Spec(_) => 2,
+            _ => 3,
+        }
+    }
+}
+
+/// A prepared run.
+pub struct Session {
+    /// The merged table.
+    pub spec: Arc<Spec>,
+    /// Names, role, code.
+    pub ctx: Arc<Context>,
+    /// The configuration.
+    pub config: RunConfig,
+    /// The raw client with the run's request counters.
+    pub(super) api: LambdaApi,
+    pub(super) sdk: Option<SdkClient>,
+    pub(super) runtime: tokio::runtime::Runtime,
+    _stub: Option<EmbeddedStub>,
+    pub(super) facts: Facts,
+    pub(super) endpoint_label: String,
+    pub(super) regressions: Mutex<Regressions>,
+    pub(super) started: String,
+    cases: std::sync::OnceLock<Vec<Case>>,
+}
+
+impl Session {
+    /// Loads the spec, starts the stub when no endpoint is given, resolves credentials and prepares the target.
+    pub fn prepare(mut config: RunConfig) -> Result<Self, RunError> {
+        let spec = Arc::new(spec::load(&config.profile, config.spec_dir.as_deref())?);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| RunError::Runtime(e.to_string()))?;
+        let (endpoint, stub) = match &config.endpoint {
+            Some(url) => (url.clone(), None),
+            None => {
+                config.target = Target::Stub;
+                let stub = runtime
+                    .block_on(stub::start(spec.clone(), config.mutant))
+                    .map_err(|e| RunError::Stub(e.to_string()))?;
+                let url = Url::parse(&stub.uri()).map_err(|e| RunError::Stub(e.to_string()))?;
+                (url, Some(stub))
+            }
+        };
+        let endpoint_label = if stub.is_some() {
+            format!("embedded stub ({})", spec.profile)
+        } else {
+            endpoint.to_string()
+        };
+        let signing = runtime.block_on(resolve_signing(
+            &endpoint,
+            config.region.clone(),
+            config.no_sign,
+            Some(config.env.clone()),
+        ))?;
+        let mut raw = RawConfig::new(endpoint.clone(), signing.clone());
+        raw.timeout = config.timeout;
+        raw.max_in_flight = config.concurrency.max(1) * 2;
+        raw.rps = config.rps;
+        let client = RawClient::new(raw)?;
+        let setup =
+            runtime.block_on(target::prepare(config.target, &client, config.role.clone()))?;
+        let client = client.with_reproduction(ReproContext {
+            target: config.target,
+            role_arn: setup.role_arn.clone(),
+        });
+        let sdk = (config.client != ClientMode::Raw).then(|| {
+            SdkClient::new(&endpoint, &signing, config.timeout)
+                .with_limiter(client.limiter().clone())
+        });
+        let region = signing
+            .region()
+            .map(str::to_string)
+            .unwrap_or_else(|| setup.region.clone());
+        let ctx = Arc::new(
+            Context::new(config.seed, &setup.role_arn).in_place(&region, setup.account.clone()),
+        );
+        let facts = Facts {
+            region: Some(region),
+            account: setup.account.clone(),
+            assumption: None,
+        };
+        let regressions = Regressions::open(config.regressions.as_deref());
+        Ok(Self {
+            spec,
+            ctx,
+            api: LambdaApi::new(
+                client,
+                u64::from(setup.setup_requests),
+                u64::from(setup.throttled_retries),
+            ),
+            sdk,
+            runtime,
+            _stub: stub,
+            facts,
+            endpoint_label,
+            regressions: Mutex::new(regressions),
+            started: now(),
+            cases: std::sync::OnceLock::new(),
+            config,
+        })
+    }
+
+    /// Every case class the run has, sorted by id (classes that cannot be built are left out).
+    pub fn cases(&self) -> Vec<Case> {
+        self.cases
+            .get_or_init(|| feasible_cases(&self.spec, &self.ctx))
+            .clone()
+    }
+
+    /// Requests sent so far.
+    pub fn requests(&self) -> u64 {
+        self.api.requests()
+    }
+
+    /// The report for a list of trial records.
+    pub fn report(&self, mut trials: Vec<TrialRecord>) -> Report {
+        trials.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut report = Report {
+            findings: Vec::new(),
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME").into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            profile: self.spec.profile.clone(),
+            endpoint: self.endpoint_label.clone(),
+            target: self.config.target.to_string(),
+            seed: format!("{:016x}", self.config.seed),
+            started: self.started.clone(),
+            finished: now(),
+            summary: Summary {
+                requests: self.requests(),
+                throttled_retries: self.api.throttled(),
+                ..Summary::default()
+            },
+            trials,
+        };
+        report.recount();
+        report
+    }
+
+    /// Every check of the run: case classes, their SDK twins (unless `--client raw`), lifecycle checks.
+    pub fn checks(&self) -> Vec<Check> {
+        let mut all = checks(self.cases(), self.config.client != ClientMode::Raw);
+        if self.config.client == ClientMode::Sdk {
+            all.retain(|c| !matches!(c, Check::Case(_)));
+        }
+        all
+    }
+
+    /// Runs one check: a case class, its SDK twin or a lifecycle check.
+    pub fn run_check(&self, check: &Check) -> TrialRecord {
+        match check {
+            Check::Case(c) => execute::run_case(self, c),
+            Check::Sdk(c) => sdk_twin::run_sdk(self, check.id(), c),
+            Check::Lifecycle(l) => lifecycle::run_lifecycle(self, *l),
+        }
+    }
+
+    /// Runs every case on `concurrency` threads; `progress` is called after each trial.
+    pub fn run_all(
+        &self,
+        cases: &[Check],
+        progress: &(dyn Fn(&TrialRecord) + Sync),
+    ) -> Vec<TrialRecord> {
+        let next = AtomicU64::new(0);
+        let out = Mutex::new(Vec::with_capacity(cases.len()));
+        std::thread::scope(|s| {
+            for _ in 0..self.config.concurrency.max(1) {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                    let Some(case) = cases.get(i) else { break };
+                    let record = self.run_check(case);
+                    progress(&record);
+                    if let Ok(mut o) = out.lock() {
+                        o.push(record);
+                    }
+                });
+            }
+        });
+        out.into_inner().unwrap_or_default()
+    }
+}
+
+/// Case classes that can build at least one instance (a few draws with a probe context).
+pub fn feasible_cases(spec: &Spec, ctx: &Context) -> Vec<Case> {
+    let buildable = |c: &Case| {
+        (0..24u64).any(|s| {
+            c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9))
+                .is_some()
+        })
+    };
+    generate::cases(spec)
+        .into_iter()
+        .filter_map(|mut c| {
+            if buildable(&c) {
+                return Some(c);
+            }
+            // A row that cannot be broken alone: accept its inevitable companions.
+            c.exact = false;
+            buildable(&c).then_some(c)
+        })
+        .collect()
+}
+
+/// Case classes the generator cannot build for this spec, with the reason (for `cases --infeasible`).
+pub fn infeasible_cases(spec: &Spec, ctx: &Context) -> Vec<String> {
+    let feasible: Vec<String> = feasible_cases(spec, ctx)
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    generate::cases(spec)
+        .into_iter()
+        .map(|c| c.id)
+        .filter(|id| !feasible.contains(id))
+        .collect()
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
