@@ -51,6 +51,23 @@ pub enum Mutant {
     Hang,
     /// A bare function name of 65 characters or more is accepted (the 64-character limit is not checked).
     NoBareNameLimit,
+    /// A request breaking several model constraints is answered with the first one only
+    /// (`1 validation error detected: …`) instead of all of them (`N validation errors detected: …; …`).
+    FirstViolationOnly,
+    /// No answer carries `x-amzn-RequestId` (success, error, delete).
+    NoRequestId,
+    /// InvalidParameterValueException bodies carry the text in `Message` instead of `message`.
+    CapitalMessage,
+    /// A FunctionName sent as a full or partial ARN comes back in `FunctionName` as sent, not bare.
+    ArnNameEchoed,
+    /// The create answer carries the `Tags` sent (FunctionConfiguration has no Tags).
+    TagsInConfiguration,
+    /// The environment limit is checked as 4095 bytes: exactly 4096 bytes is refused with the 4 KB error.
+    EnvLimitOffByOne,
+    /// A CreateFunction body over 1 MiB is answered 413 (a server's default body cap), far below AWS's limits.
+    BodyLimit1Mb,
+    /// The create answer's Description has every non-ASCII character replaced by `?`.
+    AsciiDescription,
 }
 
 impl Mutant {
@@ -78,6 +95,14 @@ impl Mutant {
             Throttle,
             Hang,
             NoBareNameLimit,
+            FirstViolationOnly,
+            NoRequestId,
+            CapitalMessage,
+            ArnNameEchoed,
+            TagsInConfiguration,
+            EnvLimitOffByOne,
+            BodyLimit1Mb,
+            AsciiDescription,
         ]
     }
 
@@ -104,6 +129,14 @@ impl Mutant {
             Mutant::Throttle => "throttle",
             Mutant::Hang => "hang",
             Mutant::NoBareNameLimit => "no-bare-name-limit",
+            Mutant::FirstViolationOnly => "first-violation-only",
+            Mutant::NoRequestId => "no-request-id",
+            Mutant::CapitalMessage => "capital-message",
+            Mutant::ArnNameEchoed => "arn-name-echoed",
+            Mutant::TagsInConfiguration => "tags-in-configuration",
+            Mutant::EnvLimitOffByOne => "env-limit-off-by-one",
+            Mutant::BodyLimit1Mb => "body-limit-1mb",
+            Mutant::AsciiDescription => "ascii-description",
         }
     }
 }
