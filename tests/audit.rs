@@ -186,7 +186,23 @@ fn case_of(s: &Spec, body: &[u8]) -> Option<String> {
                 .keys()
                 .filter(|k| !base.contains(k) && k.as_str() != "PackageType")
                 .count();
-            (extra == 0).then(|| "create_function::valid::minimal".to_string())
+            let name = root.get("FunctionName")?.as_str()?;
+            let class = if name.starts_with("arn:") {
+                "create_function::valid::function_name::full_arn"
+            } else if name.contains(":function:") {
+                "create_function::valid::function_name::partial_arn"
+            } else {
+                "create_function::valid::minimal"
+            };
+            (extra == 0).then(|| class.to_string())
+        }
+        // Several rows at once: the table's spelled-out case that breaks exactly these.
+        Answer::Error(e) if e.rows.len() > 1 => {
+            let rows: std::collections::BTreeSet<&String> = e.rows.iter().collect();
+            s.cases
+                .iter()
+                .find(|c| c.breaks.iter().collect::<std::collections::BTreeSet<_>>() == rows)
+                .map(|c| format!("create_function::{}", c.id))
         }
         Answer::Error(e) if e.rows.len() == 1 => {
             let v = validate::violations(s, &root, &facts());

@@ -311,6 +311,20 @@ pub fn merge(
                 );
             }
         }
+        for b in &c.breaks {
+            let known = members.iter().any(|m| {
+                m.constraints
+                    .iter()
+                    .any(|k| format!("{} {}", m.path, k.id) == *b)
+            });
+            if !known {
+                return op.err(
+                    span,
+                    "case.breaks",
+                    format!("no row `{b}` (write `PATH case-id`, e.g. `Timeout above_max`)"),
+                );
+            }
+        }
         if (c.kind == CaseRowKind::Violation) == c.breaks.is_empty() {
             return op.err(
                 span,
