@@ -299,7 +299,10 @@ fn multi_error_and_wire_mutants() -> Result<(), Failed> {
         .filter(|(_, t, s)| t == "InvalidParameterValueException" && *s != Source::Assumed)
         .map(|(i, _, _)| i.clone())
         .collect();
-    check(ipve.len() >= 5, format!("{} observed IPVE classes", ipve.len()))?;
+    check(
+        ipve.len() >= 5,
+        format!("{} observed IPVE classes", ipve.len()),
+    )?;
     expect(Mutant::CapitalMessage, &ipve, &[])?;
     Ok(())
 }

@@ -161,13 +161,7 @@ impl StubCore {
         reply
     }
 
-    fn route(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(String, String)],
-        body: &[u8],
-    ) -> Reply {
+    fn route(&self, method: &str, path: &str, headers: &[(String, String)], body: &[u8]) -> Reply {
         let region = region_of(headers);
         let path = path.split_once('?').map_or(path, |(p, _)| p);
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
