@@ -299,6 +299,13 @@ pub fn merge(
     for row in &overlay.case {
         let span = row.span();
         let c = row.get_ref();
+        if c.source != Source::Assumed && c.evidence.is_none() {
+            return op.err(
+                span,
+                "case.evidence",
+                "a case that is not assumed must name its evidence",
+            );
+        }
         if cases.iter().any(|x: &CaseRow| x.id == c.id) {
             return op.err(span, "case.id", format!("case `{}` is defined twice", c.id));
         }
