@@ -186,7 +186,23 @@ fn case_of(s: &Spec, body: &[u8]) -> Option<String> {
                 .keys()
                 .filter(|k| !base.contains(k) && k.as_str() != "PackageType")
                 .count();
-            (extra == 0).then(|| "create_function::valid::minimal".to_string())
+            let name = root.get("FunctionName")?.as_str()?;
+            let class = if name.starts_with("arn:") {
+                "create_function::valid::function_name::full_arn"
+            } else if name.contains(":function:") {
+                "create_function::valid::function_name::partial_arn"
+            } else {
+                "create_function::valid::minimal"
+            };
+            (extra == 0).then(|| class.to_string())
+        }
+        // Several rows at once: the table's spelled-out case that breaks exactly these.
+        Answer::Error(e) if e.rows.len() > 1 => {
+            let rows: std::collections::BTreeSet<&String> = e.rows.iter().collect();
+            s.cases
+                .iter()
+                .find(|c| c.breaks.iter().collect::<std::collections::BTreeSet<_>>() == rows)
+                .map(|c| format!("create_function::{}", c.id))
         }
         Answer::Error(e) if e.rows.len() == 1 => {
             let v = validate::violations(s, &root, &facts());
@@ -399,7 +415,7 @@ fn a_conflict_after_a_create_in_the_file_is_judged() -> Result<(), Failed> {
     conflict["id"] = "again".into();
     conflict["response"] = serde_json::json!({
         "status": 409,
-        "headers": {"Content-Type": "application/json", "x-amzn-ErrorType": "ResourceConflictException"},
+        "headers": {"Content-Type": "application/json", "x-amzn-ErrorType": "ResourceConflictException", "x-amzn-RequestId": "6f1c0c8e-0b5e-4c2a-9d55-3f0c2b1d9e77"},
         "body": serde_json::json!({"Type": "User", "message": format!("Function already exist: {name}")}).to_string(),
     });
     // Alone, the 409 depends on state the file does not hold.
@@ -450,6 +466,100 @@ fn a_conflict_after_a_create_in_the_file_is_judged() -> Result<(), Failed> {
     Ok(())
 }
 
+fn exchange(id: &str) -> Result<audit::Exchange, Failed> {
+    read_exchanges(&fixture())
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|e| e.id.starts_with(id))
+        .ok_or_else(|| format!("no exchange {id}").into())
+}
+
+fn with_body(mut ex: audit::Exchange, edit: impl Fn(&str) -> String) -> audit::Exchange {
+    ex.response.body = edit(&String::from_utf8_lossy(&ex.response.body)).into_bytes();
+    ex
+}
+
+/// The checks beyond one violation, judged on the recordings edited the way an emulator errs.
+fn several_errors_body_members_and_request_id() -> Result<(), Failed> {
+    let s = spec::load("aws-2026", None).map_err(|e| e.to_string())?;
+    let judge = |ex: &audit::Exchange| audit::judge(&s, ex, &facts());
+    // aws-observed/023: two validation errors; the other order is as good (AWS's order is unknown).
+    let two = exchange("aws-observed/023")?;
+    check(
+        judge(&two).outcome == Outcome::Conformant,
+        "023 as recorded",
+    )?;
+    let swapped = with_body(two.clone(), |b| {
+        let v: serde_json::Value = serde_json::from_str(b).unwrap_or_default();
+        let m = v["message"].as_str().unwrap_or_default();
+        let (head, errors) = m.split_once(": ").unwrap_or_default();
+        let (a, b) = errors.split_once("; ").unwrap_or_default();
+        serde_json::json!({ "message": format!("{head}: {b}; {a}") }).to_string()
+    });
+    check(
+        swapped.response.body != two.response.body,
+        "the order changed",
+    )?;
+    let r = judge(&swapped);
+    check(
+        r.outcome == Outcome::Conformant,
+        format!("either order: {}", r.message),
+    )?;
+    let first_only = with_body(two.clone(), |b| {
+        let v: serde_json::Value = serde_json::from_str(b).unwrap_or_default();
+        let m = v["message"].as_str().unwrap_or_default();
+        let (_, errors) = m.split_once(": ").unwrap_or_default();
+        let (a, _) = errors.split_once("; ").unwrap_or_default();
+        serde_json::json!({ "message": format!("1 validation error detected: {a}") }).to_string()
+    });
+    let r = judge(&first_only);
+    check(
+        r.outcome == Outcome::Divergent && r.message.contains("message:"),
+        format!("one of two errors: {:?} {}", r.outcome, r.message),
+    )?;
+    // aws-observed/046: InvalidParameterValueException's body is {"Type":"User","message":…}.
+    let ipve = exchange("aws-observed/046")?;
+    check(
+        judge(&ipve).outcome == Outcome::Conformant,
+        "046 as recorded",
+    )?;
+    let r = judge(&with_body(ipve.clone(), |b| {
+        b.replace("\"message\":", "\"Message\":")
+    }));
+    check(
+        r.outcome == Outcome::Divergent && r.message.contains("body-members"),
+        format!("Message for message: {:?} {}", r.outcome, r.message),
+    )?;
+    let r = judge(&with_body(ipve.clone(), |b| {
+        b.replace("\"Type\":\"User\",", "")
+    }));
+    check(
+        r.outcome == Outcome::Divergent && r.message.contains("`Type`"),
+        format!("no Type: {:?} {}", r.outcome, r.message),
+    )?;
+    // ValidationException's body members were never recorded: `Message` there is not a verdict.
+    let r = judge(&with_body(two.clone(), |b| {
+        b.replace("\"message\":", "\"Message\":")
+    }));
+    check(
+        r.outcome == Outcome::Conformant,
+        format!("assumed member names judged: {}", r.message),
+    )?;
+    // No x-amzn-RequestId: unconfirmed (it differs only from an assumption), success and error alike.
+    for id in ["aws-observed/046", "aws-observed/055"] {
+        let mut ex = exchange(id)?;
+        ex.response
+            .headers
+            .retain(|(k, _)| !k.eq_ignore_ascii_case("x-amzn-requestid"));
+        let r = judge(&ex);
+        check(
+            r.outcome == Outcome::Unconfirmed && r.message.contains("header x-amzn-RequestId"),
+            format!("{id} without a request id: {:?} {}", r.outcome, r.message),
+        )?;
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     support::run(vec![
         (
@@ -472,6 +582,10 @@ fn main() -> ExitCode {
         (
             "audit::recordings_write_their_snapshots",
             recordings_write_their_snapshots,
+        ),
+        (
+            "audit::several_errors_body_members_and_request_id",
+            several_errors_body_members_and_request_id,
         ),
     ])
 }

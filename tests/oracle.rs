@@ -27,7 +27,13 @@ fn finding(basis: Basis) -> Finding {
 }
 
 fn response(status: u16, error_type: Option<&str>, body: Value) -> WireResponse {
-    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+    let mut headers = vec![
+        ("content-type".to_string(), "application/json".to_string()),
+        (
+            "x-amzn-requestid".to_string(),
+            "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0".to_string(),
+        ),
+    ];
     if let Some(t) = error_type {
         headers.push(("x-amzn-errortype".to_string(), t.to_string()));
     }

@@ -51,8 +51,12 @@ fn failing(records: &[TrialRecord]) -> BTreeSet<String> {
 struct Classes {
     /// Classes answered with success.
     success: Vec<(String, Value)>,
-    /// Classes answered with an error: (id, type, source).
+    /// Classes answered with an error: (id, type, source); a class the table marks assumed counts as assumed.
     errors: Vec<(String, String, Source)>,
+    /// Classes answered with an error naming several rows at once.
+    multi_row: Vec<(String, Source)>,
+    /// Classes whose request body is over 1 MiB.
+    over_1mib: Vec<String>,
 }
 
 fn classes() -> Result<Classes, Failed> {
@@ -61,11 +65,16 @@ fn classes() -> Result<Classes, Failed> {
     let mut out = Classes {
         success: vec![],
         errors: vec![],
+        multi_row: vec![],
+        over_1mib: vec![],
     };
     for case in harness::feasible_cases(&s, &ctx) {
         let Some(inst) = harness::boundary(&s, &ctx, &case, 0x5e1f) else {
             continue;
         };
+        if inst.request.body.len() > 1 << 20 {
+            out.over_1mib.push(case.id.clone());
+        }
         match validate::answer_with(
             &s,
             &inst.request.body,
@@ -77,7 +86,15 @@ fn classes() -> Result<Classes, Failed> {
                 .push((case.id.clone(), inst.json.unwrap_or(Value::Null))),
             validate::Answer::Success => {}
             validate::Answer::Error(e) => {
-                out.errors.push((case.id.clone(), e.error_type, e.source))
+                let source = if case.assumption.is_some() {
+                    Source::Assumed
+                } else {
+                    e.source
+                };
+                if e.rows.len() > 1 {
+                    out.multi_row.push((case.id.clone(), source));
+                }
+                out.errors.push((case.id.clone(), e.error_type, source))
             }
         }
     }
@@ -249,6 +266,93 @@ fn response_mutants() -> Result<(), Failed> {
     Ok(())
 }
 
+/// The checks a conformance tool is expected to make beyond one violation at a time.
+fn multi_error_and_wire_mutants() -> Result<(), Failed> {
+    let c = classes()?;
+    // Several violations at once: only the recorded (non-assumed) ones can fail on the wording.
+    let multi: Vec<String> = c
+        .multi_row
+        .iter()
+        .filter(|(_, s)| *s != Source::Assumed)
+        .map(|(i, _)| i.clone())
+        .collect();
+    check(
+        multi.contains(&"create_function::multi::one_member_two_violations".to_string()),
+        format!("observed multi-row classes: {multi:?}"),
+    )?;
+    check(
+        c.multi_row
+            .iter()
+            .any(|(i, s)| i.ends_with("multi::three_violations") && *s == Source::Assumed),
+        "the three-member class is judged as an assumption",
+    )?;
+    expect(Mutant::FirstViolationOnly, &multi, &["::sdk::"])?;
+
+    // Every answer carries a request id: every raw check sees it missing.
+    let mut every: Vec<String> = c.success.iter().map(|(i, _)| i.clone()).collect();
+    every.extend(c.errors.iter().map(|(i, _, _)| i.clone()));
+    expect(
+        Mutant::NoRequestId,
+        &every,
+        &["lifecycle::", "::wire::", "::null"],
+    )?;
+
+    // `message`, not `Message`, in InvalidParameterValueException bodies (recorded: aws-observed/038, /046).
+    let ipve: Vec<String> = c
+        .errors
+        .iter()
+        .filter(|(_, t, s)| t == "InvalidParameterValueException" && *s != Source::Assumed)
+        .map(|(i, _, _)| i.clone())
+        .collect();
+    check(
+        ipve.len() >= 5,
+        format!("{} observed IPVE classes", ipve.len()),
+    )?;
+    expect(Mutant::CapitalMessage, &ipve, &[])?;
+    Ok(())
+}
+
+fn answer_content_mutants() -> Result<(), Failed> {
+    let c = classes()?;
+    expect(
+        Mutant::ArnNameEchoed,
+        &ids(&[
+            "valid::function_name::full_arn",
+            "valid::function_name::partial_arn",
+        ]),
+        &["::sdk::"],
+    )?;
+    let with_tags: Vec<String> = c
+        .success
+        .iter()
+        .filter(|(_, body)| body.get("Tags").is_some_and(|t| !t.is_null()))
+        .map(|(i, _)| i.clone())
+        .collect();
+    check(
+        with_tags.len() >= 3,
+        format!("{} success classes send Tags", with_tags.len()),
+    )?;
+    expect(Mutant::TagsInConfiguration, &with_tags, &["::sdk::"])?;
+    expect(
+        Mutant::EnvLimitOffByOne,
+        &ids(&["environment::variables::at_max_json_bytes"]),
+        &["::sdk::"],
+    )?;
+    let mut big: Vec<&str> = c.over_1mib.iter().map(String::as_str).collect();
+    big.push("::sdk::");
+    expect(
+        Mutant::BodyLimit1Mb,
+        &ids(&["valid::code::zip_file::over_1mb"]),
+        &big,
+    )?;
+    expect(
+        Mutant::AsciiDescription,
+        &ids(&["valid::description::non_ascii"]),
+        &["::sdk::"],
+    )?;
+    Ok(())
+}
+
 fn throttling_is_never_a_verdict() -> Result<(), Failed> {
     // The whole suite: case classes, SDK twins and lifecycle checks alike.
     let records = run(Some(Mutant::Throttle), None, Duration::from_secs(10))?;
@@ -336,6 +440,11 @@ fn main() -> ExitCode {
         ("self_test::one_check_mutants", one_check_mutants),
         ("self_test::error_format_mutants", error_format_mutants),
         ("self_test::response_mutants", response_mutants),
+        (
+            "self_test::multi_error_and_wire_mutants",
+            multi_error_and_wire_mutants,
+        ),
+        ("self_test::answer_content_mutants", answer_content_mutants),
         (
             "self_test::throttling_is_never_a_verdict",
             throttling_is_never_a_verdict,

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use base64::Engine as _;
-use lambda_conform::generate::{cases, handler_zip, Context};
+use lambda_conform::generate::{cases, handler_zip, handler_zip_of, Context};
 use lambda_conform::spec::validate::Answer;
 use lambda_conform::spec::{self, Spec};
 use lambda_conform::stub::{self, EmbeddedStub, Mutant, StubCore, StubError};
@@ -1160,6 +1160,73 @@ fn probe(m: Mutant) -> Probe {
                 )
                 .map(|_| ())
         },
+        Mutant::FirstViolationOnly => |h| {
+            let two = with(
+                with(base(&fresh("p")), "Timeout", json!(901)),
+                "Description",
+                json!("d".repeat(257)),
+            );
+            let r = h.create(&two)?;
+            let text = r
+                .json()
+                .and_then(|b| b["message"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            check(
+                text.starts_with("2 validation errors detected: "),
+                format!("message {text}"),
+            )
+        },
+        Mutant::NoRequestId => |h| {
+            let ok = h.create(&base(&fresh("p")))?;
+            let err = h.create(&with(base(&fresh("p")), "Timeout", json!(0)))?;
+            check(
+                ok.header("x-amzn-requestid").is_some() && err.header("x-amzn-requestid").is_some(),
+                "no x-amzn-requestid",
+            )
+        },
+        Mutant::CapitalMessage => |h| {
+            let r = h.create(&with(base(&fresh("p")), "Runtime", json!("python3.7")))?;
+            let b = body(&r)?;
+            check(
+                b.get("message").is_some() && b.get("Message").is_none() && b["Type"] == "User",
+                format!("body {b}"),
+            )
+        },
+        Mutant::ArnNameEchoed => |h| {
+            let name = fresh("p");
+            let arn = format!("arn:aws:lambda:us-east-1:123456789012:function:{name}");
+            check(
+                body(&h.create(&base(&arn))?)?["FunctionName"] == json!(name),
+                "FunctionName not bare",
+            )
+        },
+        Mutant::TagsInConfiguration => |h| {
+            let r = h.create(&with(base(&fresh("p")), "Tags", json!({"team": "a"})))?;
+            check(body(&r)?.get("Tags").is_none(), "Tags in the configuration")
+        },
+        Mutant::EnvLimitOffByOne => |h| {
+            let env = json!({"Variables": {"LARGE_VAR": "x".repeat(4080)}});
+            expect_status(
+                &h.create(&with(base(&fresh("p")), "Environment", env))?,
+                201,
+            )
+        },
+        Mutant::BodyLimit1Mb => |h| {
+            let zip = base64::engine::general_purpose::STANDARD.encode(handler_zip_of(2 << 20));
+            expect_status(
+                &h.create(&with(base(&fresh("p")), "Code", json!({ "ZipFile": zip })))?,
+                201,
+            )
+        },
+        Mutant::AsciiDescription => |h| {
+            let text = "écho — 日本語 🚀";
+            check(
+                body(&h.create(&with(base(&fresh("p")), "Description", json!(text)))?)?
+                    ["Description"]
+                    == json!(text),
+                "Description changed",
+            )
+        },
     }
 }
 
@@ -1231,4 +1298,12 @@ mutant_tests!(
     NoBareNameLimit,
     ListOmitsPending,
     HangReads,
+    FirstViolationOnly,
+    NoRequestId,
+    CapitalMessage,
+    ArnNameEchoed,
+    TagsInConfiguration,
+    EnvLimitOffByOne,
+    BodyLimit1Mb,
+    AsciiDescription,
 );

@@ -11,7 +11,7 @@ use super::violations::constraint_cases;
 use super::wire::{wire_cases, wire_member_cases};
 use super::Context;
 use crate::spec::validate::{self, Answer};
-use crate::spec::{Kind, Member, MemberType, Spec};
+use crate::spec::{CaseRowKind, Kind, Member, MemberType, Source, Spec};
 use crate::transport::WireRequest;
 
 /// What a case class exercises.
@@ -93,6 +93,8 @@ pub struct Case {
     /// A violation instance must break only its own row (every instance then words the same error);
     /// cleared for the few rows that cannot be broken alone (a length below a pattern's minimum).
     pub exact: bool,
+    /// For a table-spelled violation: every row it breaks at once (the answer must name exactly these).
+    pub breaks: Vec<String>,
     build: Arc<Build>,
 }
 
@@ -183,6 +185,10 @@ impl Case {
         );
         let ok = match (self.kind, &answer) {
             (CaseKind::Valid | CaseKind::Boundary, a) => *a == Answer::Success,
+            (CaseKind::Violation, Answer::Error(e)) if !self.breaks.is_empty() => {
+                let got: std::collections::BTreeSet<&String> = e.rows.iter().collect();
+                got == self.breaks.iter().collect()
+            }
             (CaseKind::Violation, Answer::Error(e)) => self.row.as_ref().is_some_and(|r| {
                 if self.exact {
                     e.rows.len() == 1 && e.rows[0] == *r
@@ -265,6 +271,7 @@ pub(super) fn new_case(
         assumption: None,
         span,
         exact: kind == CaseKind::Violation,
+        breaks: Vec::new(),
         build,
     }
 }
@@ -391,9 +398,51 @@ pub fn cases(spec: &Spec) -> Vec<Case> {
         }
     }
     out.extend(wire_cases(prefix));
+    out.extend(table_cases(spec, prefix));
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);
     out
+}
+
+/// The case classes the table spells out (`[[case]]` rows): the base request with some members set.
+fn table_cases(spec: &Spec, prefix: &str) -> Vec<Case> {
+    spec.cases
+        .iter()
+        .enumerate()
+        .map(|(ri, row)| {
+            let kind = match row.kind {
+                CaseRowKind::Valid => CaseKind::Valid,
+                CaseRowKind::Boundary => CaseKind::Boundary,
+                CaseRowKind::Violation => CaseKind::Violation,
+            };
+            let member = row.member.as_deref().and_then(|p| spec.member(p));
+            let mut c = new_case(
+                format!("{prefix}::{}", row.id),
+                kind,
+                member,
+                0,
+                Arc::new(move |spec, ctx, _p, rng| {
+                    let row = spec.cases.get(ri)?;
+                    let (mut root, name) = base(spec, ctx, rng);
+                    let obj = root.as_object_mut()?;
+                    for (k, v) in row.set.as_object()? {
+                        obj.insert(k.clone(), ctx.fill_case(v, &name)?);
+                    }
+                    Some((Body::Json(root), name))
+                }),
+            );
+            c.row = row.breaks.first().cloned();
+            c.breaks = row.breaks.clone();
+            if row.source == Source::Assumed {
+                c.assumption = Some(
+                    row.evidence
+                        .clone()
+                        .unwrap_or_else(|| "nobody recorded it".into()),
+                );
+            }
+            c
+        })
+        .collect()
 }
 
 /// A valid value other than the base request's (so `valid::<member>` changes something).

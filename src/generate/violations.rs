@@ -352,6 +352,23 @@ pub(super) fn constraint_cases(
         }
         Kind::MaxJsonBytes { max } => {
             let max = *max as usize;
+            // Exactly at the limit: accepted (the limit is on more than `max` bytes).
+            out.push(boundary(
+                "at_max_json_bytes".to_string(),
+                Arc::new(move |spec, ctx, _p, rng| {
+                    let m = member(spec);
+                    let kids = children(spec, &m.path);
+                    let key_member = kids.iter().find(|k| k.path.ends_with("{key}"))?;
+                    let key = valid_value(spec, ctx, key_member, Aim::Any, rng)?;
+                    let key = key.as_str()?.to_string();
+                    let fill = max.checked_sub(key.len() + 7)?;
+                    let mut obj = Map::new();
+                    obj.insert(key, Value::String("x".repeat(fill)));
+                    let v = Value::Object(obj);
+                    (serde_json::to_string(&v).ok()?.len() == max).then_some(())?;
+                    with_value(spec, ctx, &m, v, rng)
+                }),
+            ));
             out.push(violation(
                 &c.id,
                 1000,

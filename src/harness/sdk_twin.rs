@@ -64,6 +64,12 @@ fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate:
         // A name the case breaks on purpose stays as it is (it creates nothing).
         if *n == inst.function_name && (creates || !varies_name) {
             *n = sdk_name.clone();
+        } else if let Some(qualifier) = n
+            .strip_suffix(inst.function_name.as_str())
+            .filter(|q| creates && q.ends_with(':'))
+        {
+            // A name sent as an ARN creates the bare name: the twin renames inside the ARN.
+            *n = format!("{qualifier}{sdk_name}");
         }
     }
     let facts = s.ctx.facts(inst.request.body.len());

@@ -63,6 +63,60 @@ fn json_content_type(resp: &WireResponse) -> bool {
         .is_some_and(|c| c.to_ascii_lowercase().starts_with("application/json"))
 }
 
+/// The headers the table says every answer carries.
+fn headers(spec: &Spec, resp: &WireResponse, out: &mut Vec<Finding>) {
+    for h in &spec.headers {
+        if resp.header(&h.name).is_none_or(|v| v.trim().is_empty()) {
+            out.push(finding(
+                &format!("header {}", h.name),
+                "present (every answer carries it)",
+                "absent",
+                &format!("response header {}", h.name),
+                h.source,
+            ));
+        }
+    }
+}
+
+/// The error body's member names: the text in the member the table spells (`message` or `Message`),
+/// `Type` when the table lists it. Skipped when the names themselves are only assumed.
+fn body_members(spec: &Spec, error_type: &str, body: Option<&Value>, out: &mut Vec<Finding>) {
+    let Some(shape) = spec.errors.iter().find(|x| x.error_type == error_type) else {
+        return;
+    };
+    let basis = shape.members_basis();
+    let Some(Value::Object(got)) = body else {
+        return;
+    };
+    if basis == Source::Assumed {
+        return;
+    }
+    let row = format!("error {error_type} members");
+    for (text, other) in [("message", "Message"), ("Message", "message")] {
+        if shape.members.iter().any(|m| m == text)
+            && !got.contains_key(text)
+            && got.contains_key(other)
+        {
+            out.push(finding(
+                "body-members",
+                format!("the text in `{text}`"),
+                format!("`{other}`"),
+                &row,
+                basis,
+            ));
+        }
+    }
+    if shape.members.iter().any(|m| m == "Type") && !got.contains_key("Type") {
+        out.push(finding(
+            "body-members",
+            "a `Type` member (User or Service)",
+            "none",
+            &row,
+            basis,
+        ));
+    }
+}
+
 /// Checks an error answer.
 pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding> {
     let row = e.rows.join(", ");
@@ -72,6 +126,7 @@ pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding
         finding_with(rule, expected, observed, &row, basis, evidence.clone())
     };
     let mut out = Vec::new();
+    headers(spec, resp, &mut out);
     if e.source == Source::Assumed {
         if !(400..500).contains(&resp.status) {
             out.push(on_row(
@@ -115,6 +170,11 @@ pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding
         }
     }
     let body = resp.json();
+    if let Some((t, _)) = error_type_of(resp) {
+        if t == e.error_type {
+            body_members(spec, &t, body.as_ref(), &mut out);
+        }
+    }
     let message = body
         .as_ref()
         .and_then(|b| b.get("message").or_else(|| b.get("Message")))
@@ -148,7 +208,6 @@ pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding
             "public captures of AWS error answers: terraform-provider-aws#13709, cloudyr/aws.lambda#2",
         ));
     }
-    let _ = spec;
     out
 }
 
@@ -211,6 +270,7 @@ pub fn success(
     basis: Source,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
+    headers(spec, resp, &mut out);
     let want = spec.source.success_status;
     if basis == Source::Assumed {
         if !(200..300).contains(&resp.status) {

@@ -194,7 +194,9 @@ pub fn merge(
     for row in &overlay.response_rule {
         let span = row.span();
         let r = row.get_ref();
-        if !response.iter().any(|m| m.path == r.path) {
+        // Absence may be asserted of a member the response model does not have (Tags).
+        let absent = r.check.get("check").and_then(toml::Value::as_str) == Some("absent");
+        if !absent && !response.iter().any(|m| m.path == r.path) {
             return op.err(
                 span,
                 "response_rule.path",
@@ -254,6 +256,7 @@ pub fn merge(
                 members: e.members.clone(),
                 source: Source::Model,
                 evidence: None,
+                members_source: None,
             }
         })
         .collect();
@@ -274,6 +277,82 @@ pub fn merge(
             members: e.members.clone(),
             source: e.source,
             evidence: e.evidence.clone(),
+            members_source: e.members_source,
+        });
+        let _ = &e.members_evidence;
+    }
+
+    let headers = overlay
+        .response_header
+        .iter()
+        .map(|row| {
+            let h = row.get_ref();
+            HeaderRule {
+                name: h.name.clone(),
+                source: h.source,
+                evidence: h.evidence.clone(),
+            }
+        })
+        .collect();
+
+    let mut cases = Vec::new();
+    for row in &overlay.case {
+        let span = row.span();
+        let c = row.get_ref();
+        if c.source != Source::Assumed && c.evidence.is_none() {
+            return op.err(
+                span,
+                "case.evidence",
+                "a case that is not assumed must name its evidence",
+            );
+        }
+        if cases.iter().any(|x: &CaseRow| x.id == c.id) {
+            return op.err(span, "case.id", format!("case `{}` is defined twice", c.id));
+        }
+        for k in c.set.keys() {
+            if !members.iter().any(|m| m.path == *k) {
+                return op.err(
+                    span,
+                    "case.set",
+                    format!("the request model has no member `{k}`"),
+                );
+            }
+        }
+        for b in &c.breaks {
+            let known = members.iter().any(|m| {
+                m.constraints
+                    .iter()
+                    .any(|k| format!("{} {}", m.path, k.id) == *b)
+            });
+            if !known {
+                return op.err(
+                    span,
+                    "case.breaks",
+                    format!("no row `{b}` (write `PATH case-id`, e.g. `Timeout above_max`)"),
+                );
+            }
+        }
+        if (c.kind == CaseRowKind::Violation) == c.breaks.is_empty() {
+            return op.err(
+                span,
+                "case.breaks",
+                "a violation lists the rows it breaks; other kinds list none",
+            );
+        }
+        let _ = &c.note;
+        cases.push(CaseRow {
+            id: c.id.clone(),
+            kind: c.kind,
+            set: serde_json::to_value(&c.set).map_err(|e| SpecError::Invalid {
+                file: op.file.to_string(),
+                line: op.line(span.start),
+                key: "case.set".into(),
+                message: e.to_string(),
+            })?,
+            breaks: c.breaks.clone(),
+            member: c.member.clone(),
+            source: c.source,
+            evidence: c.evidence.clone(),
         });
     }
 
@@ -307,6 +386,8 @@ pub fn merge(
             .map(|(k, v)| (k, v.into_spec()))
             .collect(),
         conflict: overlay.conflict.into_spec(),
+        headers,
+        cases,
     };
     check_base_request(&op, &spec)?;
     Ok(spec)

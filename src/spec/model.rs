@@ -421,6 +421,64 @@ pub struct ErrorShape {
     /// The recorded exchange that shows it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
+    /// Where the body member names come from, when not from the same place as the error itself
+    /// (an error type can be recorded while its body was not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members_source: Option<Source>,
+}
+
+impl ErrorShape {
+    /// Where the body member names come from.
+    pub fn members_basis(&self) -> Source {
+        self.members_source.unwrap_or(self.source)
+    }
+}
+
+/// A header every answer carries (success and error).
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderRule {
+    /// The header name (compared case-insensitively).
+    pub name: String,
+    /// Where it comes from.
+    pub source: Source,
+    /// The exchange or documentation that shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+/// What a hand-written case class exercises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseRowKind {
+    /// A valid request: the function must be created.
+    Valid,
+    /// A valid request exactly at a bound.
+    Boundary,
+    /// A request that breaks the rows listed in `breaks`, all at once.
+    Violation,
+}
+
+/// A case class the table spells out: the base request with some members set.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRow {
+    /// The id after `create_function::` (`multi::two_violations`).
+    pub id: String,
+    /// What it exercises.
+    pub kind: CaseRowKind,
+    /// Top-level members set over the base request; strings may hold `{name}`, `{role}`, `{zip}`,
+    /// `{region}`, `{account}`, `{repeat:C:N}` (N copies of C) and `{zip_of:N}` (a zip of at least N bytes).
+    pub set: serde_json::Value,
+    /// For violations: the table rows (`Timeout max`) the request breaks, all of them and nothing else.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<String>,
+    /// The member the case is about (for reports), when one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// Where the expectation comes from; `assumed` cases are judged as assumptions.
+    pub source: Source,
+    /// The exchange or documentation that shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 /// Message templates: how AWS words each kind of violation.
@@ -518,6 +576,12 @@ pub struct Spec {
     pub conflict: ErrorSpec,
     /// The smallest valid request, with `{name}`, `{role}` and `{zip}` to fill in.
     pub base_request: serde_json::Value,
+    /// Headers every answer carries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<HeaderRule>,
+    /// Case classes the table spells out (several violations at once, special valid values).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<CaseRow>,
 }
 
 impl Spec {

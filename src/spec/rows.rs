@@ -74,6 +74,32 @@ pub(super) struct OverlayFile {
     pub(super) error: Vec<Spanned<ExtraErrorRow>>,
     #[serde(default)]
     pub(super) resource: Vec<Spanned<ResourceRow>>,
+    #[serde(default)]
+    pub(super) response_header: Vec<Spanned<HeaderRow>>,
+    #[serde(default)]
+    pub(super) case: Vec<Spanned<CaseRowRow>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct HeaderRow {
+    pub(super) name: String,
+    pub(super) source: Source,
+    pub(super) evidence: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CaseRowRow {
+    pub(super) id: String,
+    pub(super) kind: CaseRowKind,
+    pub(super) set: toml::Table,
+    #[serde(default)]
+    pub(super) breaks: Vec<String>,
+    pub(super) member: Option<String>,
+    pub(super) source: Source,
+    pub(super) evidence: Option<String>,
+    pub(super) note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +215,8 @@ pub(super) struct ExtraErrorRow {
     pub(super) members: Vec<String>,
     pub(super) source: Source,
     pub(super) evidence: Option<String>,
+    pub(super) members_source: Option<Source>,
+    pub(super) members_evidence: Option<String>,
 }
 
 #[derive(Deserialize)]

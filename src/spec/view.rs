@@ -85,6 +85,8 @@ pub fn json_view(spec: &Spec) -> Value {
         "messages": spec.messages,
         "lists": spec.lists,
         "base_request": spec.base_request,
+        "response_headers": spec.headers,
+        "cases": spec.cases,
     })
 }
 
@@ -158,6 +160,40 @@ pub fn table_view(spec: &Spec) -> String {
             e.fault,
             e.source.as_str()
         ));
+    }
+    if !spec.headers.is_empty() {
+        out.push_str(
+            "# headers on every answer
+",
+        );
+        for h in &spec.headers {
+            out.push_str(&format!(
+                "{} [{}]
+",
+                h.name,
+                h.source.as_str()
+            ));
+        }
+    }
+    if !spec.cases.is_empty() {
+        out.push_str(
+            "# case classes spelled out
+",
+        );
+        for c in &spec.cases {
+            let breaks = if c.breaks.is_empty() {
+                String::new()
+            } else {
+                format!(" breaks {}", c.breaks.join(" + "))
+            };
+            out.push_str(&format!(
+                "{}  {:?}{} [{}]\n",
+                c.id,
+                c.kind,
+                breaks,
+                c.source.as_str()
+            ));
+        }
     }
     out
 }

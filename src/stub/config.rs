@@ -268,7 +268,13 @@ pub(super) fn configuration(
     defaults(spec, mutant, root, ctx, &mut out);
     augment(spec, &mut out);
     rules(spec, mutant, root, ctx, &mut out);
-    order(spec, out)
+    let mut out = order(spec, out);
+    if mutant == Some(Mutant::TagsInConfiguration) {
+        if let Some(tags) = root.get("Tags").filter(|v| !v.is_null()) {
+            out.insert("Tags".into(), tags.clone());
+        }
+    }
+    out
 }
 
 /// Every top-level request member sent whose name and types the response model shares, as sent.
@@ -279,6 +285,15 @@ fn echo(spec: &Spec, mutant: Option<Mutant>, root: &Value, out: &mut Map<String,
             continue;
         }
         match root.get(&m.path).filter(|v| !v.is_null()) {
+            Some(Value::String(text))
+                if mutant == Some(Mutant::AsciiDescription) && m.path == "Description" =>
+            {
+                let ascii: String = text
+                    .chars()
+                    .map(|c| if c.is_ascii() { c } else { '?' })
+                    .collect();
+                out.insert(m.path.clone(), Value::String(ascii));
+            }
             Some(v) if same_types(spec, &m.path) => {
                 out.insert(m.path.clone(), without_nulls(v));
             }
@@ -437,7 +452,14 @@ fn rules(
                 };
                 set(out, path, Value::String(arn));
             }
-            Check::FunctionName => set(out, path, Value::String(ctx.name.to_string())),
+            Check::FunctionName => {
+                let sent = root.get(path).and_then(Value::as_str);
+                let name = match (mutant, sent) {
+                    (Some(Mutant::ArnNameEchoed), Some(sent)) => sent,
+                    _ => ctx.name,
+                };
+                set(out, path, Value::String(name.to_string()))
+            }
             Check::Timestamp => set(out, path, Value::String(timestamp())),
             Check::Echo => {
                 if let Some(v) = reach(root, path).into_iter().next() {

@@ -12,8 +12,10 @@ use super::config::{self, Context};
 use super::mutants::Mutant;
 use super::wire::{self, header, json_response, percent_decode, region_of, text_response};
 use crate::spec::message::{self, violation_template};
-use crate::spec::validate::{answer, answer_for, parse_body, Answer, CallFacts};
-use crate::spec::{Condition, Kind, Spec};
+use crate::spec::validate::{
+    answer, answer_for, constraint, parse_body, violation_text, violations, Answer, CallFacts,
+};
+use crate::spec::{Condition, Family, Kind, Spec};
 use crate::transport::WireResponse;
 
 /// The account every function belongs to.
@@ -149,6 +151,17 @@ impl StubCore {
         headers: &[(String, String)],
         body: &[u8],
     ) -> Reply {
+        let mut reply = self.route(method, path, headers, body);
+        if self.mutant == Some(Mutant::NoRequestId) {
+            reply
+                .response
+                .headers
+                .retain(|(k, _)| !k.eq_ignore_ascii_case("x-amzn-requestid"));
+        }
+        reply
+    }
+
+    fn route(&self, method: &str, path: &str, headers: &[(String, String)], body: &[u8]) -> Reply {
         let region = region_of(headers);
         let (path, query) = path.split_once('?').unwrap_or((path, ""));
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -202,6 +215,9 @@ impl StubCore {
                 return r.into();
             }
         }
+        if self.mutant == Some(Mutant::BodyLimit1Mb) && body.len() > 1 << 20 {
+            return self.too_large(1 << 20).into();
+        }
         let content_type = header(headers, "content-type");
         // Parsed once: a body can be 70 MB. A body that does not parse is judged by `answer`.
         let parsed = parse_body(&self.checks, body, content_type);
@@ -226,6 +242,25 @@ impl StubCore {
                 "" => "InvalidRequestContentException",
                 t => t,
             };
+            if let (Some(Mutant::FirstViolationOnly), Ok(root), true) =
+                (self.mutant, &parsed, e.rows.len() > 1)
+            {
+                let facts = CallFacts {
+                    body_bytes: body.len(),
+                    region: Some(region.to_string()),
+                    account: Some(ACCOUNT.to_string()),
+                };
+                let first = violations(&self.checks, root, &facts)
+                    .into_iter()
+                    .find(|v| constraint(&self.checks, v).family == Family::Validation);
+                if let Some(v) = first {
+                    let text = message::join_validation(
+                        &self.checks.messages,
+                        &[violation_text(&self.checks, &v, root, &facts)],
+                    );
+                    return self.error(status, error_type, &text, &[]).into();
+                }
+            }
             return self
                 .error(status, error_type, &e.message.display(), &[])
                 .into();
@@ -521,6 +556,13 @@ fn checks(spec: &Spec, mutant: Option<Mutant>) -> Spec {
                 for c in &mut member.constraints {
                     if matches!(c.kind, Kind::MaxLength { .. }) {
                         c.error.error_type = "InvalidParameterValueException".into();
+                    }
+                }
+            }
+            (Some(Mutant::EnvLimitOffByOne), _) => {
+                for c in &mut member.constraints {
+                    if let Kind::MaxJsonBytes { max } = c.kind {
+                        c.kind = Kind::MaxJsonBytes { max: max - 1 };
                     }
                 }
             }

@@ -56,6 +56,23 @@ pub enum Mutant {
     /// GetFunctionConfiguration is held like [`Mutant::Hang`]: the read-back gets no answer, which
     /// the harness reports as a harness error, never as a divergence.
     HangReads,
+    /// A request breaking several model constraints is answered with the first one only
+    /// (`1 validation error detected: …`) instead of all of them (`N validation errors detected: …; …`).
+    FirstViolationOnly,
+    /// No answer carries `x-amzn-RequestId` (success, error, delete).
+    NoRequestId,
+    /// InvalidParameterValueException bodies carry the text in `Message` instead of `message`.
+    CapitalMessage,
+    /// A FunctionName sent as a full or partial ARN comes back in `FunctionName` as sent, not bare.
+    ArnNameEchoed,
+    /// The create answer carries the `Tags` sent (FunctionConfiguration has no Tags).
+    TagsInConfiguration,
+    /// The environment limit is checked as 4095 bytes: exactly 4096 bytes is refused with the 4 KB error.
+    EnvLimitOffByOne,
+    /// A CreateFunction body over 1 MiB is answered 413 (a server's default body cap), far below AWS's limits.
+    BodyLimit1Mb,
+    /// The create answer's Description has every non-ASCII character replaced by `?`.
+    AsciiDescription,
 }
 
 impl Mutant {
@@ -85,6 +102,14 @@ impl Mutant {
             NoBareNameLimit,
             ListOmitsPending,
             HangReads,
+            FirstViolationOnly,
+            NoRequestId,
+            CapitalMessage,
+            ArnNameEchoed,
+            TagsInConfiguration,
+            EnvLimitOffByOne,
+            BodyLimit1Mb,
+            AsciiDescription,
         ]
     }
 
@@ -113,6 +138,14 @@ impl Mutant {
             Mutant::NoBareNameLimit => "no-bare-name-limit",
             Mutant::ListOmitsPending => "list-omits-pending",
             Mutant::HangReads => "hang-reads",
+            Mutant::FirstViolationOnly => "first-violation-only",
+            Mutant::NoRequestId => "no-request-id",
+            Mutant::CapitalMessage => "capital-message",
+            Mutant::ArnNameEchoed => "arn-name-echoed",
+            Mutant::TagsInConfiguration => "tags-in-configuration",
+            Mutant::EnvLimitOffByOne => "env-limit-off-by-one",
+            Mutant::BodyLimit1Mb => "body-limit-1mb",
+            Mutant::AsciiDescription => "ascii-description",
         }
     }
 }

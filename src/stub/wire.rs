@@ -50,6 +50,11 @@ pub(super) fn error(
     if !text.is_empty() && !body.contains_key("message") && !body.contains_key("Message") {
         body.insert("message".into(), json!(text));
     }
+    if mutant == Some(Mutant::CapitalMessage) && error_type == "InvalidParameterValueException" {
+        if let Some(v) = body.remove("message") {
+            body.insert("Message".into(), v);
+        }
+    }
     let mut headers = vec![
         ("content-type".to_string(), "application/json".to_string()),
         ("x-amzn-requestid".to_string(), super::config::uuid()),
