@@ -402,13 +402,7 @@ fn list_functions(s: &Session, name: &str, run: &mut LifecycleRun) -> Result<Opt
             return Ok(None);
         }
         let page = r.json().unwrap_or(Value::Null);
-        let holds = page
-            .get("Functions")
-            .and_then(Value::as_array)
-            .is_some_and(|fs| {
-                fs.iter()
-                    .any(|f| f.get("FunctionName").and_then(Value::as_str) == Some(name))
-            });
+        let holds = judge::entry(&page, name).is_some();
         marker = page
             .get("NextMarker")
             .and_then(Value::as_str)

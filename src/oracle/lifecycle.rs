@@ -20,16 +20,10 @@ const READ_BACK: &str = "AWS Lambda API reference: GetFunctionConfiguration and 
 /// Recorded: a create answers Pending, then the function becomes Active.
 const STATES: &str = "aws-observed/053, /066 (2025-11-25): State Pending on create; the recorded tests wait for Active";
 
-/// Members whose values move between the create answer and a read (state and revision).
-pub const MOVING: [&str; 7] = [
-    "State",
-    "StateReason",
-    "StateReasonCode",
-    "LastUpdateStatus",
-    "LastUpdateStatusReason",
-    "LastUpdateStatusReasonCode",
-    "RevisionId",
-];
+/// Members whose values move between the create answer and a read: the state members and the revision.
+fn moving(member: &str) -> bool {
+    member == "RevisionId" || crate::spec::STATE_MEMBERS.contains(&member)
+}
 
 /// The second create of an existing name: the table's conflict answer, judged like any error.
 pub fn duplicate(
@@ -146,7 +140,7 @@ pub fn agrees(label: &str, created: &Value, got: &Value) -> Vec<Finding> {
         .as_object()
         .into_iter()
         .flatten()
-        .filter(|(k, _)| !MOVING.contains(&k.as_str()))
+        .filter(|(k, _)| !moving(k))
         .filter(|(k, v)| got.get(k.as_str()) != Some(v))
         .map(|(k, v)| {
             finding_with(
@@ -189,16 +183,19 @@ pub fn get_function(created: &Value, body: &Value) -> Vec<Finding> {
     out
 }
 
-/// ListFunctions lists the function just created (whatever its state) with the stored values.
-pub fn listed(created: &Value, name: &str, list: &Value) -> Vec<Finding> {
-    let found = list
-        .get("Functions")
+/// The entry of a ListFunctions page for `name`, if the page holds it.
+pub fn entry<'a>(page: &'a Value, name: &str) -> Option<&'a Value> {
+    page.get("Functions")
         .and_then(Value::as_array)
         .and_then(|fs| {
             fs.iter()
                 .find(|f| f.get("FunctionName").and_then(Value::as_str) == Some(name))
-        });
-    match found {
+        })
+}
+
+/// ListFunctions lists the function just created (whatever its state) with the stored values.
+pub fn listed(created: &Value, name: &str, list: &Value) -> Vec<Finding> {
+    match entry(list, name) {
         None => vec![finding_with(
             "ListFunctions",
             format!("{name} listed"),

@@ -20,6 +20,19 @@ pub enum Source {
     Assumed,
 }
 
+/// The members of a FunctionConfiguration that describe its state: they move after a create, and
+/// ListFunctions leaves them out (AWS Lambda API reference, ListFunctions: "returns a subset of the
+/// FunctionConfiguration fields. To get the additional fields (State, StateReasonCode, StateReason,
+/// LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode) … use GetFunction").
+pub const STATE_MEMBERS: [&str; 6] = [
+    "State",
+    "StateReason",
+    "StateReasonCode",
+    "LastUpdateStatus",
+    "LastUpdateStatusReason",
+    "LastUpdateStatusReasonCode",
+];
+
 impl Source {
     /// How weak the source is as evidence of what AWS answers, strongest first: a recording, the
     /// documentation, a model constraint (its answer derived from the uniform validation mechanism),

@@ -430,14 +430,7 @@ impl StubCore {
                 break;
             }
             let mut entry = parse_object(&f.config);
-            for k in [
-                "State",
-                "StateReason",
-                "StateReasonCode",
-                "LastUpdateStatus",
-                "LastUpdateStatusReason",
-                "LastUpdateStatusReasonCode",
-            ] {
+            for k in crate::spec::STATE_MEMBERS {
                 entry.remove(k);
             }
             if entry.contains_key("Version") {
