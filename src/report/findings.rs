@@ -65,7 +65,9 @@ pub fn shape(text: &str) -> String {
                 // Sentence punctuation after a token is not part of it.
                 let trimmed = token.trim_end_matches([':', '.']);
                 let tail = &token[trimmed.len()..];
-                let mixed = trimmed.chars().any(|x| x.is_ascii_digit())
+                // Short mixes are words (`4xx`, `utf-8`, `x86_64`); long ones are names and ids.
+                let mixed = trimmed.len() >= 8
+                    && trimmed.chars().any(|x| x.is_ascii_digit())
                     && trimmed.chars().any(|x| x.is_ascii_alphabetic());
                 out.push_str(if mixed { "‹id›" } else { trimmed });
                 out.push_str(tail);
@@ -90,20 +92,34 @@ pub fn group(trials: &mut [TrialRecord]) -> Vec<FindingGroup> {
         if !t.outcome.differs() {
             continue;
         }
-        let (summary, key_basis, evidence) = match t.findings.first() {
-            Some(f) => (
-                format!(
-                    "{}: expected {}, observed {}",
-                    f.rule,
-                    shape(&f.expected),
-                    shape(&f.observed)
-                ),
-                f.basis,
-                f.evidence.clone(),
-            ),
+        // The primary finding: the first of those on the strongest basis (what makes the trial
+        // divergent rather than unconfirmed), so an assumed side remark never names the cause.
+        let strongest = t.findings.iter().map(|f| f.basis).min();
+        let primary = t.findings.iter().find(|f| Some(f.basis) == strongest);
+        let (summary, key_basis, evidence) = match primary {
+            Some(f) => {
+                let kind = row_kind(&f.row);
+                // Which kind of table row, for the answers a constraint decides.
+                let judged = matches!(f.rule.as_str(), "status" | "error-type" | "message");
+                let rows = if !judged || kind.is_empty() || kind == f.row {
+                    String::new()
+                } else {
+                    format!(" (`{kind}` rows)")
+                };
+                (
+                    format!(
+                        "{}: expected {}, observed {}{rows}",
+                        f.rule,
+                        shape(&f.expected),
+                        shape(&f.observed)
+                    ),
+                    f.basis,
+                    f.evidence.clone(),
+                )
+            }
             None => (shape(t.headline()), t.basis, String::new()),
         };
-        let rule_row = t.findings.first().map(|f| row_kind(&f.row)).unwrap_or("");
+        let rule_row = primary.map(|f| row_kind(&f.row)).unwrap_or("");
         let key = format!("{}\u{1f}{}\u{1f}{summary}", t.outcome.as_str(), rule_row);
         let id = {
             let digest = sha2::Sha256::digest(key.as_bytes());
