@@ -62,7 +62,7 @@ struct Function {
     active: bool,
     /// `Code.ImageUri` for Image functions.
     image_uri: Option<Box<str>>,
-    /// The tags sent, if any, as JSON text.
+    /// The tags sent, if any (an empty map is none), as JSON text.
     tags: Option<Box<str>>,
 }
 
@@ -337,9 +337,11 @@ impl StubCore {
                     .pointer("/Code/ImageUri")
                     .and_then(Value::as_str)
                     .map(Into::into),
+                // An empty map is no tags: AWS's GetFunction then has no `Tags` member
+                // (recorded: aws-observed/052 and 061 sent `"Tags":{}`).
                 tags: root
                     .get("Tags")
-                    .filter(|t| !t.is_null())
+                    .filter(|t| t.as_object().is_some_and(|m| !m.is_empty()))
                     .map(|t| t.to_string().into_boxed_str()),
             },
         );
