@@ -86,11 +86,14 @@ fn facts() -> CallFacts {
     }
 }
 
+/// A recorded GetFunction after the create: path, request headers, AWS's answer.
+type Followup = (String, Vec<(String, String)>, WireResponse);
+
 /// What the audit's reader leaves out: the follow-up GetFunction, and whether the message's
 /// `; `-separated errors are in an unknown order (023, 024: "compare them as a set").
 #[derive(Debug, Default)]
 struct Extra {
-    followup: Option<(String, Vec<(String, String)>, WireResponse)>,
+    followup: Option<Followup>,
     unordered: bool,
 }
 
@@ -103,8 +106,10 @@ fn extras() -> Result<BTreeMap<String, Extra>, Failed> {
         let unordered = v["provenance"]["reconstructed"]
             .as_array()
             .is_some_and(|r| {
-                r.iter()
-                    .any(|s| s.as_str().is_some_and(|s| s.contains("compare them as a set")))
+                r.iter().any(|s| {
+                    s.as_str()
+                        .is_some_and(|s| s.contains("compare them as a set"))
+                })
             });
         let followup = match v.get("followup") {
             Some(f) => {
@@ -265,7 +270,11 @@ fn diff(path: &str, recorded: &Value, got: &Value, out: &mut Vec<String>) {
     match (recorded, got) {
         (Value::Object(a), Value::Object(b)) => {
             for k in a.keys().filter(|k| !b.contains_key(*k)) {
-                out.push(format!("{}: AWS sent {}, the stub left it out", at(k), a[k]));
+                out.push(format!(
+                    "{}: AWS sent {}, the stub left it out",
+                    at(k),
+                    a[k]
+                ));
             }
             for k in b.keys().filter(|k| !a.contains_key(*k)) {
                 out.push(format!("{}: the stub sent {}, AWS did not", at(k), b[k]));
@@ -296,7 +305,10 @@ fn error_set(text: &str) -> (String, Vec<String>) {
 fn compare_create(recorded: &WireResponse, got: &WireResponse, unordered: bool) -> Vec<String> {
     let mut out = Vec::new();
     if recorded.status != got.status {
-        out.push(format!("status: AWS {}, stub {}", recorded.status, got.status));
+        out.push(format!(
+            "status: AWS {}, stub {}",
+            recorded.status, got.status
+        ));
     }
     let (want_type, got_type) = (
         oracle::error_type_of(recorded).map(|t| t.0),
@@ -350,7 +362,10 @@ fn compare_get(
 ) -> Vec<String> {
     let mut out = Vec::new();
     if recorded.status != got.status {
-        out.push(format!("status: AWS {}, stub {}", recorded.status, got.status));
+        out.push(format!(
+            "status: AWS {}, stub {}",
+            recorded.status, got.status
+        ));
     }
     if got.header("x-amzn-requestid").is_none() {
         out.push("x-amzn-requestid: the stub sent none".into());
@@ -451,6 +466,10 @@ fn stub_answers_as_aws() -> Result<(), Failed> {
         r.replayed,
         r.followups,
         r.not_replayable.len()
+    );
+    println!(
+        "  at least {} must replay: judgeable in the file and not state-dependent",
+        r.floor
     );
     for (id, why) in &r.not_replayable {
         println!("  not replayable: {id}: {why}");
