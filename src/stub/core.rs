@@ -18,7 +18,7 @@ use crate::spec::validate::{
 use crate::spec::{Condition, Family, Kind, Spec};
 use crate::transport::WireResponse;
 
-/// The account every function belongs to.
+/// The account every function belongs to, unless [`StubCore::with_account`] names another.
 pub const ACCOUNT: &str = "123456789012";
 /// The region when the request carries no SigV4 credential scope.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -62,7 +62,7 @@ struct Function {
     active: bool,
     /// `Code.ImageUri` for Image functions.
     image_uri: Option<Box<str>>,
-    /// The tags sent, if any, as JSON text.
+    /// The tags sent, if any (an empty map is none), as JSON text.
     tags: Option<Box<str>>,
 }
 
@@ -86,6 +86,8 @@ pub struct StubCore {
     /// The table the stub checks requests against: `spec`, changed by a mutant that breaks a check.
     checks: Spec,
     mutant: Option<Mutant>,
+    /// The caller's account: in ARNs, and the account other ARNs are judged against.
+    account: String,
     active_after: Duration,
     capacity: usize,
     state: Mutex<State>,
@@ -99,10 +101,23 @@ impl StubCore {
             spec,
             checks,
             mutant,
+            account: ACCOUNT.to_string(),
             active_after: DEFAULT_ACTIVE_AFTER,
             capacity: DEFAULT_CAPACITY,
             state: Mutex::new(State::default()),
         }
+    }
+
+    /// Acts for this account (default [`ACCOUNT`]): the account of the ARNs it answers, and the one
+    /// a request's ARNs must belong to (e.g. `111111111111` to replay the AWS recordings).
+    pub fn with_account(mut self, account: impl Into<String>) -> Self {
+        self.account = account.into();
+        self
+    }
+
+    /// The account the stub acts for.
+    pub fn account(&self) -> &str {
+        &self.account
     }
 
     /// Reads at least this long after a create show the function Active (default 50 ms).
@@ -228,7 +243,7 @@ impl StubCore {
                 &CallFacts {
                     body_bytes: body.len(),
                     region: Some(region.to_string()),
-                    account: Some(ACCOUNT.to_string()),
+                    account: Some(self.account.clone()),
                 },
             ),
             Err(_) => answer(&self.checks, body, content_type),
@@ -248,7 +263,7 @@ impl StubCore {
                 let facts = CallFacts {
                     body_bytes: body.len(),
                     region: Some(region.to_string()),
-                    account: Some(ACCOUNT.to_string()),
+                    account: Some(self.account.clone()),
                 };
                 let first = violations(&self.checks, root, &facts)
                     .into_iter()
@@ -283,7 +298,7 @@ impl StubCore {
         let ctx = Context {
             name: &name,
             region,
-            account: ACCOUNT,
+            account: &self.account,
         };
         let text =
             Value::Object(config::configuration(&self.spec, self.mutant, &root, &ctx)).to_string();
@@ -322,9 +337,11 @@ impl StubCore {
                     .pointer("/Code/ImageUri")
                     .and_then(Value::as_str)
                     .map(Into::into),
+                // An empty map is no tags: AWS's GetFunction then has no `Tags` member
+                // (recorded: aws-observed/052 and 061 sent `"Tags":{}`).
                 tags: root
                     .get("Tags")
-                    .filter(|t| !t.is_null())
+                    .filter(|t| t.as_object().is_some_and(|m| !m.is_empty()))
                     .map(|t| t.to_string().into_boxed_str()),
             },
         );
@@ -383,7 +400,8 @@ impl StubCore {
             None => json!({
                 "RepositoryType": "S3",
                 "Location": format!(
-                    "https://awslambda-{region}-tasks.s3.{region}.amazonaws.com/snapshots/{ACCOUNT}/{name}-{}",
+                    "https://awslambda-{region}-tasks.s3.{region}.amazonaws.com/snapshots/{}/{name}-{}",
+                    self.account,
                     config::uuid()
                 ),
             }),
@@ -505,7 +523,7 @@ impl StubCore {
         let arn = config::function_arn(&Context {
             name,
             region,
-            account: ACCOUNT,
+            account: &self.account,
         });
         self.error(
             404,
