@@ -164,6 +164,7 @@ impl Session {
                                         &|_| None,
                                     ),
                                     source: conflict.source,
+                                    message_source: conflict.message_source,
                                     evidence: conflict.evidence.iter().cloned().collect(),
                                     rows: vec!["conflict".into()],
                                 };
