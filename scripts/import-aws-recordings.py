@@ -92,8 +92,8 @@ UNJUDGEABLE = {
     43: "request body of ~70 MB not kept in the fixture",
     44: "request body of ~70 MB (a zip over 52428800 bytes) not kept in the fixture",
     45: "needs an S3 object: a zip of 262144000 unzipped bytes in S3 (not kept)",
-    49: "needs existing layer versions in another region: the recorded layer existed; "
-        "AWS's answer for a layer that does not exist is unrecorded",
+    # 49 (a layer version ARN in another region) is judged offline: the recorded layer existed, and the
+    # answer names only the region, which the table checks (Layers[] arn_region) without a look-up.
     50: "needs 6 existing layer versions: the recorded layers existed; whether AWS counts before "
         "it checks existence is unrecorded",
     54: "needs an S3 object: the code is read from S3 (CodeSize/CodeSha256 depend on it)",
