@@ -439,30 +439,43 @@ pub fn cases(spec: &Spec) -> Vec<Case> {
 fn mark_added_resources(spec: &Spec, cases: &mut [Case]) {
     let ctx = Context::new(0, "arn:aws:iam::123456789012:role/lambda-conform-probe");
     let base = ctx.base_request(spec, "probe");
+    // What a cross-member repair can add: a condition's member, or a member required under a condition.
+    let added: Vec<&str> = spec
+        .members
+        .iter()
+        .flat_map(|m| {
+            m.constraints.iter().filter_map(move |c| match &c.when_request {
+                Some(w) => Some(w.member.as_str()),
+                None if c.kind == Kind::Required && c.when.is_some() => Some(m.path.as_str()),
+                None => None,
+            })
+        })
+        .collect();
+    let inside = |path: &str, outer: &str| {
+        path == outer
+            || path
+                .strip_prefix(outer)
+                .is_some_and(|r| r.starts_with(['.', '[', '{']))
+    };
     let needing: Vec<&Member> = spec
         .members
         .iter()
         .filter(|m| m.needs_resource.is_some())
+        .filter(|m| added.iter().any(|a| inside(&m.path, a)))
         .collect();
-    let cross = |c: &Case| {
-        c.constraint(spec)
-            .is_some_and(super::values::is_cross_member)
-    };
     for case in cases.iter_mut() {
-        let probe = match case.kind {
-            CaseKind::Valid | CaseKind::Boundary => true,
-            CaseKind::Violation => cross(case),
-            CaseKind::Wire => false,
-        };
-        if !probe || case.needs_resource.is_some() {
+        if case.kind == CaseKind::Wire || case.needs_resource.is_some() {
             continue;
         }
         for seed in 0..4u64 {
             let Some(json) = case.instance(spec, &ctx, 0, seed).and_then(|i| i.json) else {
                 continue;
             };
+            // The case's own member is what it exercises, not something a repair added.
+            let own = case.member.clone().unwrap_or_default();
             let added = needing.iter().find(|m| {
-                !validate::reach(&json, &m.path).is_empty()
+                !inside(&m.path, &own)
+                    && !validate::reach(&json, &m.path).is_empty()
                     && validate::reach(&base, &m.path).is_empty()
             });
             if let Some(m) = added {

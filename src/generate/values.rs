@@ -229,6 +229,28 @@ pub fn valid_value(
             if ctx.is_name_member(spec, &member.path) {
                 return Some(Value::String(ctx.name_of_length(n, rng)?));
             }
+            if aim == Aim::Any {
+                // Another length when this one only allows refused forms (a short awslayer ARN).
+                let from = lo.max(plo).max(1);
+                let top = [hi.map(|h| h as usize), phi]
+                    .into_iter()
+                    .flatten()
+                    .fold(from + 24, usize::min);
+                let cap = [hi.map(|h| h as usize), phi]
+                    .into_iter()
+                    .flatten()
+                    .fold(usize::MAX, usize::min);
+                let mut n = n;
+                for k in 1..=12 {
+                    if let Some(s) = string_in_place(member, ctx, n, rng) {
+                        return Some(Value::String(s));
+                    }
+                    // Widen the range as draws fail: a region put in place can make an ARN longer.
+                    let top = (top + 8 * k).min(cap).max(from.min(top));
+                    n = rng.range(from.min(top) as u64, top as u64) as usize;
+                }
+                return None;
+            }
             string_in_place(member, ctx, n, rng).map(Value::String)
         }
         MemberType::Integer | MemberType::Long | MemberType::Double => {

@@ -337,7 +337,18 @@ pub(super) fn constraint_cases(
             }
         }
         Kind::NotIn { values } => {
-            let values = values.clone();
+            // Only the refused values the member's own pattern lets through break this row alone
+            // (`_HANDLER` is reserved, but no environment key may start with `_` anyway).
+            let values: Vec<String> = values
+                .iter()
+                .filter(|v| {
+                    m.constraints.iter().all(|x| match (&x.kind, &x.compiled) {
+                        (Kind::Pattern { .. }, Some(p)) => p.matches(v),
+                        _ => true,
+                    })
+                })
+                .cloned()
+                .collect();
             out.push(violation(
                 &c.id,
                 values.len().saturating_sub(1) as u64,
