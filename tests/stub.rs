@@ -56,6 +56,14 @@ fn main() -> ExitCode {
             cross_member_rules_enforced,
         ),
         (
+            "stub::oracle::empty_values_need_no_echo",
+            empty_values_need_no_echo,
+        ),
+        (
+            "stub::oracle::unrecorded_wording_is_assumed",
+            unrecorded_wording_is_assumed,
+        ),
+        (
             "stub::create::region_follows_sigv4_scope",
             region_follows_sigv4_scope,
         ),
@@ -669,6 +677,80 @@ fn cross_member_rules_enforced() -> Result<(), Failed> {
         json!(["arn:aws:lambda:us-east-1:123456789012:layer:mine:1"]),
     ))?;
     expect_status(&r, 201)
+}
+
+fn judge_create(body: &Value, resp: WireResponse) -> lambda_conform::oracle::Judgement {
+    use lambda_conform::oracle;
+    use lambda_conform::transport::WireRequest;
+    let s = spec();
+    let request = WireRequest::post_json(&s.source.uri, body.to_string().into_bytes());
+    let answer = spec::validate::answer(&s, &request.body, Some("application/json"));
+    let facts = oracle::Facts {
+        region: Some("us-east-1".into()),
+        account: None,
+        assumption: None,
+    };
+    oracle::judge(&s, &request, &answer, &Ok(resp), &facts)
+}
+
+/// An empty KMSKeyArn or DeadLetterConfig.TargetArn need not come back: nobody recorded that echo, and
+/// AWS documents KMSKeyArn only with a customer managed key. An answer without them conforms.
+fn empty_values_need_no_echo() -> Result<(), Failed> {
+    let (_stub, http) = embedded(None)?;
+    let mut req = base(&fresh("empty"));
+    req["KMSKeyArn"] = json!("");
+    req["DeadLetterConfig"] = json!({"TargetArn": ""});
+    let mut r = http.create(&req)?;
+    expect_status(&r, 201)?;
+    let mut b = body(&r)?;
+    if let Some(o) = b.as_object_mut() {
+        o.shift_remove("KMSKeyArn");
+        o.shift_remove("DeadLetterConfig");
+    }
+    r.body = b.to_string().into_bytes();
+    let j = judge_create(&req, r);
+    check(
+        j.findings.is_empty(),
+        format!("an answer without the empty values: {}", j.message()),
+    )?;
+    // A value that is not empty is still expected back.
+    let mut req = base(&fresh("desc"));
+    req["Description"] = json!("kept");
+    let mut r = http.create(&req)?;
+    let mut b = body(&r)?;
+    if let Some(o) = b.as_object_mut() {
+        o.shift_remove("Description");
+    }
+    r.body = b.to_string().into_bytes();
+    let j = judge_create(&req, r);
+    check(
+        j.findings.iter().any(|f| f.rule == "echo Description"),
+        format!("a missing Description echo must be found: {}", j.message()),
+    )
+}
+
+/// The LogLevel rule is documented (cfn-lint E3696), its wording is not recorded: a different text is a
+/// finding marked assumed, while status and type stay documented.
+fn unrecorded_wording_is_assumed() -> Result<(), Failed> {
+    let (_stub, http) = embedded(None)?;
+    let req = with(base(&fresh("lvl")), "LoggingConfig", json!({"SystemLogLevel": "INFO"}));
+    let mut r = http.create(&req)?;
+    expect_status(&r, 400)?;
+    r.body = json!({"Type": "User", "message": "some other words"}).to_string().into_bytes();
+    let j = judge_create(&req, r);
+    let message = j
+        .findings
+        .iter()
+        .find(|f| f.rule == "message")
+        .ok_or(format!("no message finding: {}", j.message()))?;
+    check(
+        message.source == spec::Source::Assumed,
+        format!("message finding source {:?}", message.source),
+    )?;
+    check(
+        j.basis == spec::Source::Doc && j.findings.len() == 1,
+        format!("basis {:?}: {}", j.basis, j.message()),
+    )
 }
 
 fn region_follows_sigv4_scope() -> Result<(), Failed> {
