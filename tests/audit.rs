@@ -149,8 +149,7 @@ fn layer_in_another_region_conforms() -> Result<(), Failed> {
             "path = \"Layers[]\"\nkind = \"arn_region\"\nwhen = \"image_package\"",
         )
     })?;
-    let report =
-        audit::audit_files(&without, &[fixture()], &facts()).map_err(|e| e.to_string())?;
+    let report = audit::audit_files(&without, &[fixture()], &facts()).map_err(|e| e.to_string())?;
     let t = report
         .trials
         .iter()

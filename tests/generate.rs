@@ -189,7 +189,10 @@ fn valid_log_levels_send_json_format() -> Result<(), Failed> {
         .iter()
         .filter(|c| c.kind == CaseKind::Valid && c.id.contains("_log_level::"))
         .collect();
-    check(levels.len() == 9, format!("{} valid log-level classes", levels.len()))?;
+    check(
+        levels.len() == 9,
+        format!("{} valid log-level classes", levels.len()),
+    )?;
     for case in levels {
         let got = draws(&s, &ctx, case, 3);
         check(!got.is_empty(), format!("{}: no instance", case.id))?;
@@ -240,7 +243,10 @@ fn valid_layers_are_in_the_region() -> Result<(), Failed> {
             .find(|c| c.id == id)
             .ok_or(format!("no feasible case {id}"))?;
         for json in draws(&s, &ctx, case, 8) {
-            for arn in json["Layers"].as_array().ok_or(format!("{id}: no Layers"))? {
+            for arn in json["Layers"]
+                .as_array()
+                .ok_or(format!("{id}: no Layers"))?
+            {
                 let arn = arn.as_str().unwrap_or_default();
                 seen += 1;
                 check(
@@ -259,7 +265,10 @@ fn valid_text_is_unicode_9_stable() -> Result<(), Failed> {
     use lambda_conform::generate::strings::STABLE_NON_ASCII;
     let (s, ctx) = setup("aws-2026", 11)?;
     let stable = |c: char| {
-        c.is_ascii() || STABLE_NON_ASCII.iter().any(|&(a, b)| (a..=b).contains(&(c as u32)))
+        c.is_ascii()
+            || STABLE_NON_ASCII
+                .iter()
+                .any(|&(a, b)| (a..=b).contains(&(c as u32)))
     };
     let cases = harness::feasible_cases(&s, &ctx);
     let mut non_ascii = 0;
@@ -349,6 +358,9 @@ fn main() -> ExitCode {
             "generate::valid_text_is_unicode_9_stable",
             valid_text_is_unicode_9_stable,
         ),
-        ("generate::added_resources_are_marked", added_resources_are_marked),
+        (
+            "generate::added_resources_are_marked",
+            added_resources_are_marked,
+        ),
     ])
 }

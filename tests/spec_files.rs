@@ -343,15 +343,28 @@ fn cfn_lint_rules_are_merged() -> Result<(), Failed> {
         .flat_map(|m| m.constraints.iter().map(move |c| (m, c)))
         .filter(|(_, c)| {
             c.evidence.as_deref().is_some_and(|e| {
-                e.starts_with("cfn-lint 1.58.0 cfnlint/data/schemas/extensions/aws_lambda_function/")
+                e.starts_with(
+                    "cfn-lint 1.58.0 cfnlint/data/schemas/extensions/aws_lambda_function/",
+                )
             })
         })
         .map(|(m, c)| {
-            (m.path.clone(), format!("{} {} {:?}", c.id, c.source.as_str(), c.when_request.as_ref().map(|w| w.describe())))
+            (
+                m.path.clone(),
+                format!(
+                    "{} {} {:?}",
+                    c.id,
+                    c.source.as_str(),
+                    c.when_request.as_ref().map(|w| w.describe())
+                ),
+            )
         })
         .collect();
     for (path, id) in [
-        ("LoggingConfig.SystemLogLevel", "not_allowed_when_log_format_text"),
+        (
+            "LoggingConfig.SystemLogLevel",
+            "not_allowed_when_log_format_text",
+        ),
         ("Timeout", "above_max_without_capacity_provider_config"),
         ("Environment.Variables{key}", "reserved"),
         ("Handler", "not_allowed_when_package_type_image"),
@@ -373,7 +386,11 @@ fn cfn_lint_rules_are_merged() -> Result<(), Failed> {
     // The LogLevel rule is documented; its wording is not recorded.
     let level = s
         .member("LoggingConfig.SystemLogLevel")
-        .and_then(|m| m.constraints.iter().find(|c| c.id == "not_allowed_when_log_format_text"))
+        .and_then(|m| {
+            m.constraints
+                .iter()
+                .find(|c| c.id == "not_allowed_when_log_format_text")
+        })
         .ok_or("no SystemLogLevel rule")?;
     check(
         level.error.source == Source::Doc && level.error.message_source == Source::Assumed,
@@ -410,7 +427,9 @@ fn cross_member_rules_decide_the_answer() -> Result<(), Failed> {
                 e.status == 400
                     && e.error_type == "InvalidParameterValueException"
                     && e.message_source == Source::Assumed
-                    && e.message.display().starts_with("LogLevel is not supported when LogFormat is set to \"Text\""),
+                    && e.message
+                        .display()
+                        .starts_with("LogLevel is not supported when LogFormat is set to \"Text\""),
                 format!("{level}/{format:?}: {e:?}"),
             )?;
         }
@@ -421,32 +440,58 @@ fn cross_member_rules_decide_the_answer() -> Result<(), Failed> {
             serde_json::json!({"LogFormat": "JSON", "SystemLogLevel": "INFO", "ApplicationLogLevel": "INFO"}),
         );
     });
-    check(answer_to(&s, json) == Answer::Success, "levels with JSON logs are valid")?;
+    check(
+        answer_to(&s, json) == Answer::Success,
+        "levels with JSON logs are valid",
+    )?;
     // Timeout: 900 without CapacityProviderConfig, the model's 5400 with one.
     let long = base_with(|m| {
         m.insert("Timeout".into(), 1000.into());
     });
-    check(err(&answer_to(&s, long)).is_some_and(|e| e.error_type == "ValidationException"), "Timeout 1000 alone")?;
+    check(
+        err(&answer_to(&s, long)).is_some_and(|e| e.error_type == "ValidationException"),
+        "Timeout 1000 alone",
+    )?;
     let managed = base_with(|m| {
         m.insert("Timeout".into(), 1000.into());
         m.insert("CapacityProviderConfig".into(), serde_json::json!({"LambdaManagedInstancesCapacityProviderConfig": {"CapacityProviderArn": "arn:aws:lambda:us-east-1:123456789012:capacity-provider:cp1"}}));
     });
-    check(err(&answer_to(&s, managed.clone())).is_none(), format!("Timeout 1000 with a capacity provider: {:?}", answer_to(&s, managed)))?;
+    check(
+        err(&answer_to(&s, managed.clone())).is_none(),
+        format!(
+            "Timeout 1000 with a capacity provider: {:?}",
+            answer_to(&s, managed)
+        ),
+    )?;
     // Reserved environment variable keys.
     let reserved = base_with(|m| {
-        m.insert("Environment".into(), serde_json::json!({"Variables": {"AWS_REGION": "x"}}));
+        m.insert(
+            "Environment".into(),
+            serde_json::json!({"Variables": {"AWS_REGION": "x"}}),
+        );
     });
-    check(err(&answer_to(&s, reserved)).is_some(), "AWS_REGION is reserved")?;
+    check(
+        err(&answer_to(&s, reserved)).is_some(),
+        "AWS_REGION is reserved",
+    )?;
     // Image functions take no Handler, Runtime or Layers.
     let image = base_with(|m| {
         m.insert("PackageType".into(), "Image".into());
         m.insert("Code".into(), serde_json::json!({"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:latest"}));
     });
     let e = err(&answer_to(&s, image)).ok_or("Image with Runtime and Handler must be refused")?;
-    check(e.rows.iter().any(|r| r.contains("not_allowed_when_package_type_image")), format!("{:?}", e.rows))?;
+    check(
+        e.rows
+            .iter()
+            .any(|r| r.contains("not_allowed_when_package_type_image")),
+        format!("{:?}", e.rows),
+    )?;
     // A layer in another region: the recorded answer (aws-observed/049).
     let layer = base_with(|m| {
-        m.insert("Layers".into(), serde_json::json!(["arn:aws:lambda:eu-west-1:123456789012:layer:l:1"]));
+        m.insert(
+            "Layers".into(),
+            serde_json::json!(["arn:aws:lambda:eu-west-1:123456789012:layer:l:1"]),
+        );
     });
     let e = err(&answer_to(&s, layer)).ok_or("a layer in another region must be refused")?;
     check(
@@ -456,7 +501,10 @@ fn cross_member_rules_decide_the_answer() -> Result<(), Failed> {
     )?;
     // The awslayer form, which the model's pattern allows.
     let aws = base_with(|m| {
-        m.insert("Layers".into(), serde_json::json!(["arn:aws:lambda:::awslayer:AWSLambda-Python"]));
+        m.insert(
+            "Layers".into(),
+            serde_json::json!(["arn:aws:lambda:::awslayer:AWSLambda-Python"]),
+        );
     });
     let e = err(&answer_to(&s, aws)).ok_or("an awslayer ARN must be refused")?;
     check(e.rows == ["Layers[] awslayer"], format!("{:?}", e.rows))?;
@@ -468,10 +516,16 @@ fn image_uri_text_is_recorded_for_image_only() -> Result<(), Failed> {
     use spec::validate::Answer;
     let s = load("aws-2026")?;
     let zip = base_with(|m| {
-        m.insert("Code".into(), serde_json::json!({"ZipFile": spec::validate::SMALLEST_ZIP_B64, "ImageUri": "bad"}));
+        m.insert(
+            "Code".into(),
+            serde_json::json!({"ZipFile": spec::validate::SMALLEST_ZIP_B64, "ImageUri": "bad"}),
+        );
     });
     match answer_to(&s, zip) {
-        Answer::Error(e) => check(e.source == Source::Assumed, format!("Zip + ImageUri: {e:?}"))?,
+        Answer::Error(e) => check(
+            e.source == Source::Assumed,
+            format!("Zip + ImageUri: {e:?}"),
+        )?,
         Answer::Success => return Err("Zip + a bad ImageUri must be refused".into()),
     }
     let image = serde_json::json!({

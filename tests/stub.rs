@@ -601,7 +601,8 @@ fn recorded_layer_in_another_region() -> Result<(), Failed> {
         .ok_or("no exchange 049 in the fixture")?;
     let ex: Value = serde_json::from_str(line)?;
     let request = ex["request"]["body"].as_str().ok_or("no request body")?;
-    let recorded: Value = serde_json::from_str(ex["response"]["body"].as_str().ok_or("no response")?)?;
+    let recorded: Value =
+        serde_json::from_str(ex["response"]["body"].as_str().ok_or("no response")?)?;
     let (_stub, http) = embedded(None)?;
     let r = http.send(
         "POST",
@@ -632,7 +633,8 @@ fn log_level_needs_json() -> Result<(), Failed> {
         expect_error(&r, 400, "InvalidParameterValueException", LOG_LEVEL_TEXT)
             .map_err(|e| format!("{logging}: {}", e.message().unwrap_or_default()))?;
     }
-    let logging = json!({"LogFormat": "JSON", "SystemLogLevel": "INFO", "ApplicationLogLevel": "DEBUG"});
+    let logging =
+        json!({"LogFormat": "JSON", "SystemLogLevel": "INFO", "ApplicationLogLevel": "DEBUG"});
     let r = http.create(&with(base(&fresh("lvl")), "LoggingConfig", logging))?;
     expect_status(&r, 201)?;
     let b = body(&r)?;
@@ -655,7 +657,11 @@ fn cross_member_rules_enforced() -> Result<(), Failed> {
         )
     };
     refused(
-        with(base(&fresh("env")), "Environment", json!({"Variables": {"AWS_REGION": "x"}})),
+        with(
+            base(&fresh("env")),
+            "Environment",
+            json!({"Variables": {"AWS_REGION": "x"}}),
+        ),
         "a reserved environment key",
     )?;
     refused(
@@ -668,7 +674,11 @@ fn cross_member_rules_enforced() -> Result<(), Failed> {
         "Timeout 901 without a capacity provider",
     )?;
     refused(
-        with(base(&fresh("l")), "Layers", json!(["arn:aws:lambda:::awslayer:AWSLambda-Python"])),
+        with(
+            base(&fresh("l")),
+            "Layers",
+            json!(["arn:aws:lambda:::awslayer:AWSLambda-Python"]),
+        ),
         "an awslayer ARN",
     )?;
     let r = http.create(&with(
@@ -733,10 +743,16 @@ fn empty_values_need_no_echo() -> Result<(), Failed> {
 /// finding marked assumed, while status and type stay documented.
 fn unrecorded_wording_is_assumed() -> Result<(), Failed> {
     let (_stub, http) = embedded(None)?;
-    let req = with(base(&fresh("lvl")), "LoggingConfig", json!({"SystemLogLevel": "INFO"}));
+    let req = with(
+        base(&fresh("lvl")),
+        "LoggingConfig",
+        json!({"SystemLogLevel": "INFO"}),
+    );
     let mut r = http.create(&req)?;
     expect_status(&r, 400)?;
-    r.body = json!({"Type": "User", "message": "some other words"}).to_string().into_bytes();
+    r.body = json!({"Type": "User", "message": "some other words"})
+        .to_string()
+        .into_bytes();
     let j = judge_create(&req, r);
     let message = j
         .findings

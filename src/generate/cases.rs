@@ -444,11 +444,13 @@ fn mark_added_resources(spec: &Spec, cases: &mut [Case]) {
         .members
         .iter()
         .flat_map(|m| {
-            m.constraints.iter().filter_map(move |c| match &c.when_request {
-                Some(w) => Some(w.member.as_str()),
-                None if c.kind == Kind::Required && c.when.is_some() => Some(m.path.as_str()),
-                None => None,
-            })
+            m.constraints
+                .iter()
+                .filter_map(move |c| match &c.when_request {
+                    Some(w) => Some(w.member.as_str()),
+                    None if c.kind == Kind::Required && c.when.is_some() => Some(m.path.as_str()),
+                    None => None,
+                })
         })
         .collect();
     let inside = |path: &str, outer: &str| {

@@ -193,19 +193,20 @@ fn class_char(class: &Class, rng: &mut Rng) -> Option<char> {
                     })
                 })
                 .collect();
-            let pool: Vec<(u32, u32)> = if stable.is_empty() || (!ascii.is_empty() && rng.chance(0.9)) {
-                if ascii.is_empty() {
-                    ranges
-                        .iter()
-                        .map(|r| (r.start() as u32, (r.end() as u32).min(0xFFFF)))
-                        .filter(|(a, b)| a <= b)
-                        .collect()
+            let pool: Vec<(u32, u32)> =
+                if stable.is_empty() || (!ascii.is_empty() && rng.chance(0.9)) {
+                    if ascii.is_empty() {
+                        ranges
+                            .iter()
+                            .map(|r| (r.start() as u32, (r.end() as u32).min(0xFFFF)))
+                            .filter(|(a, b)| a <= b)
+                            .collect()
+                    } else {
+                        ascii
+                    }
                 } else {
-                    ascii
-                }
-            } else {
-                stable
-            };
+                    stable
+                };
             for _ in 0..8 {
                 let (lo, hi) = *rng.pick(&pool)?;
                 let c = rng.range(lo as u64, hi as u64) as u32;

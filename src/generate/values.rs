@@ -111,7 +111,10 @@ pub fn string_of_length(member: &Member, n: usize, rng: &mut Rng) -> Option<Stri
 /// member whose table says an ARN must name the call's region (`arn_region`) or account (`arn_account`).
 pub fn in_place(member: &Member, ctx: &Context, s: &str) -> String {
     let region = member.constraints.iter().any(|c| c.kind == Kind::ArnRegion);
-    let account = member.constraints.iter().any(|c| c.kind == Kind::ArnAccount);
+    let account = member
+        .constraints
+        .iter()
+        .any(|c| c.kind == Kind::ArnAccount);
     if !region && !account {
         return s.to_string();
     }
@@ -628,8 +631,7 @@ fn make_fail(
         set_path(spec, ctx, &mut probe, &cond.member, v, rng)?;
         fill_required(spec, ctx, &mut probe, None, rng)?;
         let clean = validate::violations(spec, &probe, &facts).iter().all(|x| {
-            !(x.path == path
-                && is_cross_member(&spec.members[x.member].constraints[x.constraint]))
+            !(x.path == path && is_cross_member(&spec.members[x.member].constraints[x.constraint]))
         });
         if clean && !cond.holds(&probe) {
             *root = probe;
@@ -653,10 +655,12 @@ pub fn satisfy(
 ) -> Option<()> {
     let facts = ctx.facts(0);
     for _ in 0..8 {
-        let found = validate::violations(spec, root, &facts).into_iter().find(|v| {
-            is_cross_member(&spec.members[v.member].constraints[v.constraint])
-                && Some(format!("{} {}", v.path, v.id).as_str()) != skip
-        });
+        let found = validate::violations(spec, root, &facts)
+            .into_iter()
+            .find(|v| {
+                is_cross_member(&spec.members[v.member].constraints[v.constraint])
+                    && Some(format!("{} {}", v.path, v.id).as_str()) != skip
+            });
         let Some(v) = found else { return Some(()) };
         let c = &spec.members[v.member].constraints[v.constraint];
         let mine = keep.is_some_and(|k| related(k, &v.path));

@@ -139,8 +139,20 @@ pub fn merge(
             text: rules_text,
         };
         let file: RulesFile = rp.parse()?;
-        let _ = (&file.source.kind, &file.source.version, &file.source.directory);
-        apply_rows(&rp, &file.rule, &mut members, &lists, &overlay.messages, &validation, false)?;
+        let _ = (
+            &file.source.kind,
+            &file.source.version,
+            &file.source.directory,
+        );
+        apply_rows(
+            &rp,
+            &file.rule,
+            &mut members,
+            &lists,
+            &overlay.messages,
+            &validation,
+            false,
+        )?;
         files.push(rules_name.to_string());
         for m in &members {
             for c in &m.constraints {
@@ -150,7 +162,15 @@ pub fn merge(
             }
         }
     }
-    apply_rows(&op, &overlay.rule, &mut members, &lists, &overlay.messages, &validation, true)?;
+    apply_rows(
+        &op,
+        &overlay.rule,
+        &mut members,
+        &lists,
+        &overlay.messages,
+        &validation,
+        true,
+    )?;
     files.push(overlay_name.to_string());
     // A generated rule the overlay did not give an answer to cannot be judged.
     for (path, id) in &unanswered {
@@ -369,7 +389,16 @@ fn apply_rows(
                 );
             }
         }
-        apply_rule(place, span, rule, members, lists, messages, validation, need_message)?;
+        apply_rule(
+            place,
+            span,
+            rule,
+            members,
+            lists,
+            messages,
+            validation,
+            need_message,
+        )?;
     }
     Ok(())
 }

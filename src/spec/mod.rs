@@ -27,7 +27,12 @@ pub const DEFAULT_PROFILE: &str = "aws-2026";
 pub const RULES_FILE: &str = "cfn-lint.toml";
 
 /// The profiles built into the binary: name, model.toml, cfn-lint.toml (if any), overlay.toml.
-type Embedded = (&'static str, &'static str, Option<&'static str>, &'static str);
+type Embedded = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+);
 const EMBEDDED: &[Embedded] = &[
     (
         "aws-2026",

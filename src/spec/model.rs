@@ -388,7 +388,9 @@ pub struct RequestCondition {
 impl RequestCondition {
     /// Whether the condition holds for this request.
     pub fn holds(&self, request: &serde_json::Value) -> bool {
-        let v = super::validate::reach(request, &self.member).into_iter().next();
+        let v = super::validate::reach(request, &self.member)
+            .into_iter()
+            .next();
         if let Some(present) = self.present {
             if v.is_some() != present {
                 return false;

@@ -147,10 +147,9 @@ pub(super) fn apply_rule(
     }
     let earlier: Vec<Member> = members[..idx].to_vec();
     let member = &mut members[idx];
-    let existing = member
-        .constraints
-        .iter()
-        .position(|c| c.kind.name() == r.kind && c.when == r.when && c.when_request == r.when_request);
+    let existing = member.constraints.iter().position(|c| {
+        c.kind.name() == r.kind && c.when == r.when && c.when_request == r.when_request
+    });
     let kind = match existing {
         Some(i) if !has_bound(r) => member.constraints[i].kind.clone(),
         _ => rule_kind(place, span.clone(), r, lists)?,

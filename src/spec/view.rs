@@ -150,7 +150,10 @@ pub fn table_view(spec: &Spec) -> String {
                 bound(c),
                 c.when
                     .map(|w| format!(" when {}", w.as_str()))
-                    .or_else(|| c.when_request.as_ref().map(|w| format!(" when {}", w.describe())))
+                    .or_else(|| c
+                        .when_request
+                        .as_ref()
+                        .map(|w| format!(" when {}", w.describe())))
                     .unwrap_or_default(),
                 c.error.status,
                 c.error.error_type,
