@@ -473,6 +473,8 @@ def import_cases(cases):
             },
             "judgeable": idx not in UNJUDGEABLE,
             "reason": UNJUDGEABLE.get(idx),
+            "region": REGION,
+            "account": ACCOUNT,
             "request": request_obj(req),
             "response": response,
         }
@@ -605,6 +607,8 @@ def import_supplementary(supp):
             },
             "judgeable": idx not in SUPP_UNJUDGEABLE,
             "reason": SUPP_UNJUDGEABLE.get(idx),
+            "region": REGION,
+            "account": ACCOUNT,
             "request": request_obj(req),
             "response": {"status": resp["status"], "headers": error_headers(ex, err), "body": compact(body)},
         }

@@ -2,7 +2,8 @@
 //!
 //! Reads HAR 1.2 files (what proxies, browsers and API tools write) and JSON-lines files
 //! (`{"request": {"method", "path", "headers", "body"}, "response": {"status", "headers", "body"}}`, plus
-//! optional `id`, `provenance`, `judgeable`, `reason`). Each CreateFunction exchange is classified by the
+//! optional `id`, `provenance`, `judgeable`, `reason`, and `region`/`account`: where the exchange was
+//! made, when its request carries no signature or Host that says so). Each CreateFunction exchange is classified by the
 //! table (valid, or which constraints it breaks), the expectation is derived exactly as for a generated
 //! case, and the oracle gives its verdict. This is how the oracle is checked against real AWS.
 
@@ -29,6 +30,10 @@ pub struct Exchange {
     pub unjudgeable: Option<String>,
     /// Where it comes from, in one line.
     pub provenance: Option<String>,
+    /// The region the file says the exchange was made in (used unless the request says otherwise).
+    pub region: Option<String>,
+    /// The caller's account the file gives (used instead of `--account`).
+    pub account: Option<String>,
 }
 
 /// A file that cannot be audited.
@@ -137,6 +142,8 @@ fn from_jsonl(name: &str, n: usize, v: &Value) -> Result<Exchange, AuditError> {
         response,
         unjudgeable,
         provenance,
+        region: v.get("region").and_then(Value::as_str).map(str::to_string),
+        account: v.get("account").and_then(Value::as_str).map(str::to_string),
     })
 }
 
@@ -199,6 +206,8 @@ fn from_har(name: &str, har: &Value) -> Result<Vec<Exchange>, AuditError> {
             },
             unjudgeable: None,
             provenance: Some(format!("HAR entry {}", n + 1)),
+            region: None,
+            account: None,
         });
     }
     Ok(out)
@@ -258,8 +267,11 @@ pub fn judge(spec: &Spec, ex: &Exchange, facts: &CallFacts) -> TrialRecord {
     }
     let mut facts = facts.clone();
     facts.body_bytes = ex.request.body.len();
-    if let Some(r) = region_of(&ex.request) {
+    if let Some(r) = region_of(&ex.request).or_else(|| ex.region.clone()) {
         facts.region = Some(r);
+    }
+    if let Some(a) = &ex.account {
+        facts.account = Some(a.clone());
     }
     let answer = validate::answer_with(
         spec,

@@ -142,6 +142,20 @@ fn layer_in_another_region_conforms() -> Result<(), Failed> {
         t.outcome == Outcome::Conformant,
         format!("049 judged {:?}: {}", t.outcome, t.message),
     )?;
+    // As `lambda-conform audit FILE` runs it, with no --region or --account: the fixture's lines say
+    // where they were made (us-east-1, 111111111111), so nothing is judged as if the region were unknown.
+    let report = audit::audit_files(&s, &[fixture()], &spec::validate::CallFacts::default())
+        .map_err(|e| e.to_string())?;
+    let divergent: Vec<&str> = report
+        .trials
+        .iter()
+        .filter(|t| t.outcome == Outcome::Divergent)
+        .map(|t| t.id.as_str())
+        .collect();
+    check(
+        divergent.is_empty(),
+        format!("without --region/--account: divergent {divergent:?}"),
+    )?;
     // Without the row, the table expects a success: the exchange disproves that.
     let without = overlay_with(|o| {
         o.replace(
