@@ -15,7 +15,7 @@ run: ## the main job: every case class against the embedded stub, reports in rep
 stub: ## serve the embedded reference stub on 127.0.0.1:9001
 	$(LC) stub --port 9001
 
-spec: ## regenerate specs/*/model.toml from the pinned botocore releases
+spec: ## regenerate specs/*/model.toml (pinned botocore) and specs/*/cfn-lint.toml (pinned cfn-lint)
 	scripts/spec.sh all
 
 spec-check: spec ## fail if a fresh import differs from the committed tables

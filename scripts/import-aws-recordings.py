@@ -92,8 +92,8 @@ UNJUDGEABLE = {
     43: "request body of ~70 MB not kept in the fixture",
     44: "request body of ~70 MB (a zip over 52428800 bytes) not kept in the fixture",
     45: "needs an S3 object: a zip of 262144000 unzipped bytes in S3 (not kept)",
-    49: "needs existing layer versions in another region: the recorded layer existed; "
-        "AWS's answer for a layer that does not exist is unrecorded",
+    # 49 (a layer version ARN in another region) is judged offline: the recorded layer existed, and the
+    # answer names only the region, which the table checks (Layers[] arn_region) without a look-up.
     50: "needs 6 existing layer versions: the recorded layers existed; whether AWS counts before "
         "it checks existence is unrecorded",
     54: "needs an S3 object: the code is read from S3 (CodeSize/CodeSha256 depend on it)",
@@ -473,6 +473,8 @@ def import_cases(cases):
             },
             "judgeable": idx not in UNJUDGEABLE,
             "reason": UNJUDGEABLE.get(idx),
+            "region": REGION,
+            "account": ACCOUNT,
             "request": request_obj(req),
             "response": response,
         }
@@ -605,6 +607,8 @@ def import_supplementary(supp):
             },
             "judgeable": idx not in SUPP_UNJUDGEABLE,
             "reason": SUPP_UNJUDGEABLE.get(idx),
+            "region": REGION,
+            "account": ACCOUNT,
             "request": request_obj(req),
             "response": {"status": resp["status"], "headers": error_headers(ex, err), "body": compact(body)},
         }

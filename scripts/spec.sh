@@ -6,7 +6,9 @@
 # For each profile: installs the pinned botocore into a throwaway venv, finds
 # botocore/data/lambda/2015-03-31/service-2.json(.gz) in it, and runs
 #   $LC spec import --botocore PATH --botocore-version V --profile PROFILE
-# which writes specs/PROFILE/model.toml. LC defaults to `cargo run --quiet --`; before the CLI has the
+# which writes specs/PROFILE/model.toml. For profiles with a pinned cfn-lint, it then installs that
+# cfn-lint (--no-deps, never imported) and runs scripts/cfn-lint-rules.py, which writes
+# specs/PROFILE/cfn-lint.toml: the AWS-maintained Lambda rules of cfn-lint's schema extensions. LC defaults to `cargo run --quiet --`; before the CLI has the
 # subcommand, `LC="cargo run --quiet --example import --" scripts/spec.sh all` does the same.
 set -euo pipefail
 
@@ -20,6 +22,14 @@ pinned() {
     case "$1" in
         aws-2026) echo 1.44.8 ;;
         seed-2020) echo 1.17.63 ;;
+        *) return 1 ;;
+    esac
+}
+
+# The cfn-lint release whose Lambda schema extensions a profile takes (none: no cfn-lint.toml).
+pinned_cfn_lint() {
+    case "$1" in
+        aws-2026) echo 1.58.0 ;;
         *) return 1 ;;
     esac
 }
@@ -61,4 +71,18 @@ for profile in "${profiles[@]}"; do
     echo "$out: botocore $version, $(grep -c '^\[\[member\]\]$' "$out") input paths," \
         "$(grep -c '^\[\[error\]\]$' "$out") errors" >&2
     rm -rf "$venv"
+
+    if cfn_version="$(pinned_cfn_lint "$profile")"; then
+        venv="$tmp/venv-cfn-lint-$profile"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps "cfn-lint==$cfn_version"
+        mapfile -t pkg < <(find "$venv" -path '*/site-packages/cfnlint' -type d | sort)
+        if [[ ${#pkg[@]} -ne 1 ]]; then
+            echo "error: expected one cfnlint package in cfn-lint $cfn_version, found ${#pkg[@]}" >&2
+            exit 1
+        fi
+        python3 scripts/cfn-lint-rules.py --package "${pkg[0]}" --version "$cfn_version" \
+            --model "$out" --out "specs/$profile/cfn-lint.toml"
+        rm -rf "$venv"
+    fi
 done

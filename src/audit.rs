@@ -2,7 +2,8 @@
 //!
 //! Reads HAR 1.2 files (what proxies, browsers and API tools write) and JSON-lines files
 //! (`{"request": {"method", "path", "headers", "body"}, "response": {"status", "headers", "body"}}`, plus
-//! optional `id`, `provenance`, `judgeable`, `reason`). Each CreateFunction exchange is classified by the
+//! optional `id`, `provenance`, `judgeable`, `reason`, and `region`/`account`: where the exchange was
+//! made, when its request carries no signature or Host that says so). Each CreateFunction exchange is classified by the
 //! table (valid, or which constraints it breaks), the expectation is derived exactly as for a generated
 //! case, and the oracle gives its verdict. This is how the oracle is checked against real AWS.
 //!
@@ -19,7 +20,6 @@ use serde_json::Value;
 
 use crate::oracle::{self, Facts};
 use crate::report::{Report, Summary, Tool, TrialRecord};
-use crate::spec::message::ExpectedMessage;
 use crate::spec::validate::{self, Answer, CallFacts};
 use crate::spec::Spec;
 use crate::transport::{WireRequest, WireResponse};
@@ -37,6 +37,10 @@ pub struct Exchange {
     pub unjudgeable: Option<String>,
     /// Where it comes from, in one line.
     pub provenance: Option<String>,
+    /// The region the file says the exchange was made in (used unless the request says otherwise).
+    pub region: Option<String>,
+    /// The caller's account the file gives (used instead of `--account`).
+    pub account: Option<String>,
 }
 
 /// A file that cannot be audited.
@@ -145,6 +149,8 @@ fn from_jsonl(name: &str, n: usize, v: &Value) -> Result<Exchange, AuditError> {
         response,
         unjudgeable,
         provenance,
+        region: v.get("region").and_then(Value::as_str).map(str::to_string),
+        account: v.get("account").and_then(Value::as_str).map(str::to_string),
     })
 }
 
@@ -207,6 +213,8 @@ fn from_har(name: &str, har: &Value) -> Result<Vec<Exchange>, AuditError> {
             },
             unjudgeable: None,
             provenance: Some(format!("HAR entry {}", n + 1)),
+            region: None,
+            account: None,
         });
     }
     Ok(out)
@@ -406,19 +414,6 @@ fn collect_foreign_arns(v: &Value, path: &str, account: &str, out: &mut Vec<(Str
     }
 }
 
-/// The table's conflict answer for `name`.
-fn conflict_answer(spec: &Spec, name: &str) -> Answer {
-    let c = &spec.conflict;
-    Answer::Error(validate::ExpectedError {
-        status: c.status,
-        error_type: c.error_type.clone(),
-        message: ExpectedMessage::from_template(&c.message.replace("{name}", name), &|_| None),
-        source: c.source,
-        evidence: c.evidence.iter().cloned().collect(),
-        rows: vec!["conflict".into()],
-    })
-}
-
 /// Whether `resp` is the table's conflict answer (status and error type).
 fn is_conflict(spec: &Spec, resp: &WireResponse) -> bool {
     resp.status == spec.conflict.status
@@ -459,8 +454,11 @@ pub fn judge_after(
     }
     let mut facts = facts.clone();
     facts.body_bytes = ex.request.body.len();
-    if let Some(r) = region_of(&ex.request) {
+    if let Some(r) = region_of(&ex.request).or_else(|| ex.region.clone()) {
         facts.region = Some(r);
+    }
+    if let Some(a) = &ex.account {
+        facts.account = Some(a.clone());
     }
     let mut answer = validate::answer_with(
         spec,
@@ -479,7 +477,7 @@ pub fn judge_after(
         }
         let name = function_name(&body).unwrap_or_default();
         if history.exists(&name) {
-            answer = conflict_answer(spec, &name);
+            answer = Answer::Error(validate::conflict(spec, &name));
             classification = format!("valid, but an earlier exchange created {name}");
         } else if is_conflict(spec, &ex.response) {
             let why = format!(

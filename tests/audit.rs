@@ -31,9 +31,13 @@ fn facts() -> validate::CallFacts {
 fn overlay_with(edit: impl Fn(&str) -> String) -> Result<Spec, Failed> {
     let model = include_str!("../specs/aws-2026/model.toml");
     let overlay = edit(include_str!("../specs/aws-2026/overlay.toml"));
-    spec::load_texts(
+    spec::load_texts_with(
         "specs/aws-2026/model.toml",
         model,
+        Some((
+            "specs/aws-2026/cfn-lint.toml",
+            include_str!("../specs/aws-2026/cfn-lint.toml"),
+        )),
         "specs/aws-2026/overlay.toml",
         &overlay,
     )
@@ -84,10 +88,8 @@ fn every_judgeable_exchange_conforms() -> Result<(), Failed> {
 fn a_wrong_row_is_caught_by_its_exchange() -> Result<(), Failed> {
     // Timeout's maximum set to 901: the recorded "… less than or equal to 900" must disprove it.
     let wrong = overlay_with(|o| {
-        o.replace(
-            "path = \"Timeout\"\nkind = \"max\"\nreplace = true\nmax = 900",
-            "path = \"Timeout\"\nkind = \"max\"\nreplace = true\nmax = 901",
-        )
+        let row = "path = \"Timeout\"\nkind = \"max\"\nwhen_request = { member = \"CapacityProviderConfig\", present = false }\n";
+        o.replace(row, &format!("{row}replace = true\nmax = 901\n"))
     })?;
     let report = audit::audit_files(&wrong, &[fixture()], &facts()).map_err(|e| e.to_string())?;
     let failing: Vec<&str> = report
@@ -121,6 +123,57 @@ fn a_wrong_row_is_caught_by_its_exchange() -> Result<(), Failed> {
     check(
         failing.contains(&"aws-observed/048-create_function_invalid_tags"),
         format!("the tags exchange must disprove the wrong type; divergent: {failing:?}"),
+    )?;
+    Ok(())
+}
+
+/// aws-observed/049 (a layer version in another region) is judged offline now that the table has the
+/// recorded region rule, and AWS's answer conforms to it.
+fn layer_in_another_region_conforms() -> Result<(), Failed> {
+    let s = spec::load("aws-2026", None).map_err(|e| e.to_string())?;
+    let report = audit::audit_files(&s, &[fixture()], &facts()).map_err(|e| e.to_string())?;
+    let t = report
+        .trials
+        .iter()
+        .find(|t| t.id.starts_with("aws-observed/049-"))
+        .ok_or("no exchange 049")?;
+    check(t.skipped.is_none(), format!("049 skipped: {:?}", t.skipped))?;
+    check(
+        t.outcome == Outcome::Conformant,
+        format!("049 judged {:?}: {}", t.outcome, t.message),
+    )?;
+    // As `lambda-conform audit FILE` runs it, with no --region or --account: the fixture's lines say
+    // where they were made (us-east-1, 111111111111), so nothing is judged as if the region were unknown.
+    let report = audit::audit_files(&s, &[fixture()], &spec::validate::CallFacts::default())
+        .map_err(|e| e.to_string())?;
+    let divergent: Vec<&str> = report
+        .trials
+        .iter()
+        .filter(|t| t.outcome == Outcome::Divergent)
+        .map(|t| t.id.as_str())
+        .collect();
+    check(
+        divergent.is_empty(),
+        format!("without --region/--account: divergent {divergent:?}"),
+    )?;
+    // Without the row, the table expects a success: the exchange disproves that.
+    let without = overlay_with(|o| {
+        o.replace(
+            "path = \"Layers[]\"\nkind = \"arn_region\"",
+            "path = \"Layers[]\"\nkind = \"arn_region\"\nwhen = \"image_package\"",
+        )
+    })?;
+    let report = audit::audit_files(&without, &[fixture()], &facts()).map_err(|e| e.to_string())?;
+    let t = report
+        .trials
+        .iter()
+        .find(|t| t.id.starts_with("aws-observed/049-"))
+        .ok_or("no exchange 049")?;
+    // Without the row the table calls 049 valid, and a valid request naming layers depends on
+    // state the request does not show: not judged. The row is what makes the recording a verdict.
+    check(
+        t.outcome == Outcome::Skipped,
+        "without the region rule, 049 must not be judged",
     )?;
     Ok(())
 }
@@ -308,7 +361,7 @@ fn state_dependent_exchanges_are_unjudgeable() -> Result<(), Failed> {
             unmarked.push(l["id"].as_str().unwrap_or("").to_string());
         }
     }
-    check(unmarked.len() >= 14, format!("unmarked only {unmarked:?}"))?;
+    check(unmarked.len() >= 13, format!("unmarked only {unmarked:?}"))?;
     let report = audit_lines("unmarked", &lines)?;
     let divergent: Vec<String> = report
         .trials
@@ -578,6 +631,10 @@ fn main() -> ExitCode {
         (
             "audit::a_conflict_after_a_create_in_the_file_is_judged",
             a_conflict_after_a_create_in_the_file_is_judged,
+        ),
+        (
+            "audit::layer_in_another_region_conforms",
+            layer_in_another_region_conforms,
         ),
         (
             "audit::recordings_write_their_snapshots",

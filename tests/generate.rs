@@ -123,9 +123,21 @@ fn boundaries_are_exact() -> Result<(), Failed> {
         value("create_function::memory_size::at_max", "MemorySize")? == 10240,
         "MemorySize at_max is 10240",
     )?;
+    // 900 without a CapacityProviderConfig (cfn-lint E3717); the model's 5400 with one.
     check(
-        value("create_function::timeout::above_max", "Timeout")? == 901,
-        "Timeout above_max starts at 901",
+        value(
+            "create_function::timeout::above_max_without_capacity_provider_config",
+            "Timeout",
+        )? == 901,
+        "Timeout above 900 without a capacity provider starts at 901",
+    )?;
+    check(
+        value("create_function::timeout::above_max", "Timeout")? == 5401,
+        "Timeout above_max (the model's 5400) starts at 5401",
+    )?;
+    check(
+        value("create_function::timeout::above_max", "CapacityProviderConfig")?.is_object(),
+        "Timeout above 5400 is sent with a CapacityProviderConfig, so only the model's bound breaks",
     )?;
     check(
         value("create_function::timeout::below_min", "Timeout")? == 0,
@@ -151,6 +163,158 @@ fn boundaries_are_exact() -> Result<(), Failed> {
     check(tags.as_object().map(|m| m.len()) == Some(51), "51 tags")?;
     let layers = value("create_function::layers::too_many_items", "Layers")?;
     check(layers.as_array().map(Vec::len) == Some(6), "6 layers")?;
+    Ok(())
+}
+
+/// Instances of a case: its boundary and `n` more draws.
+fn draws(
+    s: &spec::Spec,
+    ctx: &Context,
+    case: &lambda_conform::generate::Case,
+    n: u64,
+) -> Vec<serde_json::Value> {
+    (0..n * 4)
+        .filter_map(|k| case.instance(s, ctx, k % (case.span + 1), k.wrapping_mul(0x9E37_79B9)))
+        .filter_map(|i| i.json)
+        .take(n as usize)
+        .collect()
+}
+
+/// Valid log-level checks send LogFormat JSON: a level under the default Text format is refused
+/// (cfn-lint E3696), so sending one was a false alarm.
+fn valid_log_levels_send_json_format() -> Result<(), Failed> {
+    let (s, ctx) = setup("aws-2026", 5)?;
+    let cases = harness::feasible_cases(&s, &ctx);
+    let levels: Vec<_> = cases
+        .iter()
+        .filter(|c| c.kind == CaseKind::Valid && c.id.contains("_log_level::"))
+        .collect();
+    check(
+        levels.len() == 9,
+        format!("{} valid log-level classes", levels.len()),
+    )?;
+    for case in levels {
+        let got = draws(&s, &ctx, case, 3);
+        check(!got.is_empty(), format!("{}: no instance", case.id))?;
+        for json in got {
+            check(
+                json["LoggingConfig"]["LogFormat"] == "JSON",
+                format!("{}: {}", case.id, json["LoggingConfig"]),
+            )?;
+        }
+    }
+    // One violation class per cross-member rule, each breaking only its own row.
+    for id in [
+        "create_function::logging_config::system_log_level::not_allowed_when_log_format_text",
+        "create_function::logging_config::system_log_level::not_allowed_with_default_log_format",
+        "create_function::logging_config::application_log_level::not_allowed_when_log_format_text",
+        "create_function::logging_config::application_log_level::not_allowed_with_default_log_format",
+        "create_function::timeout::above_max_without_capacity_provider_config",
+        "create_function::environment::variables::key::reserved",
+        "create_function::handler::not_allowed_when_package_type_image",
+        "create_function::runtime::not_allowed_when_package_type_image",
+        "create_function::layers::not_allowed_when_package_type_image",
+        "create_function::layers::item::awslayer",
+        "create_function::layers::item::other_region",
+    ] {
+        let case = cases
+            .iter()
+            .find(|c| c.id == id)
+            .ok_or(format!("no feasible case {id}"))?;
+        check(case.kind == CaseKind::Violation, format!("{id} is a violation"))?;
+    }
+    Ok(())
+}
+
+/// Layer ARNs of valid checks name the request's region (AWS refuses others: aws-observed/049) and
+/// never the awslayer form.
+fn valid_layers_are_in_the_region() -> Result<(), Failed> {
+    let (s, ctx) = setup("aws-2026", 9)?;
+    let ctx = ctx.in_place("ap-southeast-2", Some("123456789012".into()));
+    let cases = harness::feasible_cases(&s, &ctx);
+    let mut seen = 0;
+    for id in [
+        "create_function::valid::layers::item",
+        "create_function::layers::at_max_items",
+        "create_function::layers::item::at_max_length",
+    ] {
+        let case = cases
+            .iter()
+            .find(|c| c.id == id)
+            .ok_or(format!("no feasible case {id}"))?;
+        for json in draws(&s, &ctx, case, 8) {
+            for arn in json["Layers"]
+                .as_array()
+                .ok_or(format!("{id}: no Layers"))?
+            {
+                let arn = arn.as_str().unwrap_or_default();
+                seen += 1;
+                check(
+                    arn.split(':').nth(3) == Some("ap-southeast-2"),
+                    format!("{id}: {arn} is not in the request's region"),
+                )?;
+            }
+        }
+    }
+    check(seen >= 20, format!("only {seen} layer ARNs"))?;
+    Ok(())
+}
+
+/// Generated valid text uses only ASCII or characters every Unicode version since 9.0 classes alike.
+fn valid_text_is_unicode_9_stable() -> Result<(), Failed> {
+    use lambda_conform::generate::strings::STABLE_NON_ASCII;
+    let (s, ctx) = setup("aws-2026", 11)?;
+    let stable = |c: char| {
+        c.is_ascii()
+            || STABLE_NON_ASCII
+                .iter()
+                .any(|&(a, b)| (a..=b).contains(&(c as u32)))
+    };
+    let cases = harness::feasible_cases(&s, &ctx);
+    let mut non_ascii = 0;
+    for case in cases
+        .iter()
+        .filter(|c| matches!(c.kind, CaseKind::Valid | CaseKind::Boundary))
+        .filter(|c| !c.id.contains("zip_file"))
+    {
+        for json in draws(&s, &ctx, case, 6) {
+            let text = json.to_string();
+            non_ascii += text.chars().filter(|c| !c.is_ascii()).count();
+            if let Some(bad) = text.chars().find(|c| !stable(*c)) {
+                return Err(format!("{}: U+{:04X} in {}", case.id, bad as u32, text).into());
+            }
+        }
+    }
+    // The check means something: some generated text is beyond ASCII.
+    check(non_ascii > 0, "no text beyond ASCII was generated")?;
+    Ok(())
+}
+
+/// The model's Timeout bound (5400) is only reachable with a CapacityProviderConfig, which names a
+/// resource: such checks are skipped where resources cannot be made.
+fn added_resources_are_marked() -> Result<(), Failed> {
+    let (s, ctx) = setup("aws-2026", 2)?;
+    let cases = harness::feasible_cases(&s, &ctx);
+    for id in [
+        "create_function::timeout::at_max",
+        "create_function::timeout::above_max",
+        "create_function::valid::package_type::image",
+        "create_function::handler::not_allowed_when_package_type_image",
+    ] {
+        let case = cases
+            .iter()
+            .find(|c| c.id == id)
+            .ok_or(format!("no feasible case {id}"))?;
+        check(
+            case.needs_resource.is_some(),
+            format!("{id} must say it needs a resource"),
+        )?;
+    }
+    let plain = cases
+        .iter()
+        .find(|c| c.id == "create_function::timeout::at_max_without_capacity_provider_config")
+        .ok_or("no Timeout 900 boundary")?;
+    check(plain.needs_resource.is_none(), "Timeout 900 needs nothing")?;
     Ok(())
 }
 
@@ -182,5 +346,21 @@ fn main() -> ExitCode {
         ("generate::same_seed_same_bytes", same_seed_same_bytes),
         ("generate::boundaries_are_exact", boundaries_are_exact),
         ("generate::the_cases_listed", the_cases_listed),
+        (
+            "generate::valid_log_levels_send_json_format",
+            valid_log_levels_send_json_format,
+        ),
+        (
+            "generate::valid_layers_are_in_the_region",
+            valid_layers_are_in_the_region,
+        ),
+        (
+            "generate::valid_text_is_unicode_9_stable",
+            valid_text_is_unicode_9_stable,
+        ),
+        (
+            "generate::added_resources_are_marked",
+            added_resources_are_marked,
+        ),
     ])
 }

@@ -118,17 +118,21 @@ fn every_row_has_a_source() -> Result<(), Failed> {
 
 fn overlay_corrections_are_in_force() -> Result<(), Failed> {
     let s = load("aws-2026")?;
+    // The lowest maximum in force (a cross-member rule tightens the model's).
     let max_of = |path: &str| {
         s.member(path).and_then(|m| {
-            m.constraints.iter().find_map(|c| match c.kind {
-                Kind::Max { max } => Some(max),
-                _ => None,
-            })
+            m.constraints
+                .iter()
+                .filter_map(|c| match c.kind {
+                    Kind::Max { max } => Some(max),
+                    _ => None,
+                })
+                .reduce(f64::min)
         })
     };
     check(
         max_of("Timeout") == Some(900.0),
-        "Timeout max 900 (the model says 5400)",
+        "Timeout max 900 without CapacityProviderConfig (the model says 5400)",
     )?;
     check(
         max_of("MemorySize") == Some(10240.0),
@@ -278,23 +282,280 @@ fn json_view_shape() -> Result<(), Failed> {
         .ok_or("no Timeout")?;
     let max = timeout["constraints"]
         .as_array()
-        .and_then(|c| c.iter().find(|x| x["kind"] == "max"))
-        .ok_or("no max")?;
+        .and_then(|c| c.iter().find(|x| x["kind"] == "max" && x["max"] == 900.0))
+        .ok_or("no max 900")?;
     check(
-        max["max"] == 900.0,
-        format!("Timeout max in JSON: {}", max["max"]),
+        max["when_request"] == "CapacityProviderConfig absent",
+        format!("Timeout max 900 condition in JSON: {}", max["when_request"]),
     )?;
     check(
         max["error"]["type"] == "ValidationException",
         "Timeout max error type",
     )?;
-    check(max["source"] == "observed", "Timeout max source")?;
+    // The rule is cfn-lint's (doc); the answer's wording was recorded (observed).
+    check(max["source"] == "doc", "Timeout max source")?;
+    check(
+        max["error"]["source"] == "observed",
+        "Timeout max error source",
+    )?;
     check(timeout["default"]["value"] == 3, "Timeout default 3")?;
+    Ok(())
+}
+
+fn answer_to(s: &spec::Spec, body: serde_json::Value) -> spec::validate::Answer {
+    let facts = spec::validate::CallFacts {
+        body_bytes: 0,
+        region: Some("us-east-1".into()),
+        account: Some("123456789012".into()),
+    };
+    spec::validate::answer_for(s, &body, &facts)
+}
+
+fn base_with(edit: impl Fn(&mut serde_json::Map<String, serde_json::Value>)) -> serde_json::Value {
+    let mut body = serde_json::json!({
+        "FunctionName": "lc-check",
+        "Role": "arn:aws:iam::123456789012:role/lambda-conform-role",
+        "Runtime": "python3.12",
+        "Handler": "index.handler",
+        "Code": { "ZipFile": spec::validate::SMALLEST_ZIP_B64 },
+    });
+    if let Some(m) = body.as_object_mut() {
+        edit(m);
+    }
+    body
+}
+
+/// cfn-lint's rules are read from the generated file, each row citing cfn-lint's version and file.
+fn cfn_lint_rules_are_merged() -> Result<(), Failed> {
+    let s = load("aws-2026")?;
+    check(
+        s.files.iter().any(|f| f.ends_with("cfn-lint.toml")),
+        format!("files: {:?}", s.files),
+    )?;
+    let text = include_str!("../specs/aws-2026/cfn-lint.toml");
+    check(
+        text.contains("version = \"1.58.0\""),
+        "cfn-lint.toml pins cfn-lint 1.58.0",
+    )?;
+    let from_cfn: Vec<(String, String)> = s
+        .members
+        .iter()
+        .flat_map(|m| m.constraints.iter().map(move |c| (m, c)))
+        .filter(|(_, c)| {
+            c.evidence.as_deref().is_some_and(|e| {
+                e.starts_with(
+                    "cfn-lint 1.58.0 cfnlint/data/schemas/extensions/aws_lambda_function/",
+                )
+            })
+        })
+        .map(|(m, c)| {
+            (
+                m.path.clone(),
+                format!(
+                    "{} {} {:?}",
+                    c.id,
+                    c.source.as_str(),
+                    c.when_request.as_ref().map(|w| w.describe())
+                ),
+            )
+        })
+        .collect();
+    for (path, id) in [
+        (
+            "LoggingConfig.SystemLogLevel",
+            "not_allowed_when_log_format_text",
+        ),
+        ("Timeout", "above_max_without_capacity_provider_config"),
+        ("Environment.Variables{key}", "reserved"),
+        ("Handler", "not_allowed_when_package_type_image"),
+        ("Runtime", "not_allowed_when_package_type_image"),
+        ("Layers", "not_allowed_when_package_type_image"),
+        ("Layers[]", "awslayer"),
+    ] {
+        check(
+            from_cfn
+                .iter()
+                .any(|(p, d)| p == path && d.starts_with(&format!("{id} doc"))),
+            format!("no cfn-lint rule {path} {id}: {from_cfn:?}"),
+        )?;
+    }
+    check(
+        !text.contains("zipfile") || !text.contains("[[rule]]\npath = \"Code.ZipFile\""),
+        "the zipfile_* rules (CloudFormation inline source) are not taken",
+    )?;
+    // The LogLevel rule is documented; its wording is not recorded.
+    let level = s
+        .member("LoggingConfig.SystemLogLevel")
+        .and_then(|m| {
+            m.constraints
+                .iter()
+                .find(|c| c.id == "not_allowed_when_log_format_text")
+        })
+        .ok_or("no SystemLogLevel rule")?;
+    check(
+        level.error.source == Source::Doc && level.error.message_source == Source::Assumed,
+        format!(
+            "LogLevel error source {:?}, message source {:?}",
+            level.error.source, level.error.message_source
+        ),
+    )?;
+    Ok(())
+}
+
+/// The table judges the cross-member rules: what the generators and the stub both read.
+fn cross_member_rules_decide_the_answer() -> Result<(), Failed> {
+    use spec::validate::Answer;
+    let s = load("aws-2026")?;
+    let err = |a: &Answer| match a {
+        Answer::Error(e) => Some(e.clone()),
+        Answer::Success => None,
+    };
+    // A log level under the default (Text) format, or an explicit Text: refused, wording assumed.
+    for format in [None, Some("Text")] {
+        for level in ["SystemLogLevel", "ApplicationLogLevel"] {
+            let body = base_with(|m| {
+                let mut lc = serde_json::Map::new();
+                lc.insert(level.into(), "INFO".into());
+                if let Some(f) = format {
+                    lc.insert("LogFormat".into(), f.into());
+                }
+                m.insert("LoggingConfig".into(), lc.into());
+            });
+            let e = err(&answer_to(&s, body))
+                .ok_or(format!("{level} with LogFormat {format:?} must be refused"))?;
+            check(
+                e.status == 400
+                    && e.error_type == "InvalidParameterValueException"
+                    && e.message_source == Source::Assumed
+                    && e.message
+                        .display()
+                        .starts_with("LogLevel is not supported when LogFormat is set to \"Text\""),
+                format!("{level}/{format:?}: {e:?}"),
+            )?;
+        }
+    }
+    let json = base_with(|m| {
+        m.insert(
+            "LoggingConfig".into(),
+            serde_json::json!({"LogFormat": "JSON", "SystemLogLevel": "INFO", "ApplicationLogLevel": "INFO"}),
+        );
+    });
+    check(
+        answer_to(&s, json) == Answer::Success,
+        "levels with JSON logs are valid",
+    )?;
+    // Timeout: 900 without CapacityProviderConfig, the model's 5400 with one.
+    let long = base_with(|m| {
+        m.insert("Timeout".into(), 1000.into());
+    });
+    check(
+        err(&answer_to(&s, long)).is_some_and(|e| e.error_type == "ValidationException"),
+        "Timeout 1000 alone",
+    )?;
+    let managed = base_with(|m| {
+        m.insert("Timeout".into(), 1000.into());
+        m.insert("CapacityProviderConfig".into(), serde_json::json!({"LambdaManagedInstancesCapacityProviderConfig": {"CapacityProviderArn": "arn:aws:lambda:us-east-1:123456789012:capacity-provider:cp1"}}));
+    });
+    check(
+        err(&answer_to(&s, managed.clone())).is_none(),
+        format!(
+            "Timeout 1000 with a capacity provider: {:?}",
+            answer_to(&s, managed)
+        ),
+    )?;
+    // Reserved environment variable keys.
+    let reserved = base_with(|m| {
+        m.insert(
+            "Environment".into(),
+            serde_json::json!({"Variables": {"AWS_REGION": "x"}}),
+        );
+    });
+    check(
+        err(&answer_to(&s, reserved)).is_some(),
+        "AWS_REGION is reserved",
+    )?;
+    // Image functions take no Handler, Runtime or Layers.
+    let image = base_with(|m| {
+        m.insert("PackageType".into(), "Image".into());
+        m.insert("Code".into(), serde_json::json!({"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:latest"}));
+    });
+    let e = err(&answer_to(&s, image)).ok_or("Image with Runtime and Handler must be refused")?;
+    check(
+        e.rows
+            .iter()
+            .any(|r| r.contains("not_allowed_when_package_type_image")),
+        format!("{:?}", e.rows),
+    )?;
+    // A layer in another region: the recorded answer (aws-observed/049).
+    let layer = base_with(|m| {
+        m.insert(
+            "Layers".into(),
+            serde_json::json!(["arn:aws:lambda:eu-west-1:123456789012:layer:l:1"]),
+        );
+    });
+    let e = err(&answer_to(&s, layer)).ok_or("a layer in another region must be refused")?;
+    check(
+        e.source == Source::Observed
+            && e.message.matches("Layers are not in the same region as the function. Layers are expected to be in region us-east-1."),
+        format!("{e:?}"),
+    )?;
+    // The awslayer form, which the model's pattern allows.
+    let aws = base_with(|m| {
+        m.insert(
+            "Layers".into(),
+            serde_json::json!(["arn:aws:lambda:::awslayer:AWSLambda-Python"]),
+        );
+    });
+    let e = err(&answer_to(&s, aws)).ok_or("an awslayer ARN must be refused")?;
+    check(e.rows == ["Layers[] awslayer"], format!("{:?}", e.rows))?;
+    Ok(())
+}
+
+/// An ImageUri beside a ZipFile under PackageType Zip does not get the wording recorded for Image.
+fn image_uri_text_is_recorded_for_image_only() -> Result<(), Failed> {
+    use spec::validate::Answer;
+    let s = load("aws-2026")?;
+    let zip = base_with(|m| {
+        m.insert(
+            "Code".into(),
+            serde_json::json!({"ZipFile": spec::validate::SMALLEST_ZIP_B64, "ImageUri": "bad"}),
+        );
+    });
+    match answer_to(&s, zip) {
+        Answer::Error(e) => check(
+            e.source == Source::Assumed,
+            format!("Zip + ImageUri: {e:?}"),
+        )?,
+        Answer::Success => return Err("Zip + a bad ImageUri must be refused".into()),
+    }
+    let image = serde_json::json!({
+        "FunctionName": "fn-19fcf8b3",
+        "Role": "arn:aws:iam::111111111111:role/lambda-autogenerated-5b2caf2b",
+        "Code": {"ImageUri": "instance-scheduler-ecr-repo:latest"},
+        "PackageType": "Image",
+    });
+    match answer_to(&s, image) {
+        Answer::Error(e) => check(
+            e.source == Source::Observed
+                && e.message.matches("Source image instance-scheduler-ecr-repo:latest is not valid. Provide a valid source image."),
+            format!("Image + bad ImageUri: {e:?}"),
+        )?,
+        Answer::Success => return Err("Image + a bad ImageUri must be refused".into()),
+    }
     Ok(())
 }
 
 fn main() -> ExitCode {
     support::run(vec![
+        ("spec::cfn_lint_rules_are_merged", cfn_lint_rules_are_merged),
+        (
+            "spec::cross_member_rules_decide_the_answer",
+            cross_member_rules_decide_the_answer,
+        ),
+        (
+            "spec::image_uri_text_is_recorded_for_image_only",
+            image_uri_text_is_recorded_for_image_only,
+        ),
         ("spec::aws_2026_figures", aws_2026_figures),
         ("spec::seed_2020_figures", seed_2020_figures),
         ("spec::every_row_has_a_source", every_row_has_a_source),

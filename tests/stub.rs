@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use lambda_conform::generate::{cases, handler_zip, handler_zip_of, Context};
+use lambda_conform::oracle::{Basis, Outcome};
 use lambda_conform::spec::validate::Answer;
 use lambda_conform::spec::{self, Spec};
 use lambda_conform::stub::{self, EmbeddedStub, Mutant, StubCore, StubError};
@@ -46,6 +47,23 @@ fn main() -> ExitCode {
         ("stub::create::arn_gives_bare_name", arn_gives_bare_name),
         ("stub::create::echoes_and_additions", echoes_and_additions),
         ("stub::create::image_package", image_package),
+        (
+            "stub::create::recorded_layer_in_another_region",
+            recorded_layer_in_another_region,
+        ),
+        ("stub::create::log_level_needs_json", log_level_needs_json),
+        (
+            "stub::create::cross_member_rules_enforced",
+            cross_member_rules_enforced,
+        ),
+        (
+            "stub::oracle::empty_values_need_no_echo",
+            empty_values_need_no_echo,
+        ),
+        (
+            "stub::oracle::unrecorded_wording_is_assumed",
+            unrecorded_wording_is_assumed,
+        ),
         (
             "stub::create::region_follows_sigv4_scope",
             region_follows_sigv4_scope,
@@ -570,6 +588,190 @@ fn image_package() -> Result<(), Failed> {
         "RepositoryType",
     )?;
     check(g["Code"]["ImageUri"] == json!(uri), "ImageUri")
+}
+
+/// The request of aws-observed/049 (a layer version in another region), replayed: the stub answers as
+/// AWS did.
+fn recorded_layer_in_another_region() -> Result<(), Failed> {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws-recorded.jsonl"),
+    )?;
+    let line = text
+        .lines()
+        .find(|l| l.contains("\"id\": \"aws-observed/049-"))
+        .ok_or("no exchange 049 in the fixture")?;
+    let ex: Value = serde_json::from_str(line)?;
+    let request = ex["request"]["body"].as_str().ok_or("no request body")?;
+    let recorded: Value =
+        serde_json::from_str(ex["response"]["body"].as_str().ok_or("no response")?)?;
+    let (_stub, http) = embedded(None)?;
+    let r = http.send(
+        "POST",
+        "/2015-03-31/functions",
+        &[("content-type", "application/json".into())],
+        request.as_bytes().to_vec(),
+    )?;
+    let b = expect_error(
+        &r,
+        400,
+        "InvalidParameterValueException",
+        recorded["message"].as_str().unwrap_or_default(),
+    )?;
+    check(b["Type"] == recorded["Type"], format!("body {b}"))
+}
+
+const LOG_LEVEL_TEXT: &str = "LogLevel is not supported when LogFormat is set to \"Text\". Remove LogLevel from your request or change the LogFormat to \"JSON\" and try again.";
+
+/// A log level needs JSON logs: refused under Text (explicit or by default), created under JSON.
+fn log_level_needs_json() -> Result<(), Failed> {
+    let (_stub, http) = embedded(None)?;
+    for logging in [
+        json!({"SystemLogLevel": "INFO"}),
+        json!({"ApplicationLogLevel": "DEBUG"}),
+        json!({"LogFormat": "Text", "SystemLogLevel": "WARN"}),
+    ] {
+        let r = http.create(&with(base(&fresh("lvl")), "LoggingConfig", logging.clone()))?;
+        expect_error(&r, 400, "InvalidParameterValueException", LOG_LEVEL_TEXT)
+            .map_err(|e| format!("{logging}: {}", e.message().unwrap_or_default()))?;
+    }
+    let logging =
+        json!({"LogFormat": "JSON", "SystemLogLevel": "INFO", "ApplicationLogLevel": "DEBUG"});
+    let r = http.create(&with(base(&fresh("lvl")), "LoggingConfig", logging))?;
+    expect_status(&r, 201)?;
+    let b = body(&r)?;
+    check(
+        b["LoggingConfig"]["SystemLogLevel"] == json!("INFO")
+            && b["LoggingConfig"]["ApplicationLogLevel"] == json!("DEBUG"),
+        format!("LoggingConfig {}", b["LoggingConfig"]),
+    )
+}
+
+/// cfn-lint's other rules: reserved environment keys, Image functions without Runtime/Handler/Layers,
+/// Timeout 900 without a capacity provider, awslayer ARNs.
+fn cross_member_rules_enforced() -> Result<(), Failed> {
+    let (_stub, http) = embedded(None)?;
+    let refused = |body: Value, what: &str| -> Result<(), Failed> {
+        let r = http.create(&body)?;
+        check(
+            (400..500).contains(&r.status),
+            format!("{what}: {} {}", r.status, String::from_utf8_lossy(&r.body)),
+        )
+    };
+    refused(
+        with(
+            base(&fresh("env")),
+            "Environment",
+            json!({"Variables": {"AWS_REGION": "x"}}),
+        ),
+        "a reserved environment key",
+    )?;
+    refused(
+        json!({"FunctionName": fresh("img"), "Role": ROLE, "PackageType": "Image", "Runtime": "python3.12",
+               "Code": {"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:latest"}}),
+        "an Image function with a Runtime",
+    )?;
+    refused(
+        with(base(&fresh("t")), "Timeout", json!(901)),
+        "Timeout 901 without a capacity provider",
+    )?;
+    refused(
+        with(
+            base(&fresh("l")),
+            "Layers",
+            json!(["arn:aws:lambda:::awslayer:AWSLambda-Python"]),
+        ),
+        "an awslayer ARN",
+    )?;
+    let r = http.create(&with(
+        base(&fresh("l")),
+        "Layers",
+        json!(["arn:aws:lambda:us-east-1:123456789012:layer:mine:1"]),
+    ))?;
+    expect_status(&r, 201)
+}
+
+fn judge_create(body: &Value, resp: WireResponse) -> lambda_conform::oracle::Judgement {
+    use lambda_conform::oracle;
+    use lambda_conform::transport::WireRequest;
+    let s = spec();
+    let request = WireRequest::post_json(&s.source.uri, body.to_string().into_bytes());
+    let answer = spec::validate::answer(&s, &request.body, Some("application/json"));
+    let facts = oracle::Facts {
+        region: Some("us-east-1".into()),
+        account: None,
+        assumption: None,
+    };
+    oracle::judge(&s, &request, &answer, &Ok(resp), &facts)
+}
+
+/// An empty KMSKeyArn or DeadLetterConfig.TargetArn need not come back: nobody recorded that echo, and
+/// AWS documents KMSKeyArn only with a customer managed key. An answer without them conforms.
+fn empty_values_need_no_echo() -> Result<(), Failed> {
+    let (_stub, http) = embedded(None)?;
+    let mut req = base(&fresh("empty"));
+    req["KMSKeyArn"] = json!("");
+    req["DeadLetterConfig"] = json!({"TargetArn": ""});
+    let mut r = http.create(&req)?;
+    expect_status(&r, 201)?;
+    let mut b = body(&r)?;
+    if let Some(o) = b.as_object_mut() {
+        o.shift_remove("KMSKeyArn");
+        o.shift_remove("DeadLetterConfig");
+    }
+    r.body = b.to_string().into_bytes();
+    let j = judge_create(&req, r);
+    check(
+        j.findings.is_empty(),
+        format!("an answer without the empty values: {}", j.message()),
+    )?;
+    // A value that is not empty is still expected back.
+    let mut req = base(&fresh("desc"));
+    req["Description"] = json!("kept");
+    let mut r = http.create(&req)?;
+    let mut b = body(&r)?;
+    if let Some(o) = b.as_object_mut() {
+        o.shift_remove("Description");
+    }
+    r.body = b.to_string().into_bytes();
+    let j = judge_create(&req, r);
+    check(
+        j.findings.iter().any(|f| f.rule == "echo Description"),
+        format!("a missing Description echo must be found: {}", j.message()),
+    )
+}
+
+/// The LogLevel rule is documented (cfn-lint E3696), its wording is not recorded: a different text is a
+/// finding marked assumed, while status and type stay documented.
+fn unrecorded_wording_is_assumed() -> Result<(), Failed> {
+    let (_stub, http) = embedded(None)?;
+    let req = with(
+        base(&fresh("lvl")),
+        "LoggingConfig",
+        json!({"SystemLogLevel": "INFO"}),
+    );
+    let mut r = http.create(&req)?;
+    expect_status(&r, 400)?;
+    r.body = json!({"Type": "User", "message": "some other words"})
+        .to_string()
+        .into_bytes();
+    let j = judge_create(&req, r);
+    let message = j
+        .findings
+        .iter()
+        .find(|f| f.rule == "message")
+        .ok_or(format!("no message finding: {}", j.message()))?;
+    check(
+        message.basis == Basis::Assumed,
+        format!("message finding basis {:?}", message.basis),
+    )?;
+    check(
+        j.basis == Basis::Documented && j.findings.len() == 1,
+        format!("basis {:?}: {}", j.basis, j.message()),
+    )?;
+    check(
+        j.outcome() == Outcome::Unconfirmed,
+        format!("only the unrecorded wording differs: {:?}", j.outcome()),
+    )
 }
 
 fn region_follows_sigv4_scope() -> Result<(), Failed> {

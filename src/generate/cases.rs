@@ -6,12 +6,12 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 use super::strings::Rng;
-use super::values::{fill_required, set_path, valid_value, Aim};
+use super::values::{fill_required, make_hold, satisfy, set_path, valid_value, Aim};
 use super::violations::constraint_cases;
 use super::wire::{wire_cases, wire_member_cases};
 use super::Context;
 use crate::spec::validate::{self, Answer};
-use crate::spec::{CaseRowKind, Kind, Member, MemberType, Source, Spec};
+use crate::spec::{CaseRowKind, Condition, Constraint, Kind, Member, MemberType, Source, Spec};
 use crate::transport::WireRequest;
 
 /// What a case class exercises.
@@ -162,7 +162,10 @@ impl Case {
     /// that breaks exactly what the case says (proptest then draws again).
     pub fn instance(&self, spec: &Spec, ctx: &Context, param: u64, seed: u64) -> Option<Instance> {
         let mut rng = Rng::new(seed);
-        let (body, function_name) = (self.build)(spec, ctx, param.min(self.span), &mut rng)?;
+        let (mut body, function_name) = (self.build)(spec, ctx, param.min(self.span), &mut rng)?;
+        if let Body::Json(root) = &mut body {
+            self.fit_cross_member(spec, ctx, root, &mut rng)?;
+        }
         let (request, json) = match body {
             Body::Json(v) => {
                 let bytes = serde_json::to_vec(&v).ok()?;
@@ -208,6 +211,40 @@ impl Case {
             json,
             function_name,
         })
+    }
+
+    /// The constraint a violation case breaks.
+    fn constraint<'a>(&self, spec: &'a Spec) -> Option<&'a Constraint> {
+        let (path, id) = self.row.as_deref()?.rsplit_once(' ')?;
+        spec.member(path)?.constraints.iter().find(|c| c.id == id)
+    }
+
+    /// Cross-member rules: a valid request keeps all of them; a violation makes its own rule's
+    /// condition hold and keeps every other.
+    fn fit_cross_member(
+        &self,
+        spec: &Spec,
+        ctx: &Context,
+        root: &mut Value,
+        rng: &mut Rng,
+    ) -> Option<()> {
+        let keep = self.member.as_deref();
+        match self.kind {
+            CaseKind::Valid | CaseKind::Boundary => satisfy(spec, ctx, root, keep, None, rng),
+            CaseKind::Violation => {
+                if let Some(c) = self.constraint(spec) {
+                    if c.when == Some(Condition::ImagePackage) && c.kind != Kind::Required {
+                        root.as_object_mut()?
+                            .insert("PackageType".into(), Value::String("Image".into()));
+                    }
+                    if let Some(cond) = &c.when_request {
+                        make_hold(spec, ctx, root, cond, rng)?;
+                    }
+                }
+                satisfy(spec, ctx, root, keep, self.row.as_deref(), rng)
+            }
+            CaseKind::Wire => Some(()),
+        }
     }
 
     /// A proptest strategy over this case's instances. Shrinking moves the parameter toward 0, the boundary.
@@ -401,6 +438,7 @@ pub fn cases(spec: &Spec) -> Vec<Case> {
     out.extend(table_cases(spec, prefix));
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);
+    mark_added_resources(spec, &mut out);
     out
 }
 
@@ -443,6 +481,60 @@ fn table_cases(spec: &Spec, prefix: &str) -> Vec<Case> {
             c
         })
         .collect()
+}
+
+/// A case whose requests gain, through a cross-member rule, a member that names a resource (a Timeout
+/// above 900 gets a CapacityProviderConfig, an Image function an image URI) needs that resource too.
+fn mark_added_resources(spec: &Spec, cases: &mut [Case]) {
+    let ctx = Context::new(0, "arn:aws:iam::123456789012:role/lambda-conform-probe");
+    let base = ctx.base_request(spec, "probe");
+    // What a cross-member repair can add: a condition's member, or a member required under a condition.
+    let added: Vec<&str> = spec
+        .members
+        .iter()
+        .flat_map(|m| {
+            m.constraints
+                .iter()
+                .filter_map(move |c| match &c.when_request {
+                    Some(w) => Some(w.member.as_str()),
+                    None if c.kind == Kind::Required && c.when.is_some() => Some(m.path.as_str()),
+                    None => None,
+                })
+        })
+        .collect();
+    let inside = |path: &str, outer: &str| {
+        path == outer
+            || path
+                .strip_prefix(outer)
+                .is_some_and(|r| r.starts_with(['.', '[', '{']))
+    };
+    let needing: Vec<&Member> = spec
+        .members
+        .iter()
+        .filter(|m| m.needs_resource.is_some())
+        .filter(|m| added.iter().any(|a| inside(&m.path, a)))
+        .collect();
+    for case in cases.iter_mut() {
+        if case.kind == CaseKind::Wire || case.needs_resource.is_some() {
+            continue;
+        }
+        for seed in 0..4u64 {
+            let Some(json) = case.instance(spec, &ctx, 0, seed).and_then(|i| i.json) else {
+                continue;
+            };
+            // The case's own member is what it exercises, not something a repair added.
+            let own = case.member.clone().unwrap_or_default();
+            let added = needing.iter().find(|m| {
+                !inside(&m.path, &own)
+                    && !validate::reach(&json, &m.path).is_empty()
+                    && validate::reach(&base, &m.path).is_empty()
+            });
+            if let Some(m) = added {
+                case.needs_resource = m.needs_resource.clone();
+                break;
+            }
+        }
+    }
 }
 
 /// A valid value other than the base request's (so `valid::<member>` changes something).

@@ -144,11 +144,37 @@ fn fits(h: &Hir, n: usize) -> bool {
     lo <= n && hi.is_none_or(|hi| n <= hi)
 }
 
+/// Characters beyond ASCII that "valid" text may use: ranges whose every code point was assigned by
+/// Unicode 9.0 and has kept the same general category in every version since, so a server whose regex
+/// engine knows an older Unicode still classes them as the pattern means (`\p{L}`, `\S`, `.`).
+/// Conservative by construction: whole letter runs of long-stable blocks, taken from the Unicode
+/// Character Database (UnicodeData.txt of 9.0 and of 16.0: same code points, same category) — Latin-1
+/// and Latin Extended-A letters, basic Greek and Cyrillic, Hebrew and Arabic letters, Hiragana,
+/// Katakana, the original CJK Unified Ideographs (U+4E00–U+9FA5, Unicode 1.1) and Hangul syllables.
+/// Marks, symbols, format characters, and anything added or recategorised later are left out.
+pub const STABLE_NON_ASCII: &[(u32, u32)] = &[
+    (0x00C0, 0x00D6), // Latin-1 letters (Lu), À–Ö
+    (0x00D8, 0x00F6), // Ø–ö (Lu, Ll)
+    (0x00F8, 0x00FF), // ø–ÿ (Ll)
+    (0x0100, 0x017F), // Latin Extended-A (Lu/Ll)
+    (0x0391, 0x03A1), // Greek capitals (Lu)
+    (0x03A3, 0x03A9), // Σ–Ω (Lu)
+    (0x03B1, 0x03C9), // Greek small letters (Ll)
+    (0x0410, 0x044F), // Cyrillic А–я (Lu/Ll)
+    (0x05D0, 0x05EA), // Hebrew letters (Lo)
+    (0x0621, 0x063A), // Arabic letters (Lo)
+    (0x3041, 0x3094), // Hiragana (Lo)
+    (0x30A1, 0x30FA), // Katakana (Lo)
+    (0x4E00, 0x9FA5), // CJK Unified Ideographs of Unicode 1.1 (Lo)
+    (0xAC00, 0xD7A3), // Hangul syllables (Lo)
+];
+
 fn class_char(class: &Class, rng: &mut Rng) -> Option<char> {
     match class {
         Class::Unicode(u) => {
             let ranges = u.ranges();
-            // Prefer printable ASCII, so requests stay readable; sometimes take any member.
+            // Prefer printable ASCII, so requests stay readable; sometimes take a member beyond ASCII,
+            // but only one that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
             let ascii: Vec<(u32, u32)> = ranges
                 .iter()
                 .filter_map(|r| {
@@ -157,15 +183,30 @@ fn class_char(class: &Class, rng: &mut Rng) -> Option<char> {
                     (lo <= hi).then_some((lo, hi))
                 })
                 .collect();
-            let pool: Vec<(u32, u32)> = if !ascii.is_empty() && rng.chance(0.9) {
-                ascii
-            } else {
-                ranges
-                    .iter()
-                    .map(|r| (r.start() as u32, (r.end() as u32).min(0xFFFF)))
-                    .filter(|(a, b)| a <= b)
-                    .collect()
-            };
+            let stable: Vec<(u32, u32)> = ranges
+                .iter()
+                .flat_map(|r| {
+                    STABLE_NON_ASCII.iter().filter_map(move |&(a, b)| {
+                        let lo = (r.start() as u32).max(a);
+                        let hi = (r.end() as u32).min(b);
+                        (lo <= hi).then_some((lo, hi))
+                    })
+                })
+                .collect();
+            let pool: Vec<(u32, u32)> =
+                if stable.is_empty() || (!ascii.is_empty() && rng.chance(0.9)) {
+                    if ascii.is_empty() {
+                        ranges
+                            .iter()
+                            .map(|r| (r.start() as u32, (r.end() as u32).min(0xFFFF)))
+                            .filter(|(a, b)| a <= b)
+                            .collect()
+                    } else {
+                        ascii
+                    }
+                } else {
+                    stable
+                };
             for _ in 0..8 {
                 let (lo, hi) = *rng.pick(&pool)?;
                 let c = rng.range(lo as u64, hi as u64) as u32;

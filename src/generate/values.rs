@@ -42,20 +42,23 @@ fn field_name(path: &str) -> &str {
 }
 
 /// The effective bounds of a member for one constraint family ("length", "value", "items"),
-/// taking only unconditional constraints (conditional ones are exercised by their own cases).
+/// taking unconditional constraints and cross-member ones (`when_request`: a value inside them is
+/// valid whatever the other members say); constraints under a `when` are exercised by their own cases.
 pub fn bounds(member: &Member, what: &str) -> (Option<f64>, Option<f64>) {
-    let mut lo = None;
-    let mut hi = None;
+    let mut lo: Option<f64> = None;
+    let mut hi: Option<f64> = None;
+    let up = |a: Option<f64>, b: f64| Some(a.map_or(b, |a| a.max(b)));
+    let down = |a: Option<f64>, b: f64| Some(a.map_or(b, |a| a.min(b)));
     for c in member.constraints.iter().filter(|c| c.when.is_none()) {
         match (&c.kind, what) {
             (Kind::MinLength { min }, "length") | (Kind::MinItems { min }, "items") => {
-                lo = Some(*min as f64)
+                lo = up(lo, *min as f64)
             }
             (Kind::MaxLength { max }, "length") | (Kind::MaxItems { max }, "items") => {
-                hi = Some(*max as f64)
+                hi = down(hi, *max as f64)
             }
-            (Kind::Min { min }, "value") => lo = Some(*min),
-            (Kind::Max { max }, "value") => hi = Some(*max),
+            (Kind::Min { min }, "value") => lo = up(lo, *min),
+            (Kind::Max { max }, "value") => hi = down(hi, *max),
             _ => {}
         }
     }
@@ -81,6 +84,7 @@ pub fn pattern_lengths(member: &Member) -> (usize, Option<usize>) {
     member
         .constraints
         .iter()
+        .filter(|c| matches!(c.kind, Kind::Pattern { .. }))
         .find_map(|c| c.compiled.as_ref())
         .and_then(StringGen::new)
         .map_or((0, None), |g| g.length_bounds())
@@ -88,7 +92,12 @@ pub fn pattern_lengths(member: &Member) -> (usize, Option<usize>) {
 
 /// A string of `n` characters that satisfies the member's pattern (or plain letters when it has none).
 pub fn string_of_length(member: &Member, n: usize, rng: &mut Rng) -> Option<String> {
-    match member.constraints.iter().find_map(|c| c.compiled.as_ref()) {
+    let pattern = member
+        .constraints
+        .iter()
+        .filter(|c| matches!(c.kind, Kind::Pattern { .. }))
+        .find_map(|c| c.compiled.as_ref());
+    match pattern {
         Some(p) => StringGen::new(p)?.of_length(n, rng),
         None => Some(
             (0..n)
@@ -96,6 +105,66 @@ pub fn string_of_length(member: &Member, n: usize, rng: &mut Rng) -> Option<Stri
                 .collect(),
         ),
     }
+}
+
+/// An ARN value placed where the call is: its region and account replaced by the context's, for a
+/// member whose table says an ARN must name the call's region (`arn_region`) or account (`arn_account`).
+pub fn in_place(member: &Member, ctx: &Context, s: &str) -> String {
+    let region = member.constraints.iter().any(|c| c.kind == Kind::ArnRegion);
+    let account = member
+        .constraints
+        .iter()
+        .any(|c| c.kind == Kind::ArnAccount);
+    if !region && !account {
+        return s.to_string();
+    }
+    let mut parts: Vec<String> = s.split(':').map(str::to_string).collect();
+    if parts.first().map(String::as_str) == Some("arn") && parts.len() > 4 {
+        if region && !parts[3].is_empty() {
+            parts[3] = ctx.region.clone();
+        }
+        if let (true, Some(a)) = (account && !parts[4].is_empty(), &ctx.account) {
+            parts[4] = a.clone();
+        }
+    } else if parts.get(1).map(String::as_str) == Some("function") {
+        if let (true, Some(a)) = (account, &ctx.account) {
+            parts[0] = a.clone();
+        }
+    }
+    parts.join(":")
+}
+
+/// Whether a string passes the member's own unconditional refusals and pattern (`not_in`, `not_pattern`,
+/// the model's pattern).
+pub fn own_ok(member: &Member, s: &str) -> bool {
+    member
+        .constraints
+        .iter()
+        .filter(|c| c.when.is_none() && c.when_request.is_none())
+        .all(|c| match (&c.kind, &c.compiled) {
+            (Kind::NotIn { values }, _) => !values.iter().any(|v| v == s),
+            (Kind::NotPattern { .. }, Some(p)) => !p.matches(s),
+            (Kind::Pattern { .. }, Some(p)) => p.matches(s),
+            _ => true,
+        })
+}
+
+/// A string of exactly `n` characters that satisfies the member's pattern, names the call's region and
+/// account where the table asks for that, and avoids the member's refused values.
+pub fn string_in_place(member: &Member, ctx: &Context, n: usize, rng: &mut Rng) -> Option<String> {
+    let mut m = n;
+    for _ in 0..32 {
+        let s = string_of_length(member, m, rng)?;
+        let t = in_place(member, ctx, &s);
+        let len = t.chars().count();
+        if len == n && own_ok(member, &t) {
+            return Some(t);
+        }
+        if len != n {
+            m = (m as i64 - (len as i64 - n as i64)).max(1) as usize;
+        }
+    }
+    None
 }
 
 fn enum_values(member: &Member) -> Option<Vec<String>> {
@@ -163,7 +232,29 @@ pub fn valid_value(
             if ctx.is_name_member(spec, &member.path) {
                 return Some(Value::String(ctx.name_of_length(n, rng)?));
             }
-            string_of_length(member, n, rng).map(Value::String)
+            if aim == Aim::Any {
+                // Another length when this one only allows refused forms (a short awslayer ARN).
+                let from = lo.max(plo).max(1);
+                let top = [hi.map(|h| h as usize), phi]
+                    .into_iter()
+                    .flatten()
+                    .fold(from + 24, usize::min);
+                let cap = [hi.map(|h| h as usize), phi]
+                    .into_iter()
+                    .flatten()
+                    .fold(usize::MAX, usize::min);
+                let mut n = n;
+                for k in 1..=12 {
+                    if let Some(s) = string_in_place(member, ctx, n, rng) {
+                        return Some(Value::String(s));
+                    }
+                    // Widen the range as draws fail: a region put in place can make an ARN longer.
+                    let top = (top + 8 * k).min(cap).max(from.min(top));
+                    n = rng.range(from.min(top) as u64, top as u64) as usize;
+                }
+                return None;
+            }
+            string_in_place(member, ctx, n, rng).map(Value::String)
         }
         MemberType::Integer | MemberType::Long | MemberType::Double => {
             let (lo, hi) = bounds(member, "value");
@@ -465,4 +556,124 @@ fn insert_in(node: &mut Value, steps: &[Step], field: &str, value: &Value) {
         }
         Some((Step::Keys, _)) => {}
     }
+}
+
+/// A constraint that ties a member to others: a `when_request` rule, a member that must be absent, a
+/// member required only under a condition.
+pub fn is_cross_member(c: &crate::spec::Constraint) -> bool {
+    c.when_request.is_some()
+        || c.kind == Kind::Absent
+        || (c.kind == Kind::Required && c.when.is_some())
+}
+
+/// Whether two member paths are the same member or one lies inside the other.
+fn related(a: &str, b: &str) -> bool {
+    let inside = |x: &str, y: &str| {
+        x.strip_prefix(y)
+            .is_some_and(|rest| rest.starts_with(['.', '[', '{']))
+    };
+    a == b || inside(a, b) || inside(b, a)
+}
+
+/// Makes a request condition hold (for a case that breaks the rule it guards).
+pub fn make_hold(
+    spec: &Spec,
+    ctx: &Context,
+    root: &mut Value,
+    cond: &crate::spec::RequestCondition,
+    rng: &mut Rng,
+) -> Option<()> {
+    if cond.holds(root) {
+        return Some(());
+    }
+    if let Some(v) = &cond.equals {
+        set_path(spec, ctx, root, &cond.member, v.clone(), rng)?;
+    } else if cond.present == Some(true) {
+        let m = spec.member(&cond.member)?;
+        let v = valid_value(spec, ctx, m, Aim::Any, rng)?;
+        set_path(spec, ctx, root, &cond.member, v, rng)?;
+    } else {
+        // `present = false` or `not_equals`: absent satisfies both.
+        remove_path(root, &cond.member);
+    }
+    fill_required(spec, ctx, root, None, rng)?;
+    cond.holds(root).then_some(())
+}
+
+/// Makes a request condition fail, choosing a value for its member under which `path` breaks no
+/// cross-member rule (for a valid case that varies `path`).
+fn make_fail(
+    spec: &Spec,
+    ctx: &Context,
+    root: &mut Value,
+    cond: &crate::spec::RequestCondition,
+    path: &str,
+    rng: &mut Rng,
+) -> Option<()> {
+    if cond.equals.is_some() || cond.present == Some(true) {
+        remove_path(root, &cond.member);
+        return (!cond.holds(root)).then_some(());
+    }
+    let m = spec.member(&cond.member)?;
+    let mut candidates: Vec<Value> = Vec::new();
+    if let Some(v) = &cond.not_equals {
+        candidates.push(v.clone());
+    }
+    if let Some(values) = enum_values(m) {
+        candidates.extend(values.into_iter().map(Value::String));
+    }
+    for _ in 0..4 {
+        candidates.push(valid_value(spec, ctx, m, Aim::Any, rng)?);
+    }
+    let facts = ctx.facts(0);
+    for v in candidates {
+        let mut probe = root.clone();
+        set_path(spec, ctx, &mut probe, &cond.member, v, rng)?;
+        fill_required(spec, ctx, &mut probe, None, rng)?;
+        let clean = validate::violations(spec, &probe, &facts).iter().all(|x| {
+            !(x.path == path && is_cross_member(&spec.members[x.member].constraints[x.constraint]))
+        });
+        if clean && !cond.holds(&probe) {
+            *root = probe;
+            return Some(());
+        }
+    }
+    None
+}
+
+/// Repairs the cross-member rules a request breaks, other than `skip` (a violation case's own row,
+/// `Path id`): members a rule excludes are removed, members a condition requires are filled in, and
+/// where the rule is on the member the case varies (`keep`), the other member is changed instead
+/// (a log level gets `LogFormat` JSON, a long Timeout gets a CapacityProviderConfig).
+pub fn satisfy(
+    spec: &Spec,
+    ctx: &Context,
+    root: &mut Value,
+    keep: Option<&str>,
+    skip: Option<&str>,
+    rng: &mut Rng,
+) -> Option<()> {
+    let facts = ctx.facts(0);
+    for _ in 0..8 {
+        let found = validate::violations(spec, root, &facts)
+            .into_iter()
+            .find(|v| {
+                is_cross_member(&spec.members[v.member].constraints[v.constraint])
+                    && Some(format!("{} {}", v.path, v.id).as_str()) != skip
+            });
+        let Some(v) = found else { return Some(()) };
+        let c = &spec.members[v.member].constraints[v.constraint];
+        let mine = keep.is_some_and(|k| related(k, &v.path));
+        match (&c.kind, &c.when_request) {
+            (Kind::Required, _) if !mine => {
+                let m = spec.member(&v.path)?;
+                let value = valid_value(spec, ctx, m, Aim::Any, rng)?;
+                set_path(spec, ctx, root, &v.path, value, rng)?;
+            }
+            (_, Some(cond)) if mine => make_fail(spec, ctx, root, cond, &v.path, rng)?,
+            (Kind::Absent, _) | (_, Some(_)) if !mine => remove_path(root, &v.path),
+            _ => return None,
+        }
+    }
+    None
 }

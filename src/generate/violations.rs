@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 use super::cases::{base, new_case, with_value, Body, Build, Case, CaseKind};
 use super::strings::{break_pattern, Rng};
 use super::values::{
-    bounds, children, fill_required, remove_path, set_path, string_of_length, valid_value, Aim,
+    bounds, children, fill_required, in_place, pattern_lengths, remove_path, set_path,
+    string_in_place, string_of_length, valid_value, Aim,
 };
 use super::{empty_zip, Context};
 use crate::spec::{Condition, Family, Kind, Member, MemberType, Spec};
@@ -21,7 +22,11 @@ fn sized_string(spec: &Spec, ctx: &Context, member: &Member, n: usize, rng: &mut
             return Value::String(s);
         }
     }
-    Value::String(string_of_length(member, n, rng).unwrap_or_else(|| "a".repeat(n)))
+    Value::String(
+        string_in_place(member, ctx, n, rng)
+            .or_else(|| string_of_length(member, n, rng))
+            .unwrap_or_else(|| "a".repeat(n)),
+    )
 }
 
 fn collection(
@@ -92,9 +97,17 @@ pub(super) fn constraint_cases(
     let c = &m.constraints[ci];
     let row = format!("{} {}", m.path, c.id);
     let mut out = Vec::new();
+    // A rule under a condition on another member names its boundary after its own id
+    // (`above_max_without_capacity_provider_config` → `at_max_without_capacity_provider_config`).
     let when_suffix = c
         .when
         .map(|w| format!("_{}", w.as_str()))
+        .or_else(|| {
+            c.when_request.as_ref().map(|_| {
+                let rest = c.id.strip_prefix(c.kind.violation_name()).unwrap_or(&c.id);
+                format!("_{}", rest.trim_start_matches('_'))
+            })
+        })
         .unwrap_or_default();
     let _ = family;
 
@@ -203,7 +216,7 @@ pub(super) fn constraint_cases(
                 }),
             ));
             out.push(boundary(
-                "at_max".into(),
+                format!("at_max{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = member(spec);
                     let v = number(&m, max)?;
@@ -223,7 +236,7 @@ pub(super) fn constraint_cases(
                 }),
             ));
             out.push(boundary(
-                "at_min".into(),
+                format!("at_min{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = member(spec);
                     let v = number(&m, min)?;
@@ -324,7 +337,18 @@ pub(super) fn constraint_cases(
             }
         }
         Kind::NotIn { values } => {
-            let values = values.clone();
+            // Only the refused values the member's own pattern lets through break this row alone
+            // (`_HANDLER` is reserved, but no environment key may start with `_` anyway).
+            let values: Vec<String> = values
+                .iter()
+                .filter(|v| {
+                    m.constraints.iter().all(|x| match (&x.kind, &x.compiled) {
+                        (Kind::Pattern { .. }, Some(p)) => p.matches(v),
+                        _ => true,
+                    })
+                })
+                .cloned()
+                .collect();
             out.push(violation(
                 &c.id,
                 values.len().saturating_sub(1) as u64,
@@ -427,11 +451,23 @@ pub(super) fn constraint_cases(
                     } else {
                         "eu-west-1"
                     };
-                    let account = ctx.account.clone()?;
-                    let arn = format!(
-                        "arn:aws:lambda:{other}:{account}:function:{}",
-                        ctx.fresh_name(rng)
-                    );
+                    let arn = if ctx.is_name_member(spec, &m.path) {
+                        let account = ctx.account.clone()?;
+                        format!(
+                            "arn:aws:lambda:{other}:{account}:function:{}",
+                            ctx.fresh_name(rng)
+                        )
+                    } else {
+                        // A valid ARN of this member, moved to another region.
+                        let good = valid_value(spec, ctx, &m, Aim::Any, rng)?;
+                        let mut parts: Vec<String> =
+                            good.as_str()?.split(':').map(str::to_string).collect();
+                        if parts.len() < 5 || parts[0] != "arn" || parts[3].is_empty() {
+                            return None;
+                        }
+                        parts[3] = other.to_string();
+                        parts.join(":")
+                    };
                     with_value(spec, ctx, &m, Value::String(arn), rng)
                 }),
             ));
@@ -453,6 +489,48 @@ pub(super) fn constraint_cases(
                         ctx.fresh_name(rng)
                     );
                     with_value(spec, ctx, &m, Value::String(arn), rng)
+                }),
+            ));
+        }
+        Kind::Absent => {
+            out.push(violation(
+                &c.id,
+                0,
+                Arc::new(move |spec, ctx, _p, rng| {
+                    let m = member(spec);
+                    let v = valid_value(spec, ctx, &m, Aim::Any, rng)?;
+                    with_value(spec, ctx, &m, v, rng)
+                }),
+            ));
+        }
+        Kind::NotPattern { .. } => {
+            out.push(violation(
+                &c.id,
+                0,
+                Arc::new(move |spec, ctx, _p, rng| {
+                    let m = member(spec);
+                    let refused = m.constraints.get(ci)?.compiled.clone()?;
+                    let (lo, _) = bounds(&m, "length");
+                    let (plo, phi) = pattern_lengths(&m);
+                    let from = (lo.unwrap_or(0.0) as usize).max(plo).max(1);
+                    let to = phi.map_or(from + 48, |h| h.min(from + 48));
+                    // A value of the model's own form that has the refused form too.
+                    for _ in 0..256 {
+                        let n = rng.range(from as u64, to as u64) as usize;
+                        let Some(s) = string_of_length(&m, n, rng) else {
+                            continue;
+                        };
+                        let s = in_place(&m, ctx, &s);
+                        let others_ok = m.constraints.iter().enumerate().all(|(i, x)| {
+                            i == ci
+                                || !matches!(x.kind, Kind::Pattern { .. })
+                                || x.compiled.as_ref().is_none_or(|p| p.matches(&s))
+                        });
+                        if refused.matches(&s) && others_ok {
+                            return with_value(spec, ctx, &m, Value::String(s), rng);
+                        }
+                    }
+                    None
                 }),
             ));
         }

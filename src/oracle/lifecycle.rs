@@ -8,8 +8,7 @@ use serde_json::Value;
 use super::judge::{describe_response, describe_value, judge, Facts};
 use super::rules::{error_type_of, finding_with};
 use super::verdict::{Basis, Finding, Judgement};
-use crate::spec::message::ExpectedMessage;
-use crate::spec::validate::{Answer, ExpectedError};
+use crate::spec::validate::{self, Answer};
 use crate::spec::Spec;
 use crate::transport::{WireRequest, WireResponse};
 
@@ -33,17 +32,7 @@ pub fn duplicate(
     resp: WireResponse,
     facts: &Facts,
 ) -> Judgement {
-    let conflict = &spec.conflict;
-    let e = ExpectedError {
-        status: conflict.status,
-        error_type: conflict.error_type.clone(),
-        message: ExpectedMessage::from_template(&conflict.message.replace("{name}", name), &|_| {
-            None
-        }),
-        source: conflict.source,
-        evidence: conflict.evidence.iter().cloned().collect(),
-        rows: vec!["conflict".into()],
-    };
+    let e = validate::conflict(spec, name);
     judge(spec, request, &Answer::Error(e), &Ok(resp), facts)
 }
 

@@ -55,10 +55,12 @@ impl Place<'_> {
     }
 }
 
-/// Parses and merges one profile's two files. `model_name` and `overlay_name` are used in error lines.
+/// Parses and merges one profile's files: the model, the optional generated rules file (cfn-lint's
+/// rules, `(name, text)`), then the overlay. Names are used in error lines.
 pub fn merge(
     model_name: &str,
     model_text: &str,
+    rules: Option<(&str, &str)>,
     overlay_name: &str,
     overlay_text: &str,
 ) -> Result<Spec, SpecError> {
@@ -129,34 +131,66 @@ pub fn merge(
         );
     }
 
-    let mut rule_keys = BTreeSet::new();
-    for row in &overlay.rule {
-        let span = row.span();
-        let rule = row.get_ref();
-        let key = (rule.path.clone(), rule.kind.clone(), rule.when);
-        if !rule_keys.insert(key) {
-            return op.err(
-                span,
-                "rule",
-                format!(
-                    "duplicate rule for path `{}` kind `{}`{}",
-                    rule.path,
-                    rule.kind,
-                    rule.when
-                        .map(|w| format!(" when `{}`", w.as_str()))
-                        .unwrap_or_default()
-                ),
-            );
-        }
-        apply_rule(
-            &op,
-            span,
-            rule,
+    let mut files = vec![model_name.to_string()];
+    let mut unanswered = Vec::new();
+    if let Some((rules_name, rules_text)) = rules {
+        let rp = Place {
+            file: rules_name,
+            text: rules_text,
+        };
+        let file: RulesFile = rp.parse()?;
+        let _ = (
+            &file.source.kind,
+            &file.source.version,
+            &file.source.directory,
+        );
+        apply_rows(
+            &rp,
+            &file.rule,
             &mut members,
             &lists,
             &overlay.messages,
             &validation,
+            false,
         )?;
+        files.push(rules_name.to_string());
+        for m in &members {
+            for c in &m.constraints {
+                if c.error.message.is_empty() && c.family != Family::Validation {
+                    unanswered.push((m.path.clone(), c.id.clone()));
+                }
+            }
+        }
+    }
+    apply_rows(
+        &op,
+        &overlay.rule,
+        &mut members,
+        &lists,
+        &overlay.messages,
+        &validation,
+        true,
+    )?;
+    files.push(overlay_name.to_string());
+    // A generated rule the overlay did not give an answer to cannot be judged.
+    for (path, id) in &unanswered {
+        let still = members
+            .iter()
+            .filter(|m| &m.path == path)
+            .flat_map(|m| &m.constraints)
+            .any(|c| &c.id == id && c.error.message.is_empty());
+        if still {
+            let line = op.text.find("[[rule]]").map(|o| op.line(o)).unwrap_or(0);
+            return Err(SpecError::Invalid {
+                file: op.file.to_string(),
+                line,
+                key: "rule.error.message".into(),
+                message: format!(
+                    "`{path}` `{id}` (from {}) has no answer: add an overlay [[rule]] with its `error`",
+                    files.get(1).map_or("the rules file", String::as_str)
+                ),
+            });
+        }
     }
 
     for row in &overlay.default {
@@ -373,7 +407,7 @@ pub fn merge(
         profile: overlay.profile.name,
         title: overlay.profile.title,
         source: model.source,
-        files: vec![model_name.to_string(), overlay_name.to_string()],
+        files,
         members,
         response,
         response_rules,
@@ -391,6 +425,63 @@ pub fn merge(
     };
     check_base_request(&op, &spec)?;
     Ok(spec)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_rows(
+    place: &Place<'_>,
+    rows: &[toml::Spanned<RuleRow>],
+    members: &mut [Member],
+    lists: &BTreeMap<String, NamedList>,
+    messages: &Messages,
+    validation: &AnswerRow,
+    need_message: bool,
+) -> Result<(), SpecError> {
+    let mut rule_keys = BTreeSet::new();
+    for row in rows {
+        let span = row.span();
+        let rule = row.get_ref();
+        let key = (
+            rule.path.clone(),
+            rule.kind.clone(),
+            rule.when,
+            rule.when_request.as_ref().map(RequestCondition::describe),
+        );
+        if !rule_keys.insert(key) {
+            return place.err(
+                span,
+                "rule",
+                format!(
+                    "duplicate rule for path `{}` kind `{}`{}",
+                    rule.path,
+                    rule.kind,
+                    rule.when
+                        .map(|w| format!(" when `{}`", w.as_str()))
+                        .unwrap_or_default()
+                ),
+            );
+        }
+        if let Some(cond) = &rule.when_request {
+            if !members.iter().any(|m| m.path == cond.member) {
+                return place.err(
+                    span,
+                    "rule.when_request.member",
+                    format!("the request model has no member `{}`", cond.member),
+                );
+            }
+        }
+        apply_rule(
+            place,
+            span,
+            rule,
+            members,
+            lists,
+            messages,
+            validation,
+            need_message,
+        )?;
+    }
+    Ok(())
 }
 
 /// The base request, with its placeholders filled, must be valid by the table itself.
@@ -482,8 +573,17 @@ fn model_member(
             error_type: validation.error_type.clone(),
             message: message::violation_template(messages, &member, &kind, earlier),
             // Nobody recorded this member broken, but AWS's front-end validation answers every
-            // model constraint alike: the answer is derived from the recorded mechanism.
+            // model constraint alike: the answer is derived from the recorded mechanism. The
+            // wording of sensitive members and of map keys and values was never recorded.
             source: Source::Model,
+            message_source: if member.sensitive
+                || member.path.contains("{key}")
+                || member.path.contains("{value}")
+            {
+                Source::Assumed
+            } else {
+                Source::Model
+            },
             evidence: Some(format!(
                 "derived: {}; {}",
                 validation
@@ -497,6 +597,7 @@ fn model_member(
             id: kind.violation_name().to_string(),
             kind,
             when: None,
+            when_request: None,
             family: Family::Validation,
             order: 0,
             error,
@@ -516,7 +617,7 @@ pub(super) fn compile(
     kind: &Kind,
 ) -> Result<Option<Pattern>, SpecError> {
     match kind {
-        Kind::Pattern { pattern } => match Pattern::new(pattern) {
+        Kind::Pattern { pattern } | Kind::NotPattern { pattern } => match Pattern::new(pattern) {
             Ok(p) => Ok(Some(p)),
             Err(e) => place.err(span, "pattern", e),
         },

@@ -216,6 +216,13 @@ pub enum Kind {
     ArnRegion,
     /// A function ARN (full or partial) names the caller's account.
     ArnAccount,
+    /// The member must not be sent (under the constraint's condition).
+    Absent,
+    /// The whole value must not match the pattern (cfn-lint's `^(?!…)` patterns).
+    NotPattern {
+        /// The refused form, as a whole-value pattern.
+        pattern: String,
+    },
 }
 
 impl Kind {
@@ -240,6 +247,8 @@ impl Kind {
             Kind::MaxRequestBytes { .. } => "max_request_bytes",
             Kind::ArnRegion => "arn_region",
             Kind::ArnAccount => "arn_account",
+            Kind::Absent => "absent",
+            Kind::NotPattern { .. } => "not_pattern",
         }
     }
 
@@ -264,6 +273,8 @@ impl Kind {
             Kind::MaxRequestBytes { .. } => "request_too_large",
             Kind::ArnRegion => "other_region",
             Kind::ArnAccount => "other_account",
+            Kind::Absent => "not_allowed",
+            Kind::NotPattern { .. } => "refused_form",
         }
     }
 }
@@ -281,6 +292,9 @@ pub struct ErrorSpec {
     pub message: String,
     /// Where the status, type and text come from.
     pub source: Source,
+    /// Where the message text comes from, when that differs from `source` (a documented rule whose
+    /// wording nobody recorded).
+    pub message_source: Source,
     /// The recorded exchange or report that shows it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
@@ -297,6 +311,9 @@ pub struct Constraint {
     /// When it applies; always when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
+    /// A condition on another member of the request (a cross-member rule); always when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when_request: Option<RequestCondition>,
     /// Which server stage checks it.
     pub family: Family,
     /// For the service family: the order of the checks (lower first).
@@ -388,6 +405,50 @@ pub struct RequestCondition {
     /// True: the member must be sent; false: must not be sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub present: Option<bool>,
+    /// The member is absent or has another value than this (`LogFormat` not `JSON`: absent means Text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_equals: Option<serde_json::Value>,
+}
+
+impl RequestCondition {
+    /// Whether the condition holds for this request.
+    pub fn holds(&self, request: &serde_json::Value) -> bool {
+        let v = super::validate::reach(request, &self.member)
+            .into_iter()
+            .next();
+        if let Some(present) = self.present {
+            if v.is_some() != present {
+                return false;
+            }
+        }
+        if let Some(other) = &self.not_equals {
+            if v.as_ref() == Some(other) {
+                return false;
+            }
+        }
+        match (&self.equals, v) {
+            (None, _) => true,
+            (Some(want), Some(got)) => *want == got,
+            (Some(_), None) => false,
+        }
+    }
+
+    /// The condition in one line (`CapacityProviderConfig absent`, `LoggingConfig.LogFormat ≠ "JSON"`).
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        match self.present {
+            Some(true) => parts.push(format!("{} present", self.member)),
+            Some(false) => parts.push(format!("{} absent", self.member)),
+            None => {}
+        }
+        if let Some(v) = &self.equals {
+            parts.push(format!("{} = {v}", self.member));
+        }
+        if let Some(v) = &self.not_equals {
+            parts.push(format!("{} ≠ {v}", self.member));
+        }
+        parts.join(" and ")
+    }
 }
 
 /// The checks the oracle knows how to make on a successful answer.

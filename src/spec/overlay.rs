@@ -102,6 +102,11 @@ pub(super) fn rule_kind(
         },
         "arn_region" => Kind::ArnRegion,
         "arn_account" => Kind::ArnAccount,
+        "absent" => Kind::Absent,
+        "not_pattern" => match &r.pattern {
+            Some(p) => Kind::NotPattern { pattern: p.clone() },
+            None => return place.err(span, "pattern", "kind `not_pattern` needs `pattern`"),
+        },
         other => return place.err(span, "kind", format!("unknown constraint kind `{other}`")),
     })
 }
@@ -124,6 +129,7 @@ pub(super) fn apply_rule(
     lists: &BTreeMap<String, NamedList>,
     messages: &Messages,
     validation: &AnswerRow,
+    need_message: bool,
 ) -> Result<(), SpecError> {
     let Some(idx) = members.iter().position(|m| m.path == r.path) else {
         return place.err(
@@ -141,10 +147,9 @@ pub(super) fn apply_rule(
     }
     let earlier: Vec<Member> = members[..idx].to_vec();
     let member = &mut members[idx];
-    let existing = member
-        .constraints
-        .iter()
-        .position(|c| c.kind.name() == r.kind && c.when == r.when);
+    let existing = member.constraints.iter().position(|c| {
+        c.kind.name() == r.kind && c.when == r.when && c.when_request == r.when_request
+    });
     let kind = match existing {
         Some(i) if !has_bound(r) => member.constraints[i].kind.clone(),
         _ => rule_kind(place, span.clone(), r, lists)?,
@@ -176,6 +181,7 @@ pub(super) fn apply_rule(
             error_type: validation.error_type.clone(),
             message: default_message.clone(),
             source: Source::Assumed,
+            message_source: Source::Assumed,
             evidence: None,
         },
     };
@@ -199,8 +205,16 @@ pub(super) fn apply_rule(
         error.source = r.source;
         error.evidence = r.evidence.clone();
     }
+    error.message_source = r.message_source.unwrap_or(error.source);
+    if error.message_source < error.source {
+        return place.err(
+            span,
+            "rule.message_source",
+            "`message_source` cannot claim more than the error's own source",
+        );
+    }
     let explicit_message = r.error.as_ref().is_some_and(|o| o.message.is_some());
-    if error.message.is_empty() && !explicit_message {
+    if need_message && error.message.is_empty() && !explicit_message {
         return place.err(
             span,
             "rule.error.message",
@@ -276,6 +290,7 @@ pub(super) fn apply_rule(
                 id,
                 kind,
                 when: r.when,
+                when_request: r.when_request.clone(),
                 family,
                 order: r.order.unwrap_or(0),
                 error,

@@ -136,6 +136,7 @@ impl AnswerRow {
             error_type: self.error_type,
             message: self.message,
             source: self.source,
+            message_source: self.source,
             evidence: self.evidence,
         }
     }
@@ -169,6 +170,7 @@ pub(super) struct RuleRow {
     pub(super) replace: bool,
     pub(super) id: Option<String>,
     pub(super) when: Option<Condition>,
+    pub(super) when_request: Option<RequestCondition>,
     pub(super) family: Option<Family>,
     pub(super) order: Option<i32>,
     pub(super) min: Option<f64>,
@@ -179,8 +181,29 @@ pub(super) struct RuleRow {
     pub(super) list: Option<String>,
     pub(super) error: Option<ErrorOverride>,
     pub(super) source: Source,
+    /// Where the error's wording comes from, when not from `source` (a documented rule whose text
+    /// nobody recorded); defaults to the error's source.
+    pub(super) message_source: Option<Source>,
     pub(super) evidence: Option<String>,
     pub(super) note: Option<String>,
+}
+
+/// A generated file of further rules (`cfn-lint.toml`): rules only, merged between the model and the
+/// overlay (the overlay annotates them with the answer AWS gives).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RulesFile {
+    pub(super) source: RulesSource,
+    #[serde(default)]
+    pub(super) rule: Vec<Spanned<RuleRow>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RulesSource {
+    pub(super) kind: String,
+    pub(super) version: String,
+    pub(super) directory: String,
 }
 
 #[derive(Deserialize)]

@@ -149,6 +149,9 @@ pub struct ExpectedError {
     pub message: ExpectedMessage,
     /// The weakest source among the rows it rests on; `Assumed` means nobody recorded it.
     pub source: Source,
+    /// Where the message's wording comes from (weaker than `source` for a documented rule whose
+    /// wording nobody recorded).
+    pub message_source: Source,
     /// The recorded exchanges it rests on.
     pub evidence: Vec<String>,
     /// The table rows it comes from (`Timeout max`, `wire not_json`).
@@ -312,11 +315,17 @@ fn breaks(c: &Constraint, v: &Value, facts: &CallFacts) -> bool {
         Kind::MaxDecodedBytes { max } => decoded(v).is_some_and(|b| b.len() as u64 > *max),
         Kind::MaxRequestBytes { max } => facts.body_bytes as u64 > *max,
         Kind::ArnRegion => match (v.as_str().map(arn_parts), &facts.region) {
-            (Some((Some(r), _)), Some(here)) => r != here,
+            // An empty region (`arn:aws:lambda:::awslayer:…`) names no region.
+            (Some((Some(r), _)), Some(here)) => !r.is_empty() && r != here,
             _ => false,
         },
         Kind::ArnAccount => match (v.as_str().map(arn_parts), &facts.account) {
             (Some((_, Some(a))), Some(me)) => a != me,
+            _ => false,
+        },
+        Kind::Absent => true,
+        Kind::NotPattern { .. } => match (&c.compiled, v.as_str()) {
+            (Some(p), Some(s)) => p.matches(s),
             _ => false,
         },
     }
@@ -350,7 +359,10 @@ pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation
                 for p in parents {
                     let Value::Object(obj) = &p else { continue };
                     let missing = obj.get(field).is_none_or(Value::is_null);
-                    if missing && condition_holds(c.when, root, None) {
+                    if missing
+                        && condition_holds(c.when, root, None)
+                        && c.when_request.as_ref().is_none_or(|w| w.holds(root))
+                    {
                         out.push(Violation {
                             member: mi,
                             constraint: ci,
@@ -364,7 +376,10 @@ pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation
                 continue;
             }
             for v in reach_ref(root, &m.path) {
-                if condition_holds(c.when, root, Some(&v)) && breaks(c, &v, facts) {
+                if condition_holds(c.when, root, Some(&v))
+                    && c.when_request.as_ref().is_none_or(|w| w.holds(root))
+                    && breaks(c, &v, facts)
+                {
                     let shown = if shown_path == m.path {
                         v.clone().into_owned()
                     } else {
@@ -492,6 +507,7 @@ pub fn answer_with(
                     error_type: e.error_type.clone(),
                     message: ExpectedMessage::from_template(&e.message, &list_lookup(spec)),
                     source: e.source,
+                    message_source: e.message_source,
                     evidence: e.evidence.iter().cloned().collect(),
                     rows: vec![format!("wire {}", problem.key)],
                 }),
@@ -500,6 +516,7 @@ pub fn answer_with(
                     error_type: String::new(),
                     message: ExpectedMessage::from_template("", &list_lookup(spec)),
                     source: Source::Assumed,
+                    message_source: Source::Assumed,
                     evidence: vec![],
                     rows: vec![format!("wire {} (not in the table)", problem.key)],
                 }),
@@ -549,6 +566,12 @@ pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Answer {
             error_type: first.error.error_type.clone(),
             message: ExpectedMessage::any_of(&alternatives, &list_lookup(spec)),
             source,
+            message_source: validation
+                .iter()
+                .map(|v| constraint(spec, v).error.message_source)
+                .max()
+                .unwrap_or(Source::Assumed)
+                .max(source),
             evidence: validation
                 .iter()
                 .filter_map(|v| constraint(spec, v).error.evidence.clone())
@@ -571,7 +594,22 @@ fn single(spec: &Spec, v: &Violation, root: &Value, facts: &CallFacts, row: Stri
         error_type: c.error.error_type.clone(),
         message: ExpectedMessage::from_template(&text, &list_lookup(spec)),
         source: c.error.source,
+        message_source: c.error.message_source,
         evidence: c.error.evidence.iter().cloned().collect(),
         rows: vec![row],
     })
+}
+
+/// What the table expects when a create names a function that exists: the conflict answer.
+pub fn conflict(spec: &Spec, name: &str) -> ExpectedError {
+    let c = &spec.conflict;
+    ExpectedError {
+        status: c.status,
+        error_type: c.error_type.clone(),
+        message: ExpectedMessage::from_template(&c.message.replace("{name}", name), &|_| None),
+        source: c.source,
+        message_source: c.message_source,
+        evidence: c.evidence.iter().cloned().collect(),
+        rows: vec!["conflict".into()],
+    }
 }

@@ -18,19 +18,25 @@ fn constraint_json(c: &Constraint) -> Value {
         }
         Kind::Min { min } => (Some(json!(min)), None, None, None, None),
         Kind::Max { max } => (None, Some(json!(max)), None, None, None),
-        Kind::Pattern { pattern } => (None, None, Some(json!(pattern)), None, None),
+        Kind::Pattern { pattern } | Kind::NotPattern { pattern } => {
+            (None, None, Some(json!(pattern)), None, None)
+        }
         Kind::Enum { values } | Kind::NotIn { values } => {
             (None, None, None, Some(json!(values)), None)
         }
         Kind::MultipleOf { step } => (None, None, None, None, Some(json!(step))),
-        Kind::Required | Kind::Zip | Kind::NonEmptyZip | Kind::ArnRegion | Kind::ArnAccount => {
-            (None, None, None, None, None)
-        }
+        Kind::Required
+        | Kind::Zip
+        | Kind::NonEmptyZip
+        | Kind::ArnRegion
+        | Kind::ArnAccount
+        | Kind::Absent => (None, None, None, None, None),
     };
     json!({
         "kind": c.kind.name(),
         "case": c.id,
         "when": c.when.map(|w| w.as_str()),
+        "when_request": c.when_request.as_ref().map(|w| w.describe()),
         "family": c.family,
         "min": min,
         "max": max,
@@ -42,6 +48,7 @@ fn constraint_json(c: &Constraint) -> Value {
             "type": c.error.error_type,
             "message": c.error.message,
             "source": c.error.source.as_str(),
+            "message_source": c.error.message_source.as_str(),
             "evidence": c.error.evidence,
         },
         "source": c.source.as_str(),
@@ -110,6 +117,8 @@ fn bound(c: &Constraint) -> String {
         Kind::MaxRequestBytes { max } => format!("request ≤ {max} bytes"),
         Kind::ArnRegion => "an ARN names the call's region".into(),
         Kind::ArnAccount => "an ARN names the caller's account".into(),
+        Kind::Absent => "absent".into(),
+        Kind::NotPattern { pattern } => format!("not pattern {pattern}"),
     }
 }
 
@@ -143,6 +152,10 @@ pub fn table_view(spec: &Spec) -> String {
                 bound(c),
                 c.when
                     .map(|w| format!(" when {}", w.as_str()))
+                    .or_else(|| c
+                        .when_request
+                        .as_ref()
+                        .map(|w| format!(" when {}", w.describe())))
                     .unwrap_or_default(),
                 c.error.status,
                 c.error.error_type,

@@ -91,17 +91,7 @@ pub(super) fn zip_bytes(spec: &Spec, root: &Value) -> Option<Vec<u8>> {
 
 /// Whether a `[[response_rule]]`'s request condition holds.
 fn when_holds(cond: Option<&RequestCondition>, root: &Value) -> bool {
-    let Some(c) = cond else { return true };
-    let sent = reach(root, &c.member).into_iter().next();
-    let present_ok = match c.present {
-        Some(p) => sent.is_some() == p,
-        None => true,
-    };
-    let equals_ok = match &c.equals {
-        Some(want) => sent.as_ref() == Some(want),
-        None => true,
-    };
-    present_ok && equals_ok
+    cond.is_none_or(|c| c.holds(root))
 }
 
 /// Whether a `[[default]]`'s condition holds for this request.
