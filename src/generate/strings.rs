@@ -144,14 +144,16 @@ fn fits(h: &Hir, n: usize) -> bool {
     lo <= n && hi.is_none_or(|hi| n <= hi)
 }
 
-/// Characters beyond ASCII that "valid" text may use: ranges whose every code point was assigned by
-/// Unicode 9.0 and has kept the same general category in every version since, so a server whose regex
-/// engine knows an older Unicode still classes them as the pattern means (`\p{L}`, `\S`, `.`).
-/// Conservative by construction: whole letter runs of long-stable blocks, taken from the Unicode
-/// Character Database (UnicodeData.txt of 9.0 and of 16.0: same code points, same category) — Latin-1
-/// and Latin Extended-A letters, basic Greek and Cyrillic, Hebrew and Arabic letters, Hiragana,
-/// Katakana, the original CJK Unified Ideographs (U+4E00–U+9FA5, Unicode 1.1) and Hangul syllables.
-/// Marks, symbols, format characters, and anything added or recategorised later are left out.
+/// Characters beyond ASCII that "valid" text may use: ranges whose every code point was assigned long
+/// before Unicode 9.0 and has kept the same general category since, so a server whose regex engine
+/// knows an older Unicode still classes them as the pattern means (`\p{L}`, `\S`, `.`).
+/// Conservative by construction: whole letter runs of the oldest blocks, as the Unicode Character
+/// Database gives them (DerivedAge.txt: Unicode 1.1 for all but the Hangul syllables, 2.0; the general
+/// category from UnicodeData.txt) — Latin-1 and Latin Extended-A letters (× and ÷ left out), basic
+/// Greek and Cyrillic, Hebrew and Arabic letters, Hiragana, Katakana, the CJK Unified Ideographs of 1.1
+/// (U+4E00–U+9FA5; later additions to the block left out) and Hangul syllables. Marks, symbols, format
+/// characters and anything added or recategorised later are left out. Chosen by hand from the UCD,
+/// not checked against its files by a test here.
 pub const STABLE_NON_ASCII: &[(u32, u32)] = &[
     (0x00C0, 0x00D6), // Latin-1 letters (Lu), À–Ö
     (0x00D8, 0x00F6), // Ø–ö (Lu, Ll)
