@@ -22,7 +22,7 @@ use crate::oracle::{self, Facts};
 use crate::report::{Report, Summary, Tool, TrialRecord};
 use crate::spec::validate::{self, Answer, CallFacts};
 use crate::spec::Spec;
-use crate::transport::{WireRequest, WireResponse};
+use crate::wire::{WireRequest, WireResponse};
 
 /// One recorded exchange.
 #[derive(Debug, Clone)]

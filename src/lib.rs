@@ -12,7 +12,7 @@
 //! | report | [`report`] | JSON, JUnit XML, Markdown and HTML reports; the compatibility table |
 //! | stub | [`stub`] | the embedded reference stub (the default endpoint) and its deliberately broken variants |
 //!
-//! [`harness`] runs a whole suite (the CLI and `cargo test -- --endpoint URL` share it), [`audit`]
+//! [`wire`] holds the HTTP exchange every stage shares. [`harness`] runs a whole suite (the CLI and `cargo test -- --endpoint URL` share it), [`audit`]
 //! judges recorded exchanges without sending anything, and [`cli`] holds the flags and exit codes.
 //!
 //! # Quick start
@@ -42,3 +42,4 @@ pub mod report;
 pub mod spec;
 pub mod stub;
 pub mod transport;
+pub mod wire;

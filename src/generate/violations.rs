@@ -6,7 +6,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use super::cases::{base, new_case, with_value, Body, Build, Case, CaseKind};
+use super::case::{base, new_case, with_value, Body, Build, Case, CaseKind};
 use super::strings::{break_pattern, Rng};
 use super::values::{
     bounds, children, fill_required, in_place, pattern_lengths, remove_path, set_path,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::cases::{base, new_case, Body, Build, Case, CaseKind};
+use super::case::{base, new_case, Body, Build, Case, CaseKind};
 use super::strings::Rng;
 use super::values::set_path;
 use super::Context;

@@ -6,7 +6,8 @@ use super::rules::{self, error_type_of};
 use super::verdict::{Basis, Fault, Finding, Judgement};
 use crate::spec::validate::{Answer, ExpectedError};
 use crate::spec::{Source, Spec};
-use crate::transport::{TransportError, WireRequest, WireResponse};
+use crate::transport::TransportError;
+use crate::wire::{WireRequest, WireResponse};
 
 /// Facts about the call the checks need.
 #[derive(Debug, Clone, Default)]

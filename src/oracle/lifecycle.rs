@@ -10,7 +10,7 @@ use super::rules::{error_type_of, finding_with};
 use super::verdict::{Basis, Finding, Judgement};
 use crate::spec::validate::{self, Answer};
 use crate::spec::Spec;
-use crate::transport::{WireRequest, WireResponse};
+use crate::wire::{WireRequest, WireResponse};
 
 /// The model: DeleteFunction answers 204, a missing function is ResourceNotFoundException (404).
 const MODEL: &str = "botocore lambda/2015-03-31 service-2.json: DeleteFunction responseCode 204; ResourceNotFoundException httpStatusCode 404";

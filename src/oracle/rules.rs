@@ -9,7 +9,7 @@ use super::verdict::{Basis, Finding};
 use super::Facts;
 use crate::spec::validate::ExpectedError;
 use crate::spec::{Check, MemberType, RequestCondition, Source, Spec};
-use crate::transport::WireResponse;
+use crate::wire::WireResponse;
 
 /// The error type of an answer: from `X-Amzn-ErrorType` (cut at `:`, after `#`), else from the body's
 /// `__type` or `code` (the bool says it came from the body: a fallback, reported).

@@ -10,7 +10,8 @@ use super::rules::{error_type_of, finding_with};
 use super::verdict::{Basis, Fault, Finding, Judgement};
 use crate::spec::validate::Answer;
 use crate::spec::{Source, Spec};
-use crate::transport::{SdkOutcome, WireResponse};
+use crate::transport::SdkOutcome;
+use crate::wire::WireResponse;
 
 /// What the official client's behaviour rests on.
 const SDK_EVIDENCE: &str = "aws-sdk-lambda (AWS-maintained): json_errors.rs reads the code from X-Amzn-ErrorType, then body code/__type; message from message/Message; unmodeled codes are Unhandled";

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::spec::validate::{self, CallFacts};
 use crate::spec::Spec;
-use crate::transport::WireResponse;
+use crate::wire::WireResponse;
 
 use super::rules::{bare_name, error_type_of};
 use super::verdict::{Basis, Finding};

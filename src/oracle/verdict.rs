@@ -105,7 +105,7 @@ impl Basis {
 
 impl From<Source> for Basis {
     /// A table row's source as evidence. A bare model row documents the constraint; where the answer's
-    /// form comes from the uniform validation mechanism, [`super::rules::error`] says `Derived`.
+    /// form comes from the uniform validation mechanism, [`super::error_basis`] says `Derived`.
     fn from(s: Source) -> Self {
         match s {
             Source::Observed => Basis::Recorded,

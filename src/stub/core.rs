@@ -16,7 +16,7 @@ use crate::spec::validate::{
     answer, answer_for, constraint, parse_body, violation_text, violations, Answer, CallFacts,
 };
 use crate::spec::{Condition, Family, Kind, Spec};
-use crate::transport::WireResponse;
+use crate::wire::WireResponse;
 
 /// The account every function belongs to, unless [`StubCore::with_account`] names another.
 pub const ACCOUNT: &str = "123456789012";

@@ -24,7 +24,7 @@ use super::core::StubCore;
 use super::mutants::Mutant;
 use super::StubError;
 use crate::spec::Spec;
-use crate::transport::WireResponse;
+use crate::wire::WireResponse;
 
 /// Request bodies above this many bytes are answered 413 without being read.
 pub const MAX_BODY_BYTES: usize = 80 * 1024 * 1024;

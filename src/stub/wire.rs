@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::mutants::Mutant;
 use crate::spec::Spec;
-use crate::transport::WireResponse;
+use crate::wire::WireResponse;
 
 /// An error as AWS sends it: the type in `x-amzn-errortype`, the body members the table lists for
 /// the type (`Type` is the fault class, `message` or `Message` the text).

@@ -1,0 +1,211 @@
+//! What requests need from the run (names, the role, the code, the region and account), and the
+//! zips they carry.
+
+use std::io::Write as _;
+
+use base64::Engine as _;
+use serde_json::Value;
+
+use super::strings;
+use crate::spec::{validate, Spec};
+
+/// What the harness knows about the run that requests need: names, the role, the code.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Every function this run creates has a name starting with this (e.g. `lc-1a2b3c4d`).
+    pub run_prefix: String,
+    /// The execution role ARN.
+    pub role: String,
+    /// The zip every valid request uploads.
+    pub zip: Vec<u8>,
+    /// The region requests are signed for.
+    pub region: String,
+    /// The account the endpoint acts for, when known.
+    pub account: Option<String>,
+}
+
+impl Context {
+    /// A context whose names derive from `seed`, so that one seed gives the same requests.
+    pub fn new(seed: u64, role: &str) -> Self {
+        Self {
+            run_prefix: format!("lc-{:08x}", (seed ^ (seed >> 32)) as u32),
+            role: role.to_string(),
+            zip: handler_zip(),
+            region: "us-east-1".into(),
+            account: Some("123456789012".into()),
+        }
+    }
+
+    /// The same context for another region and account.
+    pub fn in_place(mut self, region: &str, account: Option<String>) -> Self {
+        self.region = region.to_string();
+        self.account = account;
+        self
+    }
+
+    /// What the table's checks need to know about the call.
+    pub fn facts(&self, body_bytes: usize) -> validate::CallFacts {
+        validate::CallFacts {
+            body_bytes,
+            region: Some(self.region.clone()),
+            account: self.account.clone(),
+        }
+    }
+
+    fn fill(&self, v: &Value, name: &str) -> Value {
+        match v {
+            Value::String(s) => Value::String(
+                s.replace("{name}", name)
+                    .replace("{role}", &self.role)
+                    .replace(
+                        "{zip}",
+                        &base64::engine::general_purpose::STANDARD.encode(&self.zip),
+                    ),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(|x| self.fill(x, name)).collect()),
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, x)| (k.clone(), self.fill(x, name)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// A `[[case]]` row's value filled for one instance: the base request's placeholders and `{region}`,
+    /// `{account}`, `{repeat:C:N}`, `{zip_of:N}`. None when the account is unknown and the value needs it.
+    pub fn fill_case(&self, v: &Value, name: &str) -> Option<Value> {
+        Some(match v {
+            Value::String(s) => {
+                let mut s = match self.fill(v, name) {
+                    Value::String(t) => t,
+                    _ => s.clone(),
+                };
+                s = s.replace("{region}", &self.region);
+                if s.contains("{account}") {
+                    s = s.replace("{account}", self.account.as_deref()?);
+                }
+                while let Some(start) = s.find("{repeat:") {
+                    let len = s[start..].find('}')?;
+                    let inner = &s[start + 8..start + len];
+                    let (unit, count) = inner.rsplit_once(':')?;
+                    let text = unit.repeat(count.parse().ok()?);
+                    s.replace_range(start..start + len + 1, &text);
+                }
+                if let Some(start) = s.find("{zip_of:") {
+                    let len = s[start..].find('}')?;
+                    let bytes: usize = s[start + 8..start + len].parse().ok()?;
+                    let zip =
+                        base64::engine::general_purpose::STANDARD.encode(handler_zip_of(bytes));
+                    s.replace_range(start..start + len + 1, &zip);
+                }
+                Value::String(s)
+            }
+            Value::Array(a) => Value::Array(
+                a.iter()
+                    .map(|x| self.fill_case(x, name))
+                    .collect::<Option<_>>()?,
+            ),
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, x)| Some((k.clone(), self.fill_case(x, name)?)))
+                    .collect::<Option<_>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+
+    /// The table's base request with a fresh function name.
+    pub fn base_request(&self, spec: &Spec, name: &str) -> Value {
+        self.fill(&spec.base_request, name)
+    }
+
+    /// The base request's value at a (field-only) path, if it sets one.
+    pub fn base_value(&self, spec: &Spec, path: &str) -> Option<Value> {
+        let raw = validate::reach(&spec.base_request, path)
+            .into_iter()
+            .next()?;
+        Some(self.fill(&raw, &format!("{}-base", self.run_prefix)))
+    }
+
+    /// Whether the base request fills this member with the function name.
+    pub fn is_name_member(&self, spec: &Spec, path: &str) -> bool {
+        validate::reach(&spec.base_request, path)
+            .first()
+            .is_some_and(|v| v.as_str() == Some("{name}"))
+    }
+
+    /// A function name of exactly `n` characters that starts with the run prefix when it fits.
+    pub fn name_of_length(&self, n: usize, rng: &mut strings::Rng) -> Option<String> {
+        const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        let mut s = if n >= self.run_prefix.len() + 2 {
+            format!("{}-", self.run_prefix)
+        } else {
+            String::new()
+        };
+        while s.len() < n {
+            s.push(ALNUM[rng.below(ALNUM.len() as u64) as usize] as char);
+        }
+        (n > 0).then_some(s)
+    }
+
+    /// A fresh function name for one instance.
+    pub fn fresh_name(&self, rng: &mut strings::Rng) -> String {
+        format!("{}-{:08x}", self.run_prefix, rng.next_u64() as u32)
+    }
+}
+
+/// A small real zip with a Python handler (`index.handler`), byte-for-byte the same every time.
+pub fn handler_zip() -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .last_modified_time(zip::DateTime::default());
+        if zip.start_file("index.py", options).is_ok() {
+            let _ = zip.write_all(b"def handler(event, context):\n    return event\n");
+        }
+        let _ = zip.finish();
+    }
+    out.into_inner()
+}
+
+/// The handler zip padded with a stored file of incompressible bytes to at least `bytes` bytes,
+/// byte-for-byte the same every time.
+pub fn handler_zip_of(bytes: usize) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .last_modified_time(zip::DateTime::default());
+        if zip.start_file("index.py", options).is_ok() {
+            let _ = zip.write_all(b"def handler(event, context):\n    return event\n");
+        }
+        if zip.start_file("padding.bin", options).is_ok() {
+            let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+            let pad: Vec<u8> = (0..bytes)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    state as u8
+                })
+                .collect();
+            let _ = zip.write_all(&pad);
+        }
+        let _ = zip.finish();
+    }
+    out.into_inner()
+}
+
+/// A zip archive with no entries.
+pub fn empty_zip() -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let zip = zip::ZipWriter::new(&mut out);
+        let _ = zip.finish();
+    }
+    out.into_inner()
+}
