@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::oracle::{self, Facts};
 use crate::report::{Report, Summary, Tool, TrialRecord};
-use crate::spec::validate::{self, Answer, CallFacts};
+use crate::spec::validate::{self, CallFacts, Expectation};
 use crate::spec::Spec;
 use crate::wire::{WireRequest, WireResponse};
 
@@ -467,17 +467,17 @@ pub fn judge_after(
         &facts,
     );
     let mut classification = match &answer {
-        Answer::Success => "valid".to_string(),
-        Answer::Error(e) => format!("breaks {}", oracle::rows(e)),
+        Expectation::Success => "valid".to_string(),
+        Expectation::Error(e) => format!("breaks {}", oracle::rows(e)),
     };
-    if matches!(answer, Answer::Success) {
+    if matches!(answer, Expectation::Success) {
         let body: Value = serde_json::from_slice(&ex.request.body).unwrap_or(Value::Null);
         if let Some(why) = state_dependence(spec, &body, &facts) {
             return skip(record, why);
         }
         let name = function_name(&body).unwrap_or_default();
         if history.exists(&name) {
-            answer = Answer::Error(validate::conflict(spec, &name));
+            answer = Expectation::Error(validate::conflict(spec, &name));
             classification = format!("valid, but an earlier exchange created {name}");
         } else if is_conflict(spec, &ex.response) {
             let why = format!(

@@ -13,7 +13,7 @@ use support::check;
 use lambda_conform::audit::{self, read_exchanges};
 use lambda_conform::oracle::snapshot;
 use lambda_conform::report::Outcome;
-use lambda_conform::spec::{self, validate, validate::Answer, Spec};
+use lambda_conform::spec::{self, validate, validate::Expectation, Spec};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws-recorded.jsonl")
@@ -232,7 +232,7 @@ fn har_input() -> Result<(), Failed> {
 fn case_of(s: &Spec, body: &[u8]) -> Option<String> {
     let root: serde_json::Value = serde_json::from_slice(body).ok()?;
     match validate::answer_with(s, body, Some("application/json"), &facts()) {
-        Answer::Success => {
+        Expectation::Success => {
             let base: Vec<&String> = s.base_request.as_object()?.keys().collect();
             let extra = root
                 .as_object()?
@@ -250,14 +250,14 @@ fn case_of(s: &Spec, body: &[u8]) -> Option<String> {
             (extra == 0).then(|| class.to_string())
         }
         // Several rows at once: the table's spelled-out case that breaks exactly these.
-        Answer::Error(e) if e.rows.len() > 1 => {
+        Expectation::Error(e) if e.rows.len() > 1 => {
             let rows: std::collections::BTreeSet<&String> = e.rows.iter().collect();
             s.cases
                 .iter()
                 .find(|c| c.breaks.iter().collect::<std::collections::BTreeSet<_>>() == rows)
                 .map(|c| format!("create_function::{}", c.id))
         }
-        Answer::Error(e) if e.rows.len() == 1 => {
+        Expectation::Error(e) if e.rows.len() == 1 => {
             let v = validate::violations(s, &root, &facts());
             let first = v
                 .iter()
@@ -268,7 +268,7 @@ fn case_of(s: &Spec, body: &[u8]) -> Option<String> {
                 first.id
             ))
         }
-        Answer::Error(_) => None,
+        Expectation::Error(_) => None,
     }
 }
 

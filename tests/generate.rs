@@ -11,7 +11,7 @@ use support::check;
 
 use lambda_conform::generate::{CaseKind, Context};
 use lambda_conform::harness::{self, corpus};
-use lambda_conform::spec::{self, validate, validate::Answer};
+use lambda_conform::spec::{self, validate, validate::Expectation};
 
 fn setup(profile: &str, seed: u64) -> Result<(Arc<spec::Spec>, Context), Failed> {
     let s = spec::load(profile, None).map_err(|e| e.to_string())?;
@@ -47,7 +47,7 @@ fn instances_break_what_they_claim(profile: &str) -> Result<(), Failed> {
                 &ctx.facts(inst.request.body.len()),
             );
             match (case.kind, &answer) {
-                (CaseKind::Valid | CaseKind::Boundary, Answer::Success) => {}
+                (CaseKind::Valid | CaseKind::Boundary, Expectation::Success) => {}
                 (CaseKind::Valid | CaseKind::Boundary, a) => {
                     return Err(format!(
                         "{}: a valid instance is not valid: {a:?}\n{}",
@@ -56,14 +56,14 @@ fn instances_break_what_they_claim(profile: &str) -> Result<(), Failed> {
                     )
                     .into())
                 }
-                (CaseKind::Violation, Answer::Error(e)) => {
+                (CaseKind::Violation, Expectation::Error(e)) => {
                     let row = case.row.clone().unwrap_or_default();
                     check(
                         e.rows.contains(&row),
                         format!("{}: breaks {:?}, not {row}", case.id, e.rows),
                     )?;
                 }
-                (CaseKind::Violation, Answer::Success) => {
+                (CaseKind::Violation, Expectation::Success) => {
                     return Err(format!("{}: a violation instance is valid", case.id).into())
                 }
                 (CaseKind::Wire, _) => {}

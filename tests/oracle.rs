@@ -14,7 +14,7 @@ use lambda_conform::generate::Context;
 use lambda_conform::oracle::{self, Basis, Facts, Fault, Finding, Judgement, Outcome};
 use lambda_conform::report::findings::{group, shape};
 use lambda_conform::report::TrialRecord;
-use lambda_conform::spec::validate::{self, Answer};
+use lambda_conform::spec::validate::{self, Expectation};
 use lambda_conform::spec::{self, Spec};
 use lambda_conform::transport::{TransportError, WireRequest, WireResponse};
 
@@ -45,7 +45,7 @@ fn response(status: u16, error_type: Option<&str>, body: Value) -> WireResponse 
 }
 
 /// The base request with `member` set to `value`, and the table's answer to it.
-fn request(spec: &Spec, member: &str, value: Value) -> (WireRequest, Answer) {
+fn request(spec: &Spec, member: &str, value: Value) -> (WireRequest, Expectation) {
     let ctx = Context::new(7, lambda_conform::transport::target::EMULATOR_ROLE_ARN);
     let mut body = ctx.base_request(spec, "lc-oracle-test");
     body[member] = value;
@@ -149,7 +149,7 @@ fn model_constraints_are_derived_and_judged_fully() -> Result<(), Failed> {
     let spec = table()?;
     // Handler above the model's maximum length (128): no recording breaks it.
     let (req, answer) = request(&spec, "Handler", json!(format!("h.{}", "a".repeat(200))));
-    let Answer::Error(e) = &answer else {
+    let Expectation::Error(e) = &answer else {
         return Err("a Handler of 202 characters must be refused".into());
     };
     check(

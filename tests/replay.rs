@@ -26,7 +26,7 @@ use support::check;
 use lambda_conform::audit::{self, Exchange, History};
 use lambda_conform::oracle;
 use lambda_conform::report::Outcome;
-use lambda_conform::spec::validate::{self, Answer, CallFacts};
+use lambda_conform::spec::validate::{self, CallFacts, Expectation};
 use lambda_conform::spec::{self, Spec};
 use lambda_conform::stub::{self, Mutant, StubCore};
 use lambda_conform::transport::WireResponse;
@@ -172,8 +172,8 @@ fn judgeable_and_stateless(spec: &Spec, ex: &Exchange) -> bool {
         &facts,
     );
     match answer {
-        Answer::Error(_) => true,
-        Answer::Success => {
+        Expectation::Error(_) => true,
+        Expectation::Success => {
             let body: Value = serde_json::from_slice(&ex.request.body).unwrap_or(Value::Null);
             audit::state_dependence(spec, &body, &facts).is_none()
         }

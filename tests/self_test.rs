@@ -81,11 +81,11 @@ fn classes() -> Result<Classes, Failed> {
             inst.request.header("content-type"),
             &ctx.facts(inst.request.body.len()),
         ) {
-            validate::Answer::Success if case.kind != CaseKind::Wire => out
+            validate::Expectation::Success if case.kind != CaseKind::Wire => out
                 .success
                 .push((case.id.clone(), inst.json.unwrap_or(Value::Null))),
-            validate::Answer::Success => {}
-            validate::Answer::Error(e) => {
+            validate::Expectation::Success => {}
+            validate::Expectation::Error(e) => {
                 let source = if case.assumption.is_some() {
                     Source::Assumed
                 } else {

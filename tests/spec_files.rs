@@ -302,7 +302,7 @@ fn json_view_shape() -> Result<(), Failed> {
     Ok(())
 }
 
-fn answer_to(s: &spec::Spec, body: serde_json::Value) -> spec::validate::Answer {
+fn answer_to(s: &spec::Spec, body: serde_json::Value) -> spec::validate::Expectation {
     let facts = spec::validate::CallFacts {
         body_bytes: 0,
         region: Some("us-east-1".into()),
@@ -404,11 +404,11 @@ fn cfn_lint_rules_are_merged() -> Result<(), Failed> {
 
 /// The table judges the cross-member rules: what the generators and the stub both read.
 fn cross_member_rules_decide_the_answer() -> Result<(), Failed> {
-    use spec::validate::Answer;
+    use spec::validate::Expectation;
     let s = load("aws-2026")?;
-    let err = |a: &Answer| match a {
-        Answer::Error(e) => Some(e.clone()),
-        Answer::Success => None,
+    let err = |a: &Expectation| match a {
+        Expectation::Error(e) => Some(e.clone()),
+        Expectation::Success => None,
     };
     // A log level under the default (Text) format, or an explicit Text: refused, wording assumed.
     for format in [None, Some("Text")] {
@@ -441,7 +441,7 @@ fn cross_member_rules_decide_the_answer() -> Result<(), Failed> {
         );
     });
     check(
-        answer_to(&s, json) == Answer::Success,
+        answer_to(&s, json) == Expectation::Success,
         "levels with JSON logs are valid",
     )?;
     // Timeout: 900 without CapacityProviderConfig, the model's 5400 with one.
@@ -513,7 +513,7 @@ fn cross_member_rules_decide_the_answer() -> Result<(), Failed> {
 
 /// An ImageUri beside a ZipFile under PackageType Zip does not get the wording recorded for Image.
 fn image_uri_text_is_recorded_for_image_only() -> Result<(), Failed> {
-    use spec::validate::Answer;
+    use spec::validate::Expectation;
     let s = load("aws-2026")?;
     let zip = base_with(|m| {
         m.insert(
@@ -522,11 +522,11 @@ fn image_uri_text_is_recorded_for_image_only() -> Result<(), Failed> {
         );
     });
     match answer_to(&s, zip) {
-        Answer::Error(e) => check(
+        Expectation::Error(e) => check(
             e.source == Source::Assumed,
             format!("Zip + ImageUri: {e:?}"),
         )?,
-        Answer::Success => return Err("Zip + a bad ImageUri must be refused".into()),
+        Expectation::Success => return Err("Zip + a bad ImageUri must be refused".into()),
     }
     let image = serde_json::json!({
         "FunctionName": "fn-19fcf8b3",
@@ -535,12 +535,12 @@ fn image_uri_text_is_recorded_for_image_only() -> Result<(), Failed> {
         "PackageType": "Image",
     });
     match answer_to(&s, image) {
-        Answer::Error(e) => check(
+        Expectation::Error(e) => check(
             e.source == Source::Observed
                 && e.message.matches("Source image instance-scheduler-ecr-repo:latest is not valid. Provide a valid source image."),
             format!("Image + bad ImageUri: {e:?}"),
         )?,
-        Answer::Success => return Err("Image + a bad ImageUri must be refused".into()),
+        Expectation::Success => return Err("Image + a bad ImageUri must be refused".into()),
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use lambda_conform::generate::{cases, handler_zip, handler_zip_of, Context};
 use lambda_conform::oracle::{Basis, Outcome};
-use lambda_conform::spec::validate::Answer;
+use lambda_conform::spec::validate::Expectation;
 use lambda_conform::spec::{self, Spec};
 use lambda_conform::stub::{self, EmbeddedStub, Mutant, StubCore, StubError};
 use lambda_conform::transport::WireResponse;
@@ -378,8 +378,8 @@ fn every_default_and_rule() -> Result<(), Failed> {
         }
         let got = spec::validate::reach(&b, &rule.path).into_iter().next();
         let ok = match &rule.check {
-            spec::Check::Absent => got.is_none(),
-            spec::Check::Equals { value } => got.as_ref() == Some(value),
+            spec::ResponseCheck::Absent => got.is_none(),
+            spec::ResponseCheck::Equals { value } => got.as_ref() == Some(value),
             _ => got.is_some(),
         };
         check(
@@ -971,7 +971,7 @@ fn every_case_class_as_the_table() -> Result<(), Failed> {
             inst.request.body.clone(),
         )?;
         match want {
-            Answer::Success => check(
+            Expectation::Success => check(
                 r.status == 201,
                 format!(
                     "{}: {} (expected 201): {}",
@@ -980,7 +980,7 @@ fn every_case_class_as_the_table() -> Result<(), Failed> {
                     String::from_utf8_lossy(&r.body)
                 ),
             )?,
-            Answer::Error(e) => {
+            Expectation::Error(e) => {
                 let b = r.json().unwrap_or_default();
                 let text = b
                     .get("message")

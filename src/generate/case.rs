@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::strings::Rng;
 use super::values::{fill_required, make_hold, satisfy, set_path};
 use super::Context;
-use crate::spec::validate::{self, Answer};
+use crate::spec::validate::{self, Expectation};
 use crate::spec::{Condition, Constraint, Kind, Member, MemberType, Spec};
 use crate::wire::WireRequest;
 
@@ -186,12 +186,12 @@ impl Case {
             &ctx.facts(request.body.len()),
         );
         let ok = match (self.kind, &answer) {
-            (CaseKind::Valid | CaseKind::Boundary, a) => *a == Answer::Success,
-            (CaseKind::Violation, Answer::Error(e)) if !self.breaks.is_empty() => {
+            (CaseKind::Valid | CaseKind::Boundary, a) => *a == Expectation::Success,
+            (CaseKind::Violation, Expectation::Error(e)) if !self.breaks.is_empty() => {
                 let got: std::collections::BTreeSet<&String> = e.rows.iter().collect();
                 got == self.breaks.iter().collect()
             }
-            (CaseKind::Violation, Answer::Error(e)) => self.row.as_ref().is_some_and(|r| {
+            (CaseKind::Violation, Expectation::Error(e)) => self.row.as_ref().is_some_and(|r| {
                 if self.exact {
                     e.rows.len() == 1 && e.rows[0] == *r
                 } else {
@@ -199,7 +199,7 @@ impl Case {
                         || e.rows.contains(r) && e.error_type == spec_validation_type(spec)
                 }
             }),
-            (CaseKind::Violation, Answer::Success) => false,
+            (CaseKind::Violation, Expectation::Success) => false,
             (CaseKind::Wire, _) => true,
         };
         ok.then(|| Instance {

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::rules::{self, error_type_of};
 use super::verdict::{Basis, Fault, Finding, Judgement};
-use crate::spec::validate::{Answer, ExpectedError};
+use crate::spec::validate::{Expectation, ExpectedError};
 use crate::spec::{Source, Spec};
 use crate::transport::TransportError;
 use crate::wire::{WireRequest, WireResponse};
@@ -40,22 +40,22 @@ pub fn describe_value(v: &Value) -> String {
 }
 
 /// The expectation in one line.
-pub fn describe_answer(spec: &Spec, answer: &Answer, facts: &Facts) -> String {
+pub fn describe_answer(spec: &Spec, answer: &Expectation, facts: &Facts) -> String {
     match answer {
-        Answer::Success => {
+        Expectation::Success => {
             let mut s = format!("{} FunctionConfiguration", spec.source.success_status);
             if let Some(a) = &facts.assumption {
                 s.push_str(&format!(" (assumed: {a})"));
             }
             s
         }
-        Answer::Error(e) if e.source == Source::Assumed => format!(
+        Expectation::Error(e) if e.source == Source::Assumed => format!(
             "some 4xx (assumed; AWS probably answers {} {} {:?})",
             e.status,
             e.error_type,
             short(&e.message.display())
         ),
-        Answer::Error(e) => format!(
+        Expectation::Error(e) => format!(
             "{} {} {:?}",
             e.status,
             e.error_type,
@@ -107,15 +107,15 @@ pub fn error_basis(e: &ExpectedError) -> Basis {
 pub fn judge(
     spec: &Spec,
     request: &WireRequest,
-    answer: &Answer,
+    answer: &Expectation,
     result: &Result<WireResponse, TransportError>,
     facts: &Facts,
 ) -> Judgement {
     // A case the table marks assumed is judged as an assumption, whatever its rows' sources.
     let downgraded;
     let answer = match answer {
-        Answer::Error(e) if facts.assumption.is_some() && e.source != Source::Assumed => {
-            downgraded = Answer::Error(ExpectedError {
+        Expectation::Error(e) if facts.assumption.is_some() && e.source != Source::Assumed => {
+            downgraded = Expectation::Error(ExpectedError {
                 source: Source::Assumed,
                 ..e.clone()
             });
@@ -125,9 +125,9 @@ pub fn judge(
     };
     let expected = describe_answer(spec, answer, facts);
     let basis = match answer {
-        Answer::Success if facts.assumption.is_some() => Basis::Assumed,
-        Answer::Success => Basis::Recorded,
-        Answer::Error(e) => error_basis(e),
+        Expectation::Success if facts.assumption.is_some() => Basis::Assumed,
+        Expectation::Success => Basis::Recorded,
+        Expectation::Error(e) => error_basis(e),
     };
     let resp = match result {
         Ok(r) => r,
@@ -153,7 +153,7 @@ pub fn judge(
         };
     }
     let findings = match answer {
-        Answer::Success => {
+        Expectation::Success => {
             let json = serde_json::from_slice::<Value>(&request.body).ok();
             let source = if facts.assumption.is_some() {
                 Source::Assumed
@@ -162,7 +162,7 @@ pub fn judge(
             };
             rules::success(spec, json.as_ref(), resp, facts, source)
         }
-        Answer::Error(e) => rules::error(spec, e, resp),
+        Expectation::Error(e) => rules::error(spec, e, resp),
     };
     Judgement {
         findings,
@@ -174,8 +174,8 @@ pub fn judge(
 }
 
 /// A 429 that the expectation does not ask for: the endpoint throttled us, so nothing can be judged.
-pub fn throttled(resp: &WireResponse, answer: &Answer, during: &str) -> Option<Fault> {
-    let expects_429 = matches!(answer, Answer::Error(e) if e.status == 429);
+pub fn throttled(resp: &WireResponse, answer: &Expectation, during: &str) -> Option<Fault> {
+    let expects_429 = matches!(answer, Expectation::Error(e) if e.status == 429);
     (resp.status == 429 && !expects_429).then(|| Fault::Throttled {
         during: during.into(),
         detail: format!(

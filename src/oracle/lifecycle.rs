@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::judge::{describe_response, describe_value, judge, Facts};
 use super::rules::{error_type_of, finding_with};
 use super::verdict::{Basis, Finding, Judgement};
-use crate::spec::validate::{self, Answer};
+use crate::spec::validate::{self, Expectation};
 use crate::spec::Spec;
 use crate::wire::{WireRequest, WireResponse};
 
@@ -33,7 +33,7 @@ pub fn duplicate(
     facts: &Facts,
 ) -> Judgement {
     let e = validate::conflict(spec, name);
-    judge(spec, request, &Answer::Error(e), &Ok(resp), facts)
+    judge(spec, request, &Expectation::Error(e), &Ok(resp), facts)
 }
 
 /// DeleteFunction on a settled function answers 204.

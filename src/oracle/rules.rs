@@ -8,7 +8,7 @@ use super::judge::error_basis;
 use super::verdict::{Basis, Finding};
 use super::Facts;
 use crate::spec::validate::ExpectedError;
-use crate::spec::{Check, MemberType, RequestCondition, Source, Spec};
+use crate::spec::{MemberType, RequestCondition, ResponseCheck, Source, Spec};
 use crate::wire::WireResponse;
 
 /// The error type of an answer: from `X-Amzn-ErrorType` (cut at `:`, after `#`), else from the body's
@@ -426,23 +426,23 @@ pub fn success(
         let shown =
             |v: Option<&Value>| v.map_or("absent".to_string(), |v| super::short(&v.to_string()));
         match &r.check {
-            Check::Equals { value } => {
+            ResponseCheck::Equals { value } => {
                 let want = crate::spec::message::fill_name_value(value, &name);
                 if got != Some(&want) {
                     fail(want.to_string(), shown(got));
                 }
             }
-            Check::Present => {
+            ResponseCheck::Present => {
                 if got.is_none_or(Value::is_null) {
                     fail("present".into(), "absent".into());
                 }
             }
-            Check::Absent => {
+            ResponseCheck::Absent => {
                 if got.is_some_and(|v| !v.is_null()) {
                     fail("absent".into(), shown(got));
                 }
             }
-            Check::CodeSha256 => {
+            ResponseCheck::CodeSha256 => {
                 if let Some(zip) = &zip {
                     let want =
                         base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(zip));
@@ -451,19 +451,19 @@ pub fn success(
                     }
                 }
             }
-            Check::CodeSize => {
+            ResponseCheck::CodeSize => {
                 if let Some(zip) = &zip {
                     if got.and_then(Value::as_u64) != Some(zip.len() as u64) {
                         fail(format!("{} (the zip's bytes)", zip.len()), shown(got));
                     }
                 }
             }
-            Check::FunctionName => {
+            ResponseCheck::FunctionName => {
                 if got.and_then(Value::as_str) != Some(name.as_str()) {
                     fail(format!("{name:?}"), shown(got));
                 }
             }
-            Check::FunctionArn => {
+            ResponseCheck::FunctionArn => {
                 let arn = got.and_then(Value::as_str).unwrap_or_default();
                 let parts: Vec<&str> = arn.split(':').collect();
                 let ok_shape = parts.len() == 7
@@ -494,7 +494,7 @@ pub fn success(
                     );
                 }
             }
-            Check::Timestamp => {
+            ResponseCheck::Timestamp => {
                 let ok = got.and_then(Value::as_str).is_some_and(|s| {
                     chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.3f%z").is_ok()
                         && s.ends_with("+0000")
@@ -507,7 +507,7 @@ pub fn success(
                     );
                 }
             }
-            Check::Echo => {
+            ResponseCheck::Echo => {
                 for (k, sent) in request.as_object().into_iter().flatten() {
                     if sent.is_null() || spec.response_member(k).is_none() {
                         continue;
@@ -515,7 +515,7 @@ pub fn success(
                     if spec
                         .response_rules
                         .iter()
-                        .any(|x| x.path == *k && x.check == Check::FunctionName)
+                        .any(|x| x.path == *k && x.check == ResponseCheck::FunctionName)
                     {
                         continue;
                     }
@@ -566,16 +566,16 @@ fn item_types(spec: &Spec, path: &str, response: bool) -> Option<MemberType> {
         .map(|m| m.ty)
 }
 
-fn check_name(c: &Check) -> &'static str {
+fn check_name(c: &ResponseCheck) -> &'static str {
     match c {
-        Check::Equals { .. } => "equals",
-        Check::Present => "present",
-        Check::Absent => "absent",
-        Check::CodeSha256 => "code_sha256",
-        Check::CodeSize => "code_size",
-        Check::FunctionArn => "function_arn",
-        Check::FunctionName => "function_name",
-        Check::Timestamp => "timestamp",
-        Check::Echo => "echo",
+        ResponseCheck::Equals { .. } => "equals",
+        ResponseCheck::Present => "present",
+        ResponseCheck::Absent => "absent",
+        ResponseCheck::CodeSha256 => "code_sha256",
+        ResponseCheck::CodeSize => "code_size",
+        ResponseCheck::FunctionArn => "function_arn",
+        ResponseCheck::FunctionName => "function_name",
+        ResponseCheck::Timestamp => "timestamp",
+        ResponseCheck::Echo => "echo",
     }
 }

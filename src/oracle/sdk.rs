@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::judge::{describe_response, describe_value, throttled};
 use super::rules::{error_type_of, finding_with};
 use super::verdict::{Basis, Fault, Finding, Judgement};
-use crate::spec::validate::Answer;
+use crate::spec::validate::Expectation;
 use crate::spec::{Source, Spec};
 use crate::transport::SdkOutcome;
 use crate::wire::WireResponse;
@@ -43,8 +43,8 @@ fn sdk_finding(rule: &str, expected: impl Into<String>, observed: impl Into<Stri
 pub fn judge_sdk(
     spec: &Spec,
     raw: &WireResponse,
-    raw_answer: &Answer,
-    sdk_answer: &Answer,
+    raw_answer: &Expectation,
+    sdk_answer: &Expectation,
     sdk: &SdkOutcome,
 ) -> Judgement {
     let mut j = Judgement {
@@ -158,12 +158,12 @@ pub fn judge_sdk(
             // The SDK sent its own bytes (its member order, its name): its message is judged
             // against the table's text for *its* request when the raw one matched.
             let raw_conforms = raw_message.as_deref().is_some_and(|m| match raw_answer {
-                Answer::Error(e) => e.message.matches(m),
-                Answer::Success => false,
+                Expectation::Error(e) => e.message.matches(m),
+                Expectation::Success => false,
             });
             let sdk_ok = match (sdk_answer, message) {
                 (_, None) => raw_message.is_none(),
-                (Answer::Error(e), Some(m)) if raw_conforms => e.message.matches(m),
+                (Expectation::Error(e), Some(m)) if raw_conforms => e.message.matches(m),
                 (_, Some(m)) => !m.is_empty(),
             };
             if raw_type.is_some() && !sdk_ok {

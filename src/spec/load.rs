@@ -237,7 +237,7 @@ pub fn merge(
                 format!("the response model has no member `{}`", r.path),
             );
         }
-        let check: Check =
+        let check: ResponseCheck =
             toml::Value::Table(r.check.clone())
                 .try_into()
                 .map_err(|e: toml::de::Error| SpecError::Invalid {
@@ -500,20 +500,20 @@ fn check_base_request(place: &Place<'_>, spec: &Spec) -> Result<(), SpecError> {
         .map(|o| place.line(o))
         .unwrap_or(0);
     let answer = super::validate::answer(spec, filled.as_bytes(), Some("application/json"));
-    if answer != super::validate::Answer::Success {
+    if answer != super::validate::Expectation::Success {
         return Err(SpecError::Invalid {
             file: place.file.to_string(),
             line,
             key: "base_request".into(),
             message: match answer {
-                super::validate::Answer::Error(e) => format!(
+                super::validate::Expectation::Error(e) => format!(
                     "the base request is not valid by this table: {} {} {:?} ({})",
                     e.status,
                     e.error_type,
                     e.message.display(),
                     e.rows.join(", ")
                 ),
-                super::validate::Answer::Success => String::new(),
+                super::validate::Expectation::Success => String::new(),
             },
         });
     }

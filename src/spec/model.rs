@@ -382,7 +382,7 @@ pub struct ResponseRule {
     /// The response member it checks.
     pub path: String,
     /// What it checks.
-    pub check: Check,
+    pub check: ResponseCheck,
     /// Only under this request condition.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<RequestCondition>,
@@ -454,7 +454,7 @@ impl RequestCondition {
 /// The checks the oracle knows how to make on a successful answer.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Check {
+pub enum ResponseCheck {
     /// The member equals this value (`{name}` in strings is the function name).
     Equals {
         /// The value.

@@ -131,7 +131,7 @@ pub struct WireProblem {
 
 /// What the table says the endpoint must answer.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
+pub enum Expectation {
     /// A created function (the success status of the operation).
     Success,
     /// An error.
@@ -487,7 +487,7 @@ fn list_lookup(spec: &Spec) -> impl Fn(&str) -> Option<Vec<String>> + '_ {
 }
 
 /// What the table says an endpoint answers to this body (region and account unknown).
-pub fn answer(spec: &Spec, body: &[u8], content_type: Option<&str>) -> Answer {
+pub fn answer(spec: &Spec, body: &[u8], content_type: Option<&str>) -> Expectation {
     answer_with(spec, body, content_type, &CallFacts::default())
 }
 
@@ -497,12 +497,12 @@ pub fn answer_with(
     body: &[u8],
     content_type: Option<&str>,
     facts: &CallFacts,
-) -> Answer {
+) -> Expectation {
     let root = match parse_body(spec, body, content_type) {
         Ok(v) => v,
         Err(problem) => {
             return match spec.wire_errors.get(&problem.key) {
-                Some(e) => Answer::Error(ExpectedError {
+                Some(e) => Expectation::Error(ExpectedError {
                     status: e.status,
                     error_type: e.error_type.clone(),
                     message: ExpectedMessage::from_template(&e.message, &list_lookup(spec)),
@@ -511,7 +511,7 @@ pub fn answer_with(
                     evidence: e.evidence.iter().cloned().collect(),
                     rows: vec![format!("wire {}", problem.key)],
                 }),
-                None => Answer::Error(ExpectedError {
+                None => Expectation::Error(ExpectedError {
                     status: 400,
                     error_type: String::new(),
                     message: ExpectedMessage::from_template("", &list_lookup(spec)),
@@ -531,7 +531,7 @@ pub fn answer_with(
 }
 
 /// What the table says an endpoint answers to this (well-formed) input.
-pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Answer {
+pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Expectation {
     let found = violations(spec, root, facts);
     let of = |family: Family| -> Vec<&Violation> {
         found
@@ -561,7 +561,7 @@ pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Answer {
             .map(|v| constraint(spec, v).error.source)
             .max_by_key(|s| s.weakness())
             .unwrap_or(Source::Assumed);
-        return Answer::Error(ExpectedError {
+        return Expectation::Error(ExpectedError {
             status: first.error.status,
             error_type: first.error.error_type.clone(),
             message: ExpectedMessage::any_of(&alternatives, &list_lookup(spec)),
@@ -583,13 +583,13 @@ pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Answer {
     if let Some(v) = service.iter().min_by_key(|v| constraint(spec, v).order) {
         return single(spec, v, root, facts, row(v));
     }
-    Answer::Success
+    Expectation::Success
 }
 
-fn single(spec: &Spec, v: &Violation, root: &Value, facts: &CallFacts, row: String) -> Answer {
+fn single(spec: &Spec, v: &Violation, root: &Value, facts: &CallFacts, row: String) -> Expectation {
     let c = constraint(spec, v);
     let text = violation_text(spec, v, root, facts);
-    Answer::Error(ExpectedError {
+    Expectation::Error(ExpectedError {
         status: c.error.status,
         error_type: c.error.error_type.clone(),
         message: ExpectedMessage::from_template(&text, &list_lookup(spec)),

@@ -1,5 +1,5 @@
 //! The FunctionConfiguration a successful create answers, built from the table: echoes of what was
-//! sent, the profile's `[[default]]`s, and its `[[response_rule]]`s dispatched on their [`Check`].
+//! sent, the profile's `[[default]]`s, and its `[[response_rule]]`s dispatched on their [`ResponseCheck`].
 //!
 //! Member names appear here only where AWS reshapes a member (Layers, ImageConfig, VpcConfig,
 //! LoggingConfig: AWS_OBSERVED §c.16), where a mutant names one, and in the read-back transition.
@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::mutants::Mutant;
 use crate::spec::validate::reach;
-use crate::spec::{Check, Condition, Kind, MemberType, RequestCondition, Spec};
+use crate::spec::{Condition, Kind, MemberType, RequestCondition, ResponseCheck, Spec};
 
 /// What a create needs besides the request body.
 #[derive(Debug, Clone)]
@@ -31,7 +31,7 @@ pub(super) struct Context<'a> {
 pub(super) fn name_path(spec: &Spec) -> &str {
     spec.response_rules
         .iter()
-        .find(|r| r.check == Check::FunctionName)
+        .find(|r| r.check == ResponseCheck::FunctionName)
         .map(|r| r.path.as_str())
         .unwrap_or("FunctionName")
 }
@@ -388,24 +388,27 @@ fn rules(
     out: &mut Map<String, Value>,
 ) {
     let zip = zip_bytes(spec, root);
-    let mut code_paths: Vec<(&str, &Check)> = Vec::new();
+    let mut code_paths: Vec<(&str, &ResponseCheck)> = Vec::new();
     for rule in &spec.response_rules {
         let path = rule.path.as_str();
-        if matches!(rule.check, Check::CodeSha256 | Check::CodeSize) {
+        if matches!(
+            rule.check,
+            ResponseCheck::CodeSha256 | ResponseCheck::CodeSize
+        ) {
             code_paths.push((path, &rule.check));
         }
         if !when_holds(rule.when.as_ref(), root) {
             continue;
         }
         match &rule.check {
-            Check::Equals { value } => {
+            ResponseCheck::Equals { value } => {
                 let value = match mutant {
                     Some(Mutant::StateActiveOnCreate) if path == "State" => json!("Active"),
                     _ => crate::spec::message::fill_name_value(value, ctx.name),
                 };
                 set(out, path, value);
             }
-            Check::Present => {
+            ResponseCheck::Present => {
                 if mutant == Some(Mutant::MissingRevisionId) && path == "RevisionId" {
                     continue;
                 }
@@ -414,13 +417,13 @@ fn rules(
                     set(out, path, v);
                 }
             }
-            Check::Absent => {
+            ResponseCheck::Absent => {
                 // The echo put it there; the rule that would take it out is what the mutant lacks.
                 if !(mutant == Some(Mutant::EnvironmentAlwaysEchoed) && path == "Environment") {
                     remove(out, path);
                 }
             }
-            Check::CodeSha256 => {
+            ResponseCheck::CodeSha256 => {
                 if let Some(zip) = &zip {
                     let digest = Sha256::digest(zip);
                     let text = match mutant {
@@ -430,19 +433,19 @@ fn rules(
                     set(out, path, Value::String(text));
                 }
             }
-            Check::CodeSize => {
+            ResponseCheck::CodeSize => {
                 if let Some(zip) = &zip {
                     set(out, path, json!(zip.len()));
                 }
             }
-            Check::FunctionArn => {
+            ResponseCheck::FunctionArn => {
                 let arn = match mutant {
                     Some(Mutant::QualifiedFunctionArn) => format!("{}:$LATEST", function_arn(ctx)),
                     _ => function_arn(ctx),
                 };
                 set(out, path, Value::String(arn));
             }
-            Check::FunctionName => {
+            ResponseCheck::FunctionName => {
                 let sent = root.get(path).and_then(Value::as_str);
                 let name = match (mutant, sent) {
                     (Some(Mutant::ArnNameEchoed), Some(sent)) => sent,
@@ -450,8 +453,8 @@ fn rules(
                 };
                 set(out, path, Value::String(name.to_string()))
             }
-            Check::Timestamp => set(out, path, Value::String(timestamp())),
-            Check::Echo => {
+            ResponseCheck::Timestamp => set(out, path, Value::String(timestamp())),
+            ResponseCheck::Echo => {
                 if let Some(v) = reach(root, path).into_iter().next() {
                     set(out, path, without_nulls(&v));
                 }
@@ -464,7 +467,7 @@ fn rules(
             continue;
         }
         let v = match check {
-            Check::CodeSha256 => {
+            ResponseCheck::CodeSha256 => {
                 let code = root.get("Code").map(Value::to_string).unwrap_or_default();
                 Value::String(hex(&Sha256::digest(code.as_bytes())))
             }

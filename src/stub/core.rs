@@ -13,7 +13,7 @@ use super::mutants::Mutant;
 use super::wire::{self, header, json_response, percent_decode, region_of, text_response};
 use crate::spec::message::{self, violation_template};
 use crate::spec::validate::{
-    answer, answer_for, constraint, parse_body, violation_text, violations, Answer, CallFacts,
+    answer, answer_for, constraint, parse_body, violation_text, violations, CallFacts, Expectation,
 };
 use crate::spec::{Condition, Family, Kind, Spec};
 use crate::wire::WireResponse;
@@ -248,7 +248,7 @@ impl StubCore {
             ),
             Err(_) => answer(&self.checks, body, content_type),
         };
-        if let Answer::Error(e) = judged {
+        if let Expectation::Error(e) = judged {
             let status = match self.mutant {
                 Some(Mutant::ValidationStatus422) if e.error_type == "ValidationException" => 422,
                 _ => e.status,
