@@ -201,6 +201,31 @@ fn one_check_mutants() -> Result<(), Failed> {
     Ok(())
 }
 
+/// The cross-member rules AWS documents (cfn-lint) or was recorded applying: each broken stub fails
+/// exactly the checks of its rule (an assumed wording or rule counts as failing: unconfirmed).
+fn cross_member_rule_mutants() -> Result<(), Failed> {
+    expect(
+        Mutant::LogLevelWithText,
+        &ids(&[
+            "logging_config::application_log_level::not_allowed_when_log_format_text",
+            "logging_config::application_log_level::not_allowed_with_default_log_format",
+            "logging_config::system_log_level::not_allowed_when_log_format_text",
+            "logging_config::system_log_level::not_allowed_with_default_log_format",
+        ]),
+        &["::sdk::logging_config::"],
+    )?;
+    expect(
+        Mutant::LayersAnyRegion,
+        &ids(&["layers::item::other_region"]),
+        &["::sdk::layers::"],
+    )?;
+    expect(
+        Mutant::ReservedEnvKeys,
+        &ids(&["environment::variables::key::reserved"]),
+        &["::sdk::environment::"],
+    )
+}
+
 fn error_format_mutants() -> Result<(), Failed> {
     let c = classes()?;
     let observed_errors: Vec<String> = c
@@ -444,6 +469,10 @@ fn main() -> ExitCode {
             faithful_stub_gives_zero_failures,
         ),
         ("self_test::one_check_mutants", one_check_mutants),
+        (
+            "self_test::cross_member_rule_mutants",
+            cross_member_rule_mutants,
+        ),
         ("self_test::error_format_mutants", error_format_mutants),
         ("self_test::response_mutants", response_mutants),
         (

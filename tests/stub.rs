@@ -1362,6 +1362,30 @@ fn probe(m: Mutant) -> Probe {
                 )
                 .map(|_| ())
         },
+        Mutant::LogLevelWithText => |h| {
+            let req = with(
+                base(&fresh("p")),
+                "LoggingConfig",
+                json!({"LogFormat": "Text", "SystemLogLevel": "INFO"}),
+            );
+            expect_status(&h.create(&req)?, 400)
+        },
+        Mutant::LayersAnyRegion => |h| {
+            let req = with(
+                base(&fresh("p")),
+                "Layers",
+                json!(["arn:aws:lambda:eu-west-1:123456789012:layer:probe:1"]),
+            );
+            expect_status(&h.create(&req)?, 400)
+        },
+        Mutant::ReservedEnvKeys => |h| {
+            let req = with(
+                base(&fresh("p")),
+                "Environment",
+                json!({"Variables": {"AWS_REGION": "x"}}),
+            );
+            expect_status(&h.create(&req)?, 400)
+        },
         Mutant::FirstViolationOnly => |h| {
             let two = with(
                 with(base(&fresh("p")), "Timeout", json!(901)),
@@ -1508,4 +1532,7 @@ mutant_tests!(
     EnvLimitOffByOne,
     BodyLimit1Mb,
     AsciiDescription,
+    LogLevelWithText,
+    LayersAnyRegion,
+    ReservedEnvKeys,
 );

@@ -577,6 +577,17 @@ fn checks(spec: &Spec, mutant: Option<Mutant>) -> Spec {
                     }
                 }
             }
+            (Some(Mutant::LogLevelWithText), p) if p.starts_with("LoggingConfig.") => {
+                member
+                    .constraints
+                    .retain(|c| !c.id.starts_with("not_allowed_"));
+            }
+            (Some(Mutant::LayersAnyRegion), "Layers[]") => {
+                member.constraints.retain(|c| c.id != "other_region");
+            }
+            (Some(Mutant::ReservedEnvKeys), "Environment.Variables{key}") => {
+                member.constraints.retain(|c| c.id != "reserved");
+            }
             (Some(Mutant::NoBareNameLimit), p) if p == name_path => {
                 member.constraints.retain(|c| {
                     !(matches!(c.kind, Kind::MaxLength { .. })

@@ -73,6 +73,12 @@ pub enum Mutant {
     BodyLimit1Mb,
     /// The create answer's Description has every non-ASCII character replaced by `?`.
     AsciiDescription,
+    /// Log levels are accepted with the Text log format (cfn-lint E3696's rule is not checked).
+    LogLevelWithText,
+    /// Layer ARNs of another region are accepted (aws-observed/049's rule is not checked).
+    LayersAnyRegion,
+    /// Reserved environment variable keys (`AWS_REGION`, …) are accepted.
+    ReservedEnvKeys,
 }
 
 impl Mutant {
@@ -110,6 +116,9 @@ impl Mutant {
             EnvLimitOffByOne,
             BodyLimit1Mb,
             AsciiDescription,
+            LogLevelWithText,
+            LayersAnyRegion,
+            ReservedEnvKeys,
         ]
     }
 
@@ -146,6 +155,9 @@ impl Mutant {
             Mutant::EnvLimitOffByOne => "env-limit-off-by-one",
             Mutant::BodyLimit1Mb => "body-limit-1mb",
             Mutant::AsciiDescription => "ascii-description",
+            Mutant::LogLevelWithText => "log-level-with-text",
+            Mutant::LayersAnyRegion => "layers-any-region",
+            Mutant::ReservedEnvKeys => "reserved-env-keys",
         }
     }
 }
