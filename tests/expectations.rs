@@ -56,7 +56,42 @@ fn known(case: &str, reason: &str) -> Known {
         basis: Basis::Recorded,
         reason: reason.into(),
         trials: vec![case.into()],
+        flaky: false,
     }
+}
+
+/// A finding the target shows on some runs only: its trials may conform without failing the file,
+/// and a rewrite keeps it (and its mark) even when this run did not show it.
+fn a_flaky_finding_may_conform() -> Result<(), Failed> {
+    let mut k = known("a", "LocalStack's timing");
+    k.flaky = true;
+    let e = Expectations {
+        findings: vec![k, known("b", "x")],
+    };
+    let c = e.compare(&report(&[
+        ("a", Outcome::Conformant),
+        ("b", Outcome::Divergent),
+    ]));
+    check(c.holds(), format!("{c:?}"))?;
+    let c = e.compare(&report(&[
+        ("a", Outcome::Divergent),
+        ("b", Outcome::Conformant),
+    ]));
+    check(
+        c.fixed == ["b"],
+        format!("a steady finding still fails when fixed: {c:?}"),
+    )?;
+    let updated = e.from_report(&report(&[
+        ("a", Outcome::Conformant),
+        ("b", Outcome::Divergent),
+    ]));
+    check(
+        updated
+            .findings
+            .iter()
+            .any(|k| k.flaky && k.trials == ["a"] && k.reason == "LocalStack's timing"),
+        format!("the flaky finding is kept: {:?}", updated.findings),
+    )
 }
 
 fn exactly_the_expected_pass() -> Result<(), Failed> {
@@ -187,6 +222,10 @@ fn main() -> ExitCode {
         (
             "expectations::bad_files_name_the_line",
             bad_files_name_the_line,
+        ),
+        (
+            "expectations::a_flaky_finding_may_conform",
+            a_flaky_finding_may_conform,
         ),
     ])
 }

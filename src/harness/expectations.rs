@@ -27,6 +27,10 @@ pub struct Known {
     pub reason: String,
     /// The case ids.
     pub trials: Vec<String>,
+    /// The target shows it on some runs only (its own timing); its trials may also conform. Set by
+    /// hand, with the reason saying why; kept when the file is rewritten.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flaky: bool,
 }
 
 /// The file.
@@ -122,10 +126,13 @@ impl Expectations {
         let expected = self.cases();
         let mut c = Comparison::default();
         for t in &report.trials {
-            match (t.outcome.differs(), expected.contains_key(t.id.as_str())) {
-                (true, true) => c.known.push(t.id.clone()),
-                (true, false) => c.new.push(t.id.clone()),
-                (false, true) if t.outcome.is_conformant() => c.fixed.push(t.id.clone()),
+            let known = expected.get(t.id.as_str());
+            match (t.outcome.differs(), known) {
+                (true, Some(_)) => c.known.push(t.id.clone()),
+                (true, None) => c.new.push(t.id.clone()),
+                (false, Some(k)) if t.outcome.is_conformant() && !k.flaky => {
+                    c.fixed.push(t.id.clone())
+                }
                 _ => {}
             }
         }
@@ -138,25 +145,36 @@ impl Expectations {
         let by_id: BTreeMap<&str, &Known> =
             self.findings.iter().map(|k| (k.id.as_str(), k)).collect();
         let by_case = self.cases();
-        let findings = report
+        let mut findings: Vec<Known> = report
             .findings
             .iter()
             .map(|g| {
-                let reason = by_id
+                let old = by_id
                     .get(g.id.as_str())
-                    .or_else(|| g.trials.iter().find_map(|t| by_case.get(t.as_str())))
-                    .map(|k| k.reason.clone())
-                    .unwrap_or_else(|| g.summary.clone());
+                    .or_else(|| g.trials.iter().find_map(|t| by_case.get(t.as_str())));
                 Known {
                     id: g.id.clone(),
                     summary: g.summary.clone(),
                     outcome: g.outcome,
                     basis: g.basis,
-                    reason,
+                    reason: old.map_or_else(|| g.summary.clone(), |k| k.reason.clone()),
                     trials: g.trials.clone(),
+                    flaky: old.is_some_and(|k| k.flaky),
                 }
             })
             .collect();
+        // A flaky finding that did not show this time stays in the file.
+        let shown: std::collections::BTreeSet<&str> = findings
+            .iter()
+            .map(|k| k.id.as_str())
+            .collect::<std::collections::BTreeSet<_>>();
+        let kept: Vec<Known> = self
+            .findings
+            .iter()
+            .filter(|k| k.flaky && !shown.contains(k.id.as_str()))
+            .cloned()
+            .collect();
+        findings.extend(kept);
         Self { findings }
     }
 
