@@ -172,7 +172,7 @@ fn run_exit_code(report: &report::Report, strict: bool) -> u8 {
 fn print_findings(report: &report::Report) {
     for g in &report.findings {
         eprintln!(
-            "\n{} {} ({}, {}, {} trials): {}",
+            "\n{} {} ({}, {}, {}): {}",
             g.outcome.as_str(),
             g.id,
             g.basis.as_str(),
@@ -181,7 +181,11 @@ fn print_findings(report: &report::Report) {
             } else {
                 g.evidence.as_str()
             },
-            g.trials.len(),
+            if g.trials.len() == 1 {
+                "1 trial".to_string()
+            } else {
+                format!("{} trials", g.trials.len())
+            },
             g.summary
         );
         if let Some(t) = report.trials.iter().find(|t| t.id == g.example) {
