@@ -11,11 +11,11 @@ use serde_json::{json, Map, Value};
 use super::config::{self, Context};
 use super::mutants::Mutant;
 use super::wire::{self, header, json_response, percent_decode, region_of, text_response};
-use crate::spec::message::{self, violation_template};
+use crate::spec::message;
 use crate::spec::validate::{
     answer, answer_for, constraint, parse_body, violation_text, violations, CallFacts, Expectation,
 };
-use crate::spec::{Condition, Family, Kind, Spec};
+use crate::spec::{Family, Kind, Spec};
 use crate::wire::WireResponse;
 
 /// The account every function belongs to, unless [`StubCore::with_account`] names another.
@@ -96,7 +96,7 @@ pub struct StubCore {
 impl StubCore {
     /// A stub answering as `spec` says, or broken as `mutant` says.
     pub fn new(spec: Arc<Spec>, mutant: Option<Mutant>) -> Self {
-        let checks = checks(&spec, mutant);
+        let checks = super::mutants::checks(&spec, mutant);
         Self {
             spec,
             checks,
@@ -532,72 +532,6 @@ impl StubCore {
             &[],
         )
     }
-}
-
-/// The table the stub checks requests against: the loaded one, with the one check a mutant breaks.
-fn checks(spec: &Spec, mutant: Option<Mutant>) -> Spec {
-    let mut s = spec.clone();
-    let messages = s.messages.clone();
-    let name_path = config::name_path(spec).to_string();
-    for member in &mut s.members {
-        let plain = member.clone();
-        match (mutant, member.path.as_str()) {
-            (Some(Mutant::AcceptsMemoryAboveMax), "MemorySize") => {
-                member
-                    .constraints
-                    .retain(|c| !matches!(c.kind, Kind::Max { .. }));
-            }
-            (Some(Mutant::StrictTimeout), "Timeout") => {
-                for c in &mut member.constraints {
-                    if let Kind::Max { max } = c.kind {
-                        c.kind = Kind::Max { max: max - 1.0 };
-                        c.error.message = violation_template(&messages, &plain, &c.kind, &[]);
-                    }
-                }
-            }
-            (Some(Mutant::TimeoutMessageTypo), "Timeout") => {
-                for c in &mut member.constraints {
-                    if let Kind::Max { max } = c.kind {
-                        let typo = Kind::Max { max: max + 1.0 };
-                        c.error.message = violation_template(&messages, &plain, &typo, &[]);
-                    }
-                }
-            }
-            (Some(Mutant::DescriptionWrongErrorType), "Description") => {
-                for c in &mut member.constraints {
-                    if matches!(c.kind, Kind::MaxLength { .. }) {
-                        c.error.error_type = "InvalidParameterValueException".into();
-                    }
-                }
-            }
-            (Some(Mutant::EnvLimitOffByOne), _) => {
-                for c in &mut member.constraints {
-                    if let Kind::MaxJsonBytes { max } = c.kind {
-                        c.kind = Kind::MaxJsonBytes { max: max - 1 };
-                    }
-                }
-            }
-            (Some(Mutant::LogLevelWithText), p) if p.starts_with("LoggingConfig.") => {
-                member
-                    .constraints
-                    .retain(|c| !c.id.starts_with("not_allowed_"));
-            }
-            (Some(Mutant::LayersAnyRegion), "Layers[]") => {
-                member.constraints.retain(|c| c.id != "other_region");
-            }
-            (Some(Mutant::ReservedEnvKeys), "Environment.Variables{key}") => {
-                member.constraints.retain(|c| c.id != "reserved");
-            }
-            (Some(Mutant::NoBareNameLimit), p) if p == name_path => {
-                member.constraints.retain(|c| {
-                    !(matches!(c.kind, Kind::MaxLength { .. })
-                        && c.when == Some(Condition::BareName))
-                });
-            }
-            _ => {}
-        }
-    }
-    s
 }
 
 /// A stored configuration, parsed (the stub wrote it, so it is an object).

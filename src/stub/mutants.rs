@@ -7,6 +7,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::config;
+use crate::spec::message::violation_template;
+use crate::spec::{Condition, Kind, Spec};
+
 /// One deliberately broken behaviour. `--mutant NAME` takes [`Mutant::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mutant {
@@ -194,4 +198,70 @@ impl FromStr for Mutant {
                     .join(", "),
             })
     }
+}
+
+/// The table the stub checks requests against: the loaded one, with the one check a mutant breaks.
+pub(super) fn checks(spec: &Spec, mutant: Option<Mutant>) -> Spec {
+    let mut s = spec.clone();
+    let messages = s.messages.clone();
+    let name_path = config::name_path(spec).to_string();
+    for member in &mut s.members {
+        let plain = member.clone();
+        match (mutant, member.path.as_str()) {
+            (Some(Mutant::AcceptsMemoryAboveMax), "MemorySize") => {
+                member
+                    .constraints
+                    .retain(|c| !matches!(c.kind, Kind::Max { .. }));
+            }
+            (Some(Mutant::StrictTimeout), "Timeout") => {
+                for c in &mut member.constraints {
+                    if let Kind::Max { max } = c.kind {
+                        c.kind = Kind::Max { max: max - 1.0 };
+                        c.error.message = violation_template(&messages, &plain, &c.kind, &[]);
+                    }
+                }
+            }
+            (Some(Mutant::TimeoutMessageTypo), "Timeout") => {
+                for c in &mut member.constraints {
+                    if let Kind::Max { max } = c.kind {
+                        let typo = Kind::Max { max: max + 1.0 };
+                        c.error.message = violation_template(&messages, &plain, &typo, &[]);
+                    }
+                }
+            }
+            (Some(Mutant::DescriptionWrongErrorType), "Description") => {
+                for c in &mut member.constraints {
+                    if matches!(c.kind, Kind::MaxLength { .. }) {
+                        c.error.error_type = "InvalidParameterValueException".into();
+                    }
+                }
+            }
+            (Some(Mutant::EnvLimitOffByOne), _) => {
+                for c in &mut member.constraints {
+                    if let Kind::MaxJsonBytes { max } = c.kind {
+                        c.kind = Kind::MaxJsonBytes { max: max - 1 };
+                    }
+                }
+            }
+            (Some(Mutant::LogLevelWithText), p) if p.starts_with("LoggingConfig.") => {
+                member
+                    .constraints
+                    .retain(|c| !c.id.starts_with("not_allowed_"));
+            }
+            (Some(Mutant::LayersAnyRegion), "Layers[]") => {
+                member.constraints.retain(|c| c.id != "other_region");
+            }
+            (Some(Mutant::ReservedEnvKeys), "Environment.Variables{key}") => {
+                member.constraints.retain(|c| c.id != "reserved");
+            }
+            (Some(Mutant::NoBareNameLimit), p) if p == name_path => {
+                member.constraints.retain(|c| {
+                    !(matches!(c.kind, Kind::MaxLength { .. })
+                        && c.when == Some(Condition::BareName))
+                });
+            }
+            _ => {}
+        }
+    }
+    s
 }
