@@ -43,7 +43,12 @@ fn main() -> ExitCode {
         // Reproducible by default in `cargo test`; `--seed` picks another corpus.
         config.seed = 0x1a3b_c0de;
     }
-    config.regressions = Some(format!("regressions/{}.txt", config.target).into());
+    // Failing seeds are kept per target kind; an endpoint whose kind was not named (no --target) keeps
+    // none, so its failures never land in another target's file (the stub's, by default).
+    config.regressions = match (&config.endpoint, cli.endpoint.target) {
+        (Some(_), None) => None,
+        _ => Some(format!("regressions/{}.txt", config.target).into()),
+    };
     let check_snapshots = cli
         .snapshots
         .unwrap_or(config.endpoint.is_none() && config.mutant.is_none());

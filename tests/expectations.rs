@@ -197,6 +197,44 @@ fn bad_files_name_the_line() -> Result<(), Failed> {
     )
 }
 
+/// `cargo test -- FLAGS` hands every flag to every test binary: each accepts all the conformance
+/// binary's flags (the CLI's own `EndpointArgs`, `--snapshots`, `--strict`), not a hand-copied subset.
+fn every_test_binary_takes_the_run_flags() -> Result<(), Failed> {
+    support::accepts(&[
+        "--endpoint",
+        "http://127.0.0.1:9001",
+        "--target",
+        "moto",
+        "--role",
+        "arn:aws:iam::123456789012:role/r",
+        "--timeout",
+        "5",
+        "--rps",
+        "3",
+        "--region",
+        "us-west-2",
+        "--no-sign",
+        "--seed",
+        "7",
+        "--cases",
+        "2",
+        "--client",
+        "raw",
+        "--profile",
+        "seed-2020",
+        "--snapshots",
+        "false",
+        "--strict",
+        "--exact",
+        "x",
+    ])
+    .map_err(Failed::from)?;
+    check(
+        support::accepts(&["--no-such-flag"]).is_err(),
+        "an unknown flag is still refused",
+    )
+}
+
 fn main() -> ExitCode {
     support::run(vec![
         (
@@ -226,6 +264,10 @@ fn main() -> ExitCode {
         (
             "expectations::a_flaky_finding_may_conform",
             a_flaky_finding_may_conform,
+        ),
+        (
+            "support::every_test_binary_takes_the_run_flags",
+            every_test_binary_takes_the_run_flags,
         ),
     ])
 }

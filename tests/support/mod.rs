@@ -11,23 +11,27 @@ use std::process::ExitCode;
 use clap::Parser;
 use libtest_mimic::{Arguments, Failed, Trial};
 
-/// The libtest arguments plus the conformance flags, which these binaries ignore.
+/// The libtest arguments plus the conformance binary's flags (the CLI's own `EndpointArgs`, so every
+/// flag `cargo test -- …` hands the conformance binary is accepted here too), which these binaries ignore.
 #[derive(Parser, Debug)]
 struct Cli {
-    #[arg(long, env = "CONFORMANCE_ENDPOINT")]
-    endpoint: Option<String>,
-    #[arg(long)]
-    profile: Option<String>,
-    #[arg(long)]
-    seed: Option<String>,
-    #[arg(long)]
-    cases: Option<String>,
-    #[arg(long)]
-    client: Option<String>,
-    #[arg(long)]
-    target: Option<String>,
+    #[command(flatten)]
+    _endpoint: lambda_conform::cli::EndpointArgs,
+    /// The conformance binary's `--snapshots true|false`.
+    #[arg(long = "snapshots")]
+    _snapshots: Option<bool>,
+    /// The conformance binary's `--strict`.
+    #[arg(long = "strict")]
+    _strict: bool,
     #[command(flatten)]
     libtest: Arguments,
+}
+
+/// Whether these binaries accept `args` (after the program name) as `cargo test -- ARGS` hands them.
+pub fn accepts(args: &[&str]) -> Result<(), String> {
+    Cli::try_parse_from(std::iter::once("test").chain(args.iter().copied()))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// A test: a name and a function that fails with a message.
