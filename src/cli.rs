@@ -278,7 +278,8 @@ pub fn parse_seed(s: &str) -> Result<u64, String> {
     } else {
         t.parse::<u64>().or_else(|_| u64::from_str_radix(t, 16))
     };
-    parsed.map_err(|_| format!("--seed {s:?} is not a number (hex or decimal)"))
+    parsed
+        .map_err(|_| format!("--seed (or CONFORMANCE_SEED) {s:?} is not a number (hex or decimal)"))
 }
 
 /// A fresh random seed.
@@ -321,6 +322,17 @@ impl EndpointArgs {
             if !matches!(e.scheme(), "http" | "https") || e.host_str().is_none() {
                 return Err(format!("--endpoint {e} must be an http(s) URL with a host"));
             }
+            if e.path() != "/" || e.query().is_some() || e.fragment().is_some() {
+                return Err(format!(
+                    "--endpoint {e} must be the service root, without a path or query (the harness adds /2015-03-31/…): e.g. {}://{}{}/",
+                    e.scheme(),
+                    e.host_str().unwrap_or_default(),
+                    e.port().map(|p| format!(":{p}")).unwrap_or_default()
+                ));
+            }
+        }
+        if self.cases == 0 {
+            return Err("--cases (or CONFORMANCE_CASES) must be at least 1".into());
         }
         let target = match (self.target, &self.endpoint) {
             (Some(t), _) => t,
@@ -344,7 +356,7 @@ impl EndpointArgs {
             endpoint: self.endpoint.clone(),
             target,
             seed,
-            cases: self.cases.max(1),
+            cases: self.cases,
             timeout: Duration::from_secs_f64(self.timeout),
             rps,
             client: self.client,

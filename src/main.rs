@@ -71,6 +71,12 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
     }
     if let Some(f) = &args.filter {
         cases.retain(|c| c.id().contains(f.as_str()));
+        if cases.is_empty() {
+            return fail(
+                exit_code::USAGE,
+                format!("--filter {f:?} matches no check id (`lambda-conform cases` lists them)"),
+            );
+        }
     }
     if !args.quiet {
         eprintln!(
