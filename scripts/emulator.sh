@@ -537,7 +537,7 @@ cmd_up() {
   else
     url="$(cmd_start "$1" "$dir")"
   fi
-  log "use it with: export LC_ENDPOINT=$url   (stop: make emulators-down)"
+  log "use it with: export CONFORMANCE_ENDPOINT=$url CONFORMANCE_TARGET=$1; cargo test   (stop: make emulators-down)"
   printf '%s\n' "$url"
 }
 
