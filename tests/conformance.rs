@@ -117,5 +117,17 @@ fn main() -> ExitCode {
     if cli.libtest.test_threads.is_none() {
         cli.libtest.test_threads = Some(8);
     }
+    // An endpoint that cannot be set up is one error, not one failure per trial: prepare the session
+    // before running when any trial will run (`--list` and a filter that selects none touch nothing).
+    let runs_any = trials
+        .iter()
+        .any(|t| !cli.libtest.is_filtered_out(t) && !cli.libtest.is_ignored(t));
+    if !cli.libtest.list && runs_any {
+        let prepared = session.get_or_init(|| Session::prepare(config).map_err(|e| e.to_string()));
+        if let Err(e) = prepared {
+            eprintln!("error: set-up failed, no check ran: {e}");
+            return ExitCode::from(3);
+        }
+    }
     libtest_mimic::run(&cli.libtest, trials).exit_code()
 }
