@@ -155,57 +155,52 @@ impl Context {
     }
 }
 
-/// A small real zip with a Python handler (`index.handler`), byte-for-byte the same every time.
-pub fn handler_zip() -> Vec<u8> {
+/// The handler every generated zip carries (`index.handler`).
+const HANDLER: (&str, &[u8]) = (
+    "index.py",
+    b"def handler(event, context):\n    return event\n",
+);
+
+/// A zip of `files` (name, content), stored, with fixed dates: the same bytes every time. Writing
+/// into memory cannot fail; a file the writer refused would simply be missing.
+fn stored_zip(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut out);
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored)
             .last_modified_time(zip::DateTime::default());
-        if zip.start_file("index.py", options).is_ok() {
-            let _ = zip.write_all(b"def handler(event, context):\n    return event\n");
+        for (name, content) in files {
+            if zip.start_file(*name, options).is_ok() {
+                let _ = zip.write_all(content);
+            }
         }
         let _ = zip.finish();
     }
     out.into_inner()
+}
+
+/// A small real zip with a Python handler (`index.handler`), byte-for-byte the same every time.
+pub fn handler_zip() -> Vec<u8> {
+    stored_zip(&[HANDLER])
 }
 
 /// The handler zip padded with a stored file of incompressible bytes to at least `bytes` bytes,
 /// byte-for-byte the same every time.
 pub fn handler_zip_of(bytes: usize) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut out);
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored)
-            .last_modified_time(zip::DateTime::default());
-        if zip.start_file("index.py", options).is_ok() {
-            let _ = zip.write_all(b"def handler(event, context):\n    return event\n");
-        }
-        if zip.start_file("padding.bin", options).is_ok() {
-            let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-            let pad: Vec<u8> = (0..bytes)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    state as u8
-                })
-                .collect();
-            let _ = zip.write_all(&pad);
-        }
-        let _ = zip.finish();
-    }
-    out.into_inner()
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let pad: Vec<u8> = (0..bytes)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    stored_zip(&[HANDLER, ("padding.bin", &pad)])
 }
 
 /// A zip archive with no entries.
 pub fn empty_zip() -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
-        let zip = zip::ZipWriter::new(&mut out);
-        let _ = zip.finish();
-    }
-    out.into_inner()
+    stored_zip(&[])
 }
