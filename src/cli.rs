@@ -22,6 +22,11 @@ pub mod exit_code {
     /// Set-up failed (endpoint unreachable, no credentials, the target could not be prepared), or no
     /// divergence but some trials could not be judged (harness errors).
     pub const SETUP: u8 = 3;
+    /// `run` was interrupted by SIGINT (128 + 2): in-flight checks stopped, the run's functions were
+    /// deleted (bounded by `--settle`), and the report was written marked partial.
+    pub const INTERRUPTED: u8 = 130;
+    /// `run` was stopped by SIGTERM (128 + 15): as for SIGINT.
+    pub const TERMINATED: u8 = 143;
 }
 
 /// Tells where an AWS Lambda-compatible endpoint's CreateFunction differs from AWS, with a minimal
@@ -30,7 +35,7 @@ pub mod exit_code {
 #[command(
     name = "lambda-conform",
     version,
-    after_help = "Exit codes: 0 conformant (unconfirmed allowed without --strict), 1 divergent, 2 usage or spec error, 3 set-up error or harness errors."
+    after_help = "Exit codes: 0 conformant (unconfirmed allowed without --strict), 1 divergent, 2 usage or spec error, 3 set-up error or harness errors, 130 / 143 interrupted by SIGINT / SIGTERM (functions cleaned up, report marked partial)."
 )]
 pub struct Cli {
     /// Read spec tables from this directory instead of the copy built into the binary.
@@ -56,6 +61,52 @@ pub enum Command {
     Audit(AuditArgs),
     /// Write the compatibility table of several runs' report.json into the README.
     Compat(CompatArgs),
+    /// Delete the functions earlier runs left behind: only names carrying one run prefix.
+    Sweep(Box<SweepArgs>),
+}
+
+/// `sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Endpoint and signing flags (`--endpoint` is required).
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
+    /// The run prefix whose functions to delete: `lc-` and 8 hex digits, as `run` names them
+    /// (`lc-1a2b3c4d-…`). Other names are never touched.
+    #[arg(long)]
+    pub prefix: String,
+    /// Only functions whose LastModified is at least this long ago (`90s`, `30m`, `2h`, `7d`, or seconds).
+    #[arg(long, value_parser = parse_duration)]
+    pub older_than: Option<Duration>,
+    /// List what would be deleted; delete nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Parses `90`, `90s`, `30m`, `2h` or `7d`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration such as 90s, 30m, 2h or 7d"))?;
+    let per = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => {
+            return Err(format!(
+                "{s:?} is not a duration such as 90s, 30m, 2h or 7d"
+            ))
+        }
+    };
+    n.checked_mul(per)
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("{s:?} is too long"))
 }
 
 /// `compat`.

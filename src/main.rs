@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use lambda_conform::cli::{exit_code, CasesFormat, Cli, Command, SpecCommand, SpecFormat};
-use lambda_conform::harness::{self, expectations::Expectations, Session, Snapshots};
+use lambda_conform::harness::{self, expectations::Expectations, Interrupt, Session, Snapshots};
 use lambda_conform::report;
 use lambda_conform::{audit, generate, spec};
 
@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Stub(args) => stub_cmd(args, cli.spec_dir),
         Command::Audit(args) => audit_cmd(args, cli.spec_dir),
         Command::Compat(args) => compat_cmd(args),
+        Command::Sweep(args) => sweep_cmd(*args, cli.spec_dir),
     };
     ExitCode::from(code)
 }
@@ -32,6 +33,11 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
     let mut config = match args.endpoint.config(spec_dir) {
         Ok(c) => c,
         Err(e) => return fail(exit_code::USAGE, e),
+    };
+    // From here on SIGINT / SIGTERM stop the checks, clean up and write a partial report (exit 130 / 143).
+    config.interrupt = match Interrupt::on_signals() {
+        Ok(i) => i,
+        Err(e) => return fail(exit_code::SETUP, format!("cannot listen for signals: {e}")),
     };
     config.concurrency = args.concurrency.max(1);
     config.settle = std::time::Duration::from_secs_f64(args.settle.max(0.0));
@@ -109,7 +115,16 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         bar.inc(1);
     });
     bar.finish_and_clear();
-    let report = session.report(trials);
+    let finished = trials.len();
+    let leaked = harness::clean_up(&session);
+    let mut report = session.report(trials);
+    report.summary.leaked = leaked;
+    let interrupt = session.config.interrupt.clone();
+    if interrupt.is_set() {
+        report.summary.partial = true;
+        report.summary.interrupted = interrupt.name().map(str::to_string);
+        report.summary.not_run = cases.len().saturating_sub(finished);
+    }
     if let Some(dir) = &args.report_dir {
         if let Err(e) = report::write_all(&report, dir) {
             return fail(exit_code::SETUP, e);
@@ -119,6 +134,11 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         print_findings(&report);
     }
     println!("{}", report::summary_line(&report));
+    println!("{}", report::leak_line(&report));
+    if let Some(code) = interrupt.exit_code() {
+        // A partial run neither updates nor checks the expectations.
+        return code;
+    }
 
     if let Some((path, e)) = expectations {
         if args.update_expectations {
@@ -413,4 +433,75 @@ fn compat_cmd(args: lambda_conform::cli::CompatArgs) -> u8 {
         }
     }
     exit_code::CONFORMANT
+}
+
+/// `sweep`: lists the functions carrying one run prefix and deletes them (or, `--dry-run`, only lists).
+fn sweep_cmd(args: lambda_conform::cli::SweepArgs, spec_dir: Option<PathBuf>) -> u8 {
+    if !harness::is_run_prefix(&args.prefix) {
+        return fail(
+            exit_code::USAGE,
+            format!(
+                "--prefix {:?} is not a run prefix: give lc- and 8 hex digits (e.g. lc-1a2b3c4d), as run names its functions",
+                args.prefix
+            ),
+        );
+    }
+    if args.endpoint.endpoint.is_none() {
+        return fail(
+            exit_code::USAGE,
+            "sweep needs --endpoint (or CONFORMANCE_ENDPOINT): the embedded stub keeps nothing",
+        );
+    }
+    let config = match args.endpoint.config(spec_dir) {
+        Ok(c) => c,
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(exit_code::SETUP, e),
+    };
+    let api = match harness::connect(&config, &runtime) {
+        Ok(a) => a,
+        Err(e) => return fail(exit_code::SETUP, e),
+    };
+    let swept = match runtime.block_on(harness::sweep(
+        &api,
+        &args.prefix,
+        args.older_than,
+        args.dry_run,
+    )) {
+        Ok(s) => s,
+        Err(e) => return fail(exit_code::SETUP, e),
+    };
+    for f in &swept.matched {
+        let modified = f.last_modified.as_deref().unwrap_or("unknown");
+        if args.dry_run {
+            println!("would delete {} (last modified {modified})", f.name);
+        } else if swept.deleted.contains(&f.name) {
+            println!("deleted {} (last modified {modified})", f.name);
+        }
+    }
+    for (name, why) in &swept.failed {
+        eprintln!("could not delete {name}: {why}");
+    }
+    println!(
+        "sweep {}: {} {}, {} failed, {} younger than --older-than left alone",
+        args.prefix,
+        if args.dry_run {
+            swept.matched.len()
+        } else {
+            swept.deleted.len()
+        },
+        if args.dry_run { "to delete" } else { "deleted" },
+        swept.failed.len(),
+        swept.too_young
+    );
+    if swept.failed.is_empty() {
+        exit_code::CONFORMANT
+    } else {
+        exit_code::SETUP
+    }
 }

@@ -43,7 +43,7 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
         inst.request.header("content-type"),
         &s.ctx.facts(inst.request.body.len()),
     );
-    let result = s.runtime.block_on(s.api.send(&inst.request));
+    let result = s.send_create(&inst.request, &inst.function_name);
     let mut notes = Vec::new();
     if oracle::created(&result) {
         let name = result
@@ -114,8 +114,12 @@ pub(crate) fn delete(s: &Session, name: &str, sent: &str) -> Result<(), String> 
             s.ctx.run_prefix
         ));
     }
+    s.ledger.created(name);
     match s.runtime.block_on(s.api.delete_function(name)) {
-        Ok(r) if (200..300).contains(&r.status) || r.status == 404 => Ok(()),
+        Ok(r) if (200..300).contains(&r.status) || r.status == 404 => {
+            s.ledger.gone(name);
+            Ok(())
+        }
         Ok(r) => Err(format!("DELETE answered {}", r.status)),
         Err(e) => Err(e.to_string()),
     }

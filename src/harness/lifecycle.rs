@@ -57,7 +57,7 @@ impl Lifecycle {
 }
 
 fn send_plain(s: &Session, req: &WireRequest) -> Result<WireResponse, TransportError> {
-    s.runtime.block_on(s.api.send(req))
+    s.send_once(req)
 }
 
 /// Read-back and set-up calls: throttling absorbed and counted.
@@ -94,9 +94,14 @@ pub(super) fn run_lifecycle(s: &Session, l: Lifecycle) -> TrialRecord {
         reproduction: None,
         created: false,
     };
+    s.ledger.sent(&name);
     lifecycle_steps(s, l, &name, &create, &mut run);
     if run.created {
         cleanup(s, &name, &mut run.j.notes);
+    }
+    if !s.interrupted() {
+        // Every create of the check was answered (an interrupted one may have created the function).
+        s.ledger.answered(&name);
     }
     let mut rec = TrialRecord::judged(l.id(), "lifecycle", &run.j);
     rec.instances = run.instances;
@@ -255,7 +260,7 @@ fn cleanup(s: &Session, name: &str, notes: &mut Vec<String>) {
 /// Waits (bounded by `--settle`) until the function leaves Pending.
 fn settle(s: &Session, name: &str) {
     let deadline = Instant::now() + s.config.settle;
-    while Instant::now() < deadline {
+    while Instant::now() < deadline && !s.interrupted() {
         let get = WireRequest::bodiless("GET", &lambda_api::configuration_path(name));
         match send_retrying(s, &get) {
             Ok(r) if r.status == 200 => {

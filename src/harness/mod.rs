@@ -5,15 +5,23 @@
 //! every outcome is decided by [`crate::oracle`].
 
 mod check;
+mod cleanup;
 mod execute;
 pub mod expectations;
+mod interrupt;
+mod ledger;
 pub mod lifecycle;
 pub mod regressions;
 mod sdk_twin;
 mod session;
 
 pub use check::{checks, Check};
+pub use cleanup::{
+    age, carries_prefix, clean_up, connect, is_run_prefix, list_prefixed, sweep, Listed, Swept,
+};
 pub use execute::{boundary, corpus, generated, instance_seed};
+pub use interrupt::{Interrupt, SIGINT, SIGTERM};
+pub use ledger::{Ledger, Standing};
 pub use lifecycle::Lifecycle;
 pub use regressions::Regressions;
 pub use session::{

@@ -82,7 +82,7 @@ fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate:
     let sdk_bytes = serde_json::to_vec(&sdk_json).unwrap_or_default();
     let sdk_answer = validate::answer_with(&s.spec, &sdk_bytes, Some("application/json"), &facts);
     // The raw view first (its function deleted), then the SDK's.
-    let raw = s.runtime.block_on(s.api.send(&inst.request));
+    let raw = s.send_create(&inst.request, &inst.function_name);
     let raw = match raw {
         Ok(r) => r,
         Err(error) => {
@@ -110,8 +110,13 @@ fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate:
     } else {
         leaks.extend(sweep(s, &inst.function_name, &raw));
     }
+    s.ledger.sent(&sdk_name);
     let outcome = s.runtime.block_on(sdk.create_function(&sdk_json));
     s.api.count(1);
+    if !matches!(outcome, SdkOutcome::Failed(_)) {
+        // Answered (or never sent): a failed exchange may still have created the function.
+        s.ledger.answered(&sdk_name);
+    }
     if let SdkOutcome::Success(out) = &outcome {
         let name = name_of(Some(out.clone())).unwrap_or_else(|| sdk_name.clone());
         if let Err(e) = delete(s, &name, &sdk_name) {

@@ -19,6 +19,8 @@ use crate::transport::{
 };
 
 use super::check::{checks, Check};
+use super::interrupt::Interrupt;
+use super::ledger::Ledger;
 use super::regressions::Regressions;
 use super::{execute, lifecycle, sdk_twin};
 
@@ -82,8 +84,11 @@ pub struct RunConfig {
     pub snapshots: Snapshots,
     /// A deliberately broken stub (self-test).
     pub mutant: Option<Mutant>,
-    /// How long to wait for a created function to leave Pending (lifecycle checks).
+    /// How long to wait for a created function to leave Pending (lifecycle checks); also bounds
+    /// the clean-up at the end of a run (at least 5 s).
     pub settle: Duration,
+    /// Fired by SIGINT / SIGTERM: checks stop, clean-up runs, the report is partial.
+    pub interrupt: Interrupt,
 }
 
 impl Default for RunConfig {
@@ -108,6 +113,7 @@ impl Default for RunConfig {
             snapshots: Snapshots::Off,
             mutant: None,
             settle: Duration::from_secs(30),
+            interrupt: Interrupt::new(),
         }
     }
 }
@@ -157,6 +163,8 @@ pub struct Session {
     pub(super) regressions: Mutex<Regressions>,
     pub(super) started: String,
     cases: std::sync::OnceLock<Vec<Case>>,
+    /// The run's functions that may still exist (deleted by [`super::clean_up`]).
+    pub(super) ledger: Ledger,
 }
 
 impl Session {
@@ -234,6 +242,7 @@ impl Session {
             regressions: Mutex::new(regressions),
             started: now(),
             cases: std::sync::OnceLock::new(),
+            ledger: Ledger::default(),
             config,
         })
     }
@@ -294,7 +303,43 @@ impl Session {
         }
     }
 
-    /// Runs every case on `concurrency` threads; `progress` is called after each trial.
+    /// Whether SIGINT / SIGTERM came.
+    pub fn interrupted(&self) -> bool {
+        self.config.interrupt.is_set()
+    }
+
+    /// Sends a create (a verdict request, once) naming `name`, noting it in the ledger until an
+    /// answer comes; an interrupt cuts the wait short (no answer: the name stays in the ledger).
+    pub(super) fn send_create(
+        &self,
+        req: &crate::transport::WireRequest,
+        name: &str,
+    ) -> Result<crate::transport::WireResponse, crate::transport::TransportError> {
+        self.ledger.sent(name);
+        let r = self.send_once(req);
+        if r.is_ok() {
+            self.ledger.answered(name);
+        }
+        r
+    }
+
+    /// Sends a verdict request once; an interrupt cuts the wait short.
+    pub(super) fn send_once(
+        &self,
+        req: &crate::transport::WireRequest,
+    ) -> Result<crate::transport::WireResponse, crate::transport::TransportError> {
+        self.runtime.block_on(async {
+            tokio::select! {
+                r = self.api.send(req) => r,
+                () = self.config.interrupt.wait() => Err(crate::transport::TransportError::Broken(
+                    "interrupted by a signal before the answer came".into(),
+                )),
+            }
+        })
+    }
+
+    /// Runs every case on `concurrency` threads; `progress` is called after each trial. After an
+    /// interrupt no check starts, and a check cut short is recorded as skipped (`interrupted`).
     pub fn run_all(
         &self,
         cases: &[Check],
@@ -307,7 +352,22 @@ impl Session {
                 s.spawn(|| loop {
                     let i = next.fetch_add(1, Ordering::Relaxed) as usize;
                     let Some(case) = cases.get(i) else { break };
-                    let record = self.run_check(case);
+                    if self.interrupted() {
+                        break;
+                    }
+                    let mut record = self.run_check(case);
+                    if self.interrupted() && record.outcome.is_harness_error() {
+                        let why = format!(
+                            "interrupted by {}",
+                            self.config.interrupt.name().unwrap_or("a signal")
+                        );
+                        let kind = record.kind.clone();
+                        record = TrialRecord::judged(
+                            record.id,
+                            &kind,
+                            &crate::oracle::Judgement::skipped(why),
+                        );
+                    }
                     progress(&record);
                     if let Ok(mut o) = out.lock() {
                         o.push(record);

@@ -15,5 +15,5 @@ mod write;
 
 pub use crate::oracle::{Basis, Finding, Outcome};
 pub use model::{FamilyCounts, Report, Summary, Tool, TrialRecord};
+pub use write::{leak_line, summary_line, write_all, ReportError, ASSUMED_MARKER};
 pub(crate) use write::{plural, write_text};
-pub use write::{summary_line, write_all, ReportError, ASSUMED_MARKER};

@@ -37,6 +37,22 @@ pub struct Summary {
     pub throttled_retries: u64,
     /// Trials skipped (a case needs a resource the target lacks), with the reason in each trial.
     pub skipped: usize,
+    /// The run was interrupted (SIGINT / SIGTERM): the trials are those that finished.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
+    /// The signal that interrupted the run (`SIGINT`, `SIGTERM`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<String>,
+    /// Checks an interrupt kept from starting.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub not_run: usize,
+    /// Functions the run created that are still there after its clean-up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leaked: Vec<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One trial (one case class) in the report.

@@ -84,6 +84,27 @@ pub fn summary_line(report: &Report) -> String {
     if s.throttled_retries > 0 {
         line.push_str(&format!(", {} retried after 429", s.throttled_retries));
     }
+    if s.partial {
+        line.push_str(&format!(
+            "; PARTIAL: interrupted by {}, {} not run",
+            s.interrupted.as_deref().unwrap_or("a signal"),
+            plural(s.not_run as u64, "check", "checks")
+        ));
+    }
+    line
+}
+
+/// `leaked: 0 functions`, or `leaked: 2 functions: NAME, NAME`: what the run's clean-up left.
+pub fn leak_line(report: &Report) -> String {
+    let leaked = &report.summary.leaked;
+    let mut line = format!(
+        "leaked: {}",
+        plural(leaked.len() as u64, "function", "functions")
+    );
+    if !leaked.is_empty() {
+        line.push_str(": ");
+        line.push_str(&leaked.join(", "));
+    }
     line
 }
 
