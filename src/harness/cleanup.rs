@@ -191,8 +191,13 @@ pub fn clean_up(s: &Session) -> Vec<String> {
         let mut leaked = std::collections::BTreeSet::new();
         for (name, standing) in s.ledger.outstanding() {
             if standing == Standing::Sent && !carries_prefix(&name, &prefix) {
-                // A create that got no answer, under a name that is not the run's own: it may be
-                // someone else's function, so it is not deleted (nor counted).
+                // A create that got no answer, under a name without the run prefix: it may be
+                // someone else's function, so it is not deleted; if it exists it is reported.
+                if let Ok(r) = s.api.get_function(&name).await {
+                    if r.status == 200 {
+                        leaked.insert(name);
+                    }
+                }
                 continue;
             }
             if interrupt.repeated() || Instant::now() >= deadline {

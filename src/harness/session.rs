@@ -309,12 +309,15 @@ impl Session {
     }
 
     /// Sends a create (a verdict request, once) naming `name`, noting it in the ledger until an
-    /// answer comes; an interrupt cuts the wait short (no answer: the name stays in the ledger).
+    /// answer comes (see [`Session::send_once`] for interrupts: a create cut short stays in the ledger).
     pub(super) fn send_create(
         &self,
         req: &crate::transport::WireRequest,
         name: &str,
     ) -> Result<crate::transport::WireResponse, crate::transport::TransportError> {
+        if self.interrupted() {
+            return Err(interrupted_error());
+        }
         self.ledger.sent(name);
         let r = self.send_once(req);
         if r.is_ok() {
@@ -323,17 +326,26 @@ impl Session {
         r
     }
 
-    /// Sends a verdict request once; an interrupt cuts the wait short.
+    /// Sends a verdict request once. After an interrupt nothing is sent, and a request already in
+    /// flight gets [`INTERRUPT_GRACE`] to be answered (so the run knows whether its create made a
+    /// function) before it is cut short.
     pub(super) fn send_once(
         &self,
         req: &crate::transport::WireRequest,
     ) -> Result<crate::transport::WireResponse, crate::transport::TransportError> {
+        if self.interrupted() {
+            return Err(interrupted_error());
+        }
         self.runtime.block_on(async {
+            let send = self.api.send(req);
+            tokio::pin!(send);
             tokio::select! {
-                r = self.api.send(req) => r,
-                () = self.config.interrupt.wait() => Err(crate::transport::TransportError::Broken(
-                    "interrupted by a signal before the answer came".into(),
-                )),
+                r = &mut send => r,
+                () = self.config.interrupt.wait() => {
+                    tokio::time::timeout(INTERRUPT_GRACE, send)
+                        .await
+                        .unwrap_or_else(|_| Err(interrupted_error()))
+                }
             }
         })
     }
@@ -377,6 +389,15 @@ impl Session {
         });
         out.into_inner().unwrap_or_default()
     }
+}
+
+/// How long a request in flight when SIGINT / SIGTERM comes may still take to be answered.
+pub const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
+
+fn interrupted_error() -> crate::transport::TransportError {
+    crate::transport::TransportError::Broken(
+        "interrupted by a signal before the answer came".into(),
+    )
 }
 
 /// Case classes that can build at least one instance (a few draws with a probe context).
