@@ -11,7 +11,18 @@ use lambda_conform::report;
 use lambda_conform::{audit, generate, spec};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e)
+            if e.use_stderr()
+                && e.kind() != clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            // Bad flags: one line (clap's error, its details joined), exit 2; `--help` says the rest.
+            eprintln!("{}", one_line(&e.to_string()));
+            return ExitCode::from(exit_code::USAGE);
+        }
+        Err(e) => e.exit(),
+    };
     let code = match cli.command {
         Command::Run(args) => run(*args, cli.spec_dir),
         Command::Spec(args) => spec_cmd(args, cli.spec_dir),
@@ -22,6 +33,16 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep_cmd(*args, cli.spec_dir),
     };
     ExitCode::from(code)
+}
+
+/// clap's error text as one line: its lines joined, without the usage block and the `--help` hint.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .take_while(|l| !l.starts_with("Usage:"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> u8 {
