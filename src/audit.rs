@@ -225,7 +225,14 @@ pub fn read_exchanges(path: &Path) -> Result<Vec<Exchange>, AuditError> {
     let name = path.display().to_string();
     let text =
         std::fs::read_to_string(path).map_err(|e| AuditError::Read(name.clone(), e.to_string()))?;
-    if let Ok(doc) = serde_json::from_str::<Value>(&text) {
+    exchanges_from_text(&name, &text)
+}
+
+/// Reads the text of one file named `name` (in error lines): HAR when it is one JSON document with
+/// `log.entries`, else JSON lines. Any text gives exchanges or an error, never a panic.
+pub fn exchanges_from_text(name: &str, text: &str) -> Result<Vec<Exchange>, AuditError> {
+    let name = name.to_string();
+    if let Ok(doc) = serde_json::from_str::<Value>(text) {
         if doc.get("log").is_some() {
             return from_har(&name, &doc);
         }
@@ -539,7 +546,14 @@ pub fn audit_files(
     let mut trials = Vec::new();
     let mut history = History::default();
     for f in files {
-        for ex in read_exchanges(f)? {
+        let exchanges = read_exchanges(f)?;
+        if exchanges.is_empty() {
+            return Err(AuditError::Format(
+                f.display().to_string(),
+                "no exchanges (a HAR file with entries, or JSON lines)".into(),
+            ));
+        }
+        for ex in exchanges {
             trials.push(judge_after(spec, &ex, facts, &history));
             history.record(spec, &ex);
         }

@@ -351,6 +351,25 @@ pub fn env_credentials() -> EnvCredentials {
     }
 }
 
+/// Where aws-config looked for credentials, when the environment points it somewhere: ` (looked in
+/// AWS_SHARED_CREDENTIALS_FILE=PATH, AWS_CONFIG_FILE=PATH, AWS_PROFILE=NAME)`, or nothing. Paths and
+/// the profile name only, never a key.
+pub fn credential_sources() -> String {
+    let set: Vec<String> = [
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_CONFIG_FILE",
+        "AWS_PROFILE",
+    ]
+    .iter()
+    .filter_map(|k| std::env::var(k).ok().map(|v| format!("{k}={v}")))
+    .collect();
+    if set.is_empty() {
+        String::new()
+    } else {
+        format!(" (looked in {})", set.join(", "))
+    }
+}
+
 impl EndpointArgs {
     /// The run configuration these flags describe.
     pub fn config(&self, spec_dir: Option<PathBuf>) -> Result<RunConfig, String> {
@@ -365,8 +384,10 @@ impl EndpointArgs {
             ));
         }
         if let Some(r) = self.rps {
-            if r.is_nan() || r <= 0.0 {
-                return Err(format!("--rps {r} must be greater than 0"));
+            if !r.is_finite() || r < 0.001 {
+                return Err(format!(
+                    "--rps {r} must be a number of requests per second from 0.001 up"
+                ));
             }
         }
         if let Some(e) = &self.endpoint {

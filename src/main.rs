@@ -8,6 +8,7 @@ use clap::Parser;
 use lambda_conform::cli::{exit_code, CasesFormat, Cli, Command, SpecCommand, SpecFormat};
 use lambda_conform::harness::{self, expectations::Expectations, Interrupt, Session, Snapshots};
 use lambda_conform::report;
+use lambda_conform::transport::SetupError;
 use lambda_conform::{audit, generate, spec};
 
 fn main() -> ExitCode {
@@ -45,8 +46,17 @@ fn one_line(text: &str) -> String {
         .join(" ")
 }
 
+/// Prints `error: MSG` as one line (a multi-line message, such as a TOML parser's, joined with `; `)
+/// and gives `code`.
 fn fail(code: u8, msg: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {msg}");
+    let msg = msg.to_string();
+    let line = msg
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    eprintln!("error: {line}");
     code
 }
 
@@ -61,7 +71,16 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         Err(e) => return fail(exit_code::SETUP, format!("cannot listen for signals: {e}")),
     };
     config.concurrency = args.concurrency.max(1);
-    config.settle = std::time::Duration::from_secs_f64(args.settle.max(0.0));
+    if !args.settle.is_finite() || !(0.0..=3600.0).contains(&args.settle) {
+        return fail(
+            exit_code::USAGE,
+            format!(
+                "--settle {} must be between 0 and 3600 seconds",
+                args.settle
+            ),
+        );
+    }
+    config.settle = std::time::Duration::from_secs_f64(args.settle);
     config.regressions = match args.regressions.as_deref() {
         Some("none") => None,
         Some(p) => Some(PathBuf::from(p)),
@@ -85,7 +104,15 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
     };
     let session = match Session::prepare(config) {
         Ok(s) => s,
-        Err(e) => return fail(e.exit_code(), e),
+        Err(e) => {
+            let sources = match &e {
+                harness::RunError::Setup(SetupError::NoCredentials(_)) => {
+                    lambda_conform::cli::credential_sources()
+                }
+                _ => String::new(),
+            };
+            return fail(e.exit_code(), format!("{e}{sources}"));
+        }
     };
     let mut cases = session.checks();
     let all_ids: Vec<String> = cases.iter().map(|c| c.id()).collect();
@@ -270,7 +297,16 @@ fn spec_cmd(args: lambda_conform::cli::SpecArgs, spec_dir: Option<PathBuf>) -> u
     {
         let text = match spec::import::import_file(&botocore, botocore_version.as_deref()) {
             Ok(t) => t,
-            Err(e) => return fail(exit_code::USAGE, e),
+            Err(e) => {
+                // Name the file when the error does not (a model that is not JSON, not botocore's).
+                let (msg, path) = (e.to_string(), botocore.display().to_string());
+                let msg = if msg.contains(&path) {
+                    msg
+                } else {
+                    format!("{path}: {msg}")
+                };
+                return fail(exit_code::USAGE, msg);
+            }
         };
         let out = out.unwrap_or_else(|| PathBuf::from(format!("specs/{profile}/model.toml")));
         if let Some(dir) = out.parent() {
@@ -486,7 +522,13 @@ fn sweep_cmd(args: lambda_conform::cli::SweepArgs, spec_dir: Option<PathBuf>) ->
     };
     let api = match harness::connect(&config, &runtime) {
         Ok(a) => a,
-        Err(e) => return fail(exit_code::SETUP, e),
+        Err(e) => {
+            let sources = match &e {
+                SetupError::NoCredentials(_) => lambda_conform::cli::credential_sources(),
+                _ => String::new(),
+            };
+            return fail(exit_code::SETUP, format!("{e}{sources}"));
+        }
     };
     let swept = match runtime.block_on(harness::sweep(
         &api,

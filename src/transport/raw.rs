@@ -131,10 +131,18 @@ impl Limiter {
         }
         let rate = match rps {
             None => None,
-            Some(rps) if rps.is_finite() && rps > 0.0 => Some(Arc::new(Mutex::new(Rate {
-                interval: Duration::from_secs_f64(1.0 / rps),
-                next: Instant::now(),
-            }))),
+            Some(rps) if rps.is_finite() && rps > 0.0 => {
+                let interval = Duration::try_from_secs_f64(1.0 / rps).map_err(|_| {
+                    SetupError::BadConfig(format!(
+                        "rps {rps} is too small: one request per {} s",
+                        1.0 / rps
+                    ))
+                })?;
+                Some(Arc::new(Mutex::new(Rate {
+                    interval,
+                    next: Instant::now(),
+                })))
+            }
             Some(rps) => {
                 return Err(SetupError::BadConfig(format!(
                     "rps must be a positive number, got {rps}"
