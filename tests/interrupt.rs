@@ -156,6 +156,11 @@ fn judge_run(i: u64, signal: &str, run: &Signalled, report_dir: &Path) -> Result
             run.stdout.contains("PARTIAL: interrupted"),
             format!("the summary line does not say PARTIAL in {context}"),
         )?;
+        let markdown = std::fs::read_to_string(report_dir.join("report.md")).unwrap_or_default();
+        check(
+            markdown.contains(&format!("PARTIAL: interrupted by SIG{signal}")),
+            format!("report.md does not say PARTIAL in {context}"),
+        )?;
         check(
             run.after_signal < Duration::from_secs(20),
             format!(
