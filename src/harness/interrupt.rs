@@ -50,8 +50,8 @@ impl Interrupt {
                     runtime.block_on(async move {
                         loop {
                             tokio::select! {
-                                Some(()) = int.recv() => fired.fire(SIGINT),
-                                Some(()) = term.recv() => fired.fire(SIGTERM),
+                                Some(()) = int.recv() => fired.from_os(SIGINT),
+                                Some(()) = term.recv() => fired.from_os(SIGTERM),
                                 else => break,
                             }
                         }
@@ -65,7 +65,7 @@ impl Interrupt {
                 .spawn(move || {
                     runtime.block_on(async move {
                         while tokio::signal::ctrl_c().await.is_ok() {
-                            fired.fire(SIGINT);
+                            fired.from_os(SIGINT);
                         }
                     })
                 })?;
@@ -74,13 +74,24 @@ impl Interrupt {
     }
 
     /// Marks the run interrupted by `signal` (the first signal is the one kept) and wakes every waiter.
-    pub fn fire(&self, signal: i32) {
+    /// Gives how many signals have come.
+    pub fn fire(&self, signal: i32) -> u32 {
         let _ = self
             .0
             .signal
             .compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst);
-        self.0.count.fetch_add(1, Ordering::SeqCst);
+        let n = self.0.count.fetch_add(1, Ordering::SeqCst) + 1;
         self.0.notify.notify_waiters();
+        n
+    }
+
+    /// A signal from the listener: the first stops the run, the second cuts clean-up short, the
+    /// third ends the process at once (still with 128 + the first signal's number).
+    fn from_os(&self, signal: i32) {
+        if self.fire(signal) >= 3 {
+            eprintln!("third signal: exiting without clean-up");
+            std::process::exit(i32::from(self.exit_code().unwrap_or(130)));
+        }
     }
 
     /// Whether a signal came.
