@@ -50,8 +50,8 @@ impl Interrupt {
                     runtime.block_on(async move {
                         loop {
                             tokio::select! {
-                                Some(()) = int.recv() => fired.from_os(SIGINT),
-                                Some(()) = term.recv() => fired.from_os(SIGTERM),
+                                Some(()) = int.recv() => fired.on_os_signal(SIGINT),
+                                Some(()) = term.recv() => fired.on_os_signal(SIGTERM),
                                 else => break,
                             }
                         }
@@ -65,7 +65,7 @@ impl Interrupt {
                 .spawn(move || {
                     runtime.block_on(async move {
                         while tokio::signal::ctrl_c().await.is_ok() {
-                            fired.from_os(SIGINT);
+                            fired.on_os_signal(SIGINT);
                         }
                     })
                 })?;
@@ -87,7 +87,7 @@ impl Interrupt {
 
     /// A signal from the listener: the first stops the run, the second cuts clean-up short, the
     /// third ends the process at once (still with 128 + the first signal's number).
-    fn from_os(&self, signal: i32) {
+    fn on_os_signal(&self, signal: i32) {
         if self.fire(signal) >= 3 {
             eprintln!("third signal: exiting without clean-up");
             std::process::exit(i32::from(self.exit_code().unwrap_or(130)));
