@@ -194,7 +194,7 @@ pub struct RunArgs {
     /// Seconds to wait for a created function to leave Pending in the lifecycle checks.
     #[arg(long, default_value_t = 30.0)]
     pub settle: f64,
-    /// Less output: only the summary line.
+    /// Less output: only the summary line and the leak line.
     #[arg(long, short)]
     pub quiet: bool,
     /// Fail (exit 1) on unconfirmed trials too: differences from what the table only assumes AWS does.
