@@ -225,6 +225,12 @@ pub fn read_exchanges(path: &Path) -> Result<Vec<Exchange>, AuditError> {
     let name = path.display().to_string();
     let text =
         std::fs::read_to_string(path).map_err(|e| AuditError::Read(name.clone(), e.to_string()))?;
+    parse_exchanges(&name, &text)
+}
+
+/// Reads the text of one file named `name` (HAR or JSON lines, as [`read_exchanges`]).
+pub fn parse_exchanges(name: &str, text: &str) -> Result<Vec<Exchange>, AuditError> {
+    let name = name.to_string();
     if let Ok(doc) = serde_json::from_str::<Value>(&text) {
         if doc.get("log").is_some() {
             return from_har(&name, &doc);

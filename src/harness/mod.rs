@@ -9,6 +9,7 @@ mod execute;
 pub mod expectations;
 pub mod lifecycle;
 pub mod regressions;
+pub mod replay;
 mod sdk_twin;
 mod session;
 

@@ -4,13 +4,14 @@
 //! the same report always renders to the same bytes. Renderers use the stored [`Summary`] for the
 //! run's totals; call [`Report::recount`] before rendering a report whose trials were edited.
 
-pub mod compat;
 pub mod findings;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod matrix;
 mod model;
+pub mod replay;
 mod write;
 
 pub use crate::oracle::{Basis, Finding, Outcome};
