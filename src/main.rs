@@ -81,7 +81,7 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
     }
     if !args.quiet {
         eprintln!(
-            "lambda-conform {}: {} checks against {} (profile {}, seed {:016x}, {} instances each)",
+            "lambda-conform {}: {} checks against {} (profile {}, seed 0x{:016x}, {} instances each)",
             env!("CARGO_PKG_VERSION"),
             cases.len(),
             session
@@ -103,23 +103,39 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    // With an expectation file, only what it does not already list is worth a line.
+    let expected: std::collections::BTreeSet<String> = expectations
+        .as_ref()
+        .filter(|_| !args.update_expectations)
+        .map(|(_, e)| e.cases().keys().map(|k| k.to_string()).collect())
+        .unwrap_or_default();
     let trials = session.run_all(&cases, &|t| {
-        if t.outcome.differs() || t.outcome.is_harness_error() {
+        if (t.outcome.differs() && !expected.contains(&t.id)) || t.outcome.is_harness_error() {
             bar.println(format!("{:<13} {}", t.outcome.as_str(), t.id));
         }
         bar.inc(1);
     });
     bar.finish_and_clear();
     let report = session.report(trials);
-    if let Some(dir) = &args.report_dir {
-        if let Err(e) = report::write_all(&report, dir) {
-            return fail(exit_code::SETUP, e);
-        }
-    }
+    let dir = args
+        .report_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("reports/{}", report.target)));
+    let written = match report::write_all(&report, &dir) {
+        Ok(w) => w,
+        Err(e) => return fail(exit_code::SETUP, e),
+    };
     if !args.quiet {
-        print_findings(&report);
+        print_findings(&report, &expected);
     }
     println!("{}", report::summary_line(&report));
+    if let Some(html) = written.last() {
+        println!(
+            "reports in {}/: open {} (also report.md, report.json, junit.xml)",
+            dir.display(),
+            html.display()
+        );
+    }
 
     if let Some((path, e)) = expectations {
         if args.update_expectations {
@@ -175,9 +191,15 @@ fn run_exit_code(report: &report::Report, strict: bool) -> u8 {
     }
 }
 
-/// The findings first (root causes, with one reproduction each), then the harness errors.
-fn print_findings(report: &report::Report) {
+/// The findings first (root causes, with one reproduction each), then the harness errors. A finding
+/// whose every trial is in `expected` (the expectation file) is not printed: the reports have it.
+fn print_findings(report: &report::Report, expected: &std::collections::BTreeSet<String>) {
+    let mut hidden = 0;
     for g in &report.findings {
+        if !expected.is_empty() && g.trials.iter().all(|t| expected.contains(t)) {
+            hidden += 1;
+            continue;
+        }
         eprintln!(
             "\n{} {} ({}, {}, {}): {}",
             g.outcome.as_str(),
@@ -217,6 +239,11 @@ fn print_findings(report: &report::Report) {
         .filter(|t| t.outcome.is_harness_error())
     {
         eprintln!("\nharness_error {}: {}", t.id, t.headline());
+    }
+    if hidden > 0 {
+        eprintln!(
+            "\n{hidden} expected findings not shown (listed in the expectation file; all are in the reports)"
+        );
     }
 }
 

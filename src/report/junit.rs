@@ -121,7 +121,7 @@ fn description(t: &TrialRecord) -> String {
     }
     text.push_str(&format!("\ninstances: {}", t.instances));
     if let Some(seed) = &t.seed {
-        text.push_str(&format!("\nseed: {seed}"));
+        text.push_str(&format!("\nfailing instance: {seed}"));
     }
     if !t.message.is_empty() {
         text.push_str("\n\n");

@@ -15,6 +15,6 @@ pub mod replay;
 mod write;
 
 pub use crate::oracle::{Basis, Finding, Outcome};
-pub use model::{FamilyCounts, Report, Summary, Tool, TrialRecord};
+pub use model::{display_seed, instance_seed, FamilyCounts, Report, Summary, Tool, TrialRecord};
 pub(crate) use write::{plural, write_text};
 pub use write::{summary_line, write_all, ReportError, ASSUMED_MARKER};
