@@ -559,7 +559,11 @@ fn matrix_cmd(args: lambda_conform::cli::MatrixArgs, spec_dir: Option<PathBuf>) 
         let beside = path.with_file_name("replay.json");
         let replay = if beside.exists() {
             match report::replay::read_json(&beside) {
-                Ok(s) => Some(s),
+                Ok(mut s) => {
+                    // The counts follow from the exchanges (a file from an older tool lacks some).
+                    s.recount();
+                    Some(s)
+                }
                 Err(e) => return fail(exit_code::USAGE, e),
             }
         } else {

@@ -463,6 +463,12 @@ fn a_broken_stub_scores_below_full_parity() -> Result<(), Failed> {
             .filter(|x| x.outcome == ReplayOutcome::Differs)
             .all(|x| x.aspects.iter().any(|a| a == "message")),
         "a differing exchange that does not name the message",
+    )?;
+    // Per aspect: the statuses still match AWS's, the messages do not.
+    let same = |a: &str| s.same.get(a).copied().unwrap_or(0);
+    check(
+        same("status") == s.replayed && same("message") == s.replayed - s.differs,
+        format!("per-aspect counts: {}", score.aspects_text()),
     )
 }
 

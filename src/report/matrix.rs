@@ -80,6 +80,14 @@ pub fn render(columns: &[Column]) -> String {
         let r = &c.report;
         let count = |m: &str| r.trials.iter().filter(|t| mark(t) == m).count();
         let parity = match &c.replay {
+            Some(s) if s.summary.differs > 0 => format!(
+                "{}/{} ({:.1}%), {} not replayable; same {}",
+                s.summary.equal,
+                s.summary.replayed,
+                s.summary.parity_percent,
+                s.summary.skipped,
+                s.aspects_text()
+            ),
             Some(s) => format!(
                 "{}/{} ({:.1}%), {} not replayable",
                 s.summary.equal, s.summary.replayed, s.summary.parity_percent, s.summary.skipped
@@ -87,11 +95,11 @@ pub fn render(columns: &[Column]) -> String {
             None => "—".to_string(),
         };
         out.push_str(&format!(
-            "| {} | {} | {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             cell(&c.label),
             cell(&r.target),
             cell(&r.tool.version),
-            cell(&r.seed),
+            cell(&super::display_seed(&r.seed)),
             r.trials.len(),
             count("ok"),
             count("REC"),

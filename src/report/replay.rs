@@ -85,7 +85,14 @@ pub struct ReplaySummary {
     pub harness_errors: usize,
     /// `equal / replayed` in percent (0 when nothing was replayed), one decimal.
     pub parity_percent: f64,
+    /// Of the replayed exchanges, how many match AWS's answer in each aspect (`status`,
+    /// `error_type`, `message`, `body`): where an endpoint stands short of full equality.
+    #[serde(default)]
+    pub same: BTreeMap<String, usize>,
 }
+
+/// The aspects an answer is compared on, in the order they are shown.
+pub const ASPECTS: [&str; 4] = ["status", "error_type", "message", "body"];
 
 /// The parity score of one endpoint: `replay.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,6 +140,13 @@ impl ReplayScore {
                     family: x.family.clone(),
                     ..FamilyParity::default()
                 });
+            if matches!(x.outcome, ReplayOutcome::Equal | ReplayOutcome::Differs) {
+                for a in ASPECTS {
+                    if !x.aspects.iter().any(|d| d == a) {
+                        *s.same.entry(a.to_string()).or_default() += 1;
+                    }
+                }
+            }
             match x.outcome {
                 ReplayOutcome::Equal => {
                     s.equal += 1;
@@ -164,6 +178,9 @@ impl ReplayScore {
             "AWS parity {}/{} ({:.1}%) of the replayable recordings; {} of {} not replayable here",
             s.equal, s.replayed, s.parity_percent, s.skipped, s.exchanges
         );
+        if s.differs > 0 {
+            line.push_str(&format!("; same {}", self.aspects_text()));
+        }
         if s.harness_errors > 0 {
             line.push_str(&format!(
                 "; {} unanswered (harness errors)",
@@ -171,6 +188,15 @@ impl ReplayScore {
             ));
         }
         line
+    }
+
+    /// `status 85, error_type 80, message 40, body 12`: replayed exchanges matching AWS in each aspect.
+    pub fn aspects_text(&self) -> String {
+        ASPECTS
+            .iter()
+            .map(|a| format!("{a} {}", self.summary.same.get(*a).copied().unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The text `replay` prints: differing exchanges, the per-family table, the score line.
