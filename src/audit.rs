@@ -231,7 +231,7 @@ pub fn read_exchanges(path: &Path) -> Result<Vec<Exchange>, AuditError> {
 /// Reads the text of one file named `name` (HAR or JSON lines, as [`read_exchanges`]).
 pub fn parse_exchanges(name: &str, text: &str) -> Result<Vec<Exchange>, AuditError> {
     let name = name.to_string();
-    if let Ok(doc) = serde_json::from_str::<Value>(&text) {
+    if let Ok(doc) = serde_json::from_str::<Value>(text) {
         if doc.get("log").is_some() {
             return from_har(&name, &doc);
         }

@@ -63,12 +63,15 @@ impl ReplayError {
     }
 }
 
+/// A recorded GetFunction after the create: path, request headers, AWS's answer.
+pub type Followup = (String, Vec<(String, String)>, WireResponse);
+
 /// What the audit's reader leaves out of a line: the follow-up GetFunction, and whether a
 /// multi-error message's errors were recorded sorted ("compare them as a set").
 #[derive(Debug, Default, Clone)]
 pub struct Extra {
     /// The recorded GetFunction after the create: path, request headers, AWS's answer.
-    pub followup: Option<(String, Vec<(String, String)>, WireResponse)>,
+    pub followup: Option<Followup>,
     /// The message's `; `-separated errors are in an unknown order.
     pub unordered: bool,
 }
