@@ -12,7 +12,9 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use lambda_conform::report::{html::render_html, junit::render_junit, write_all, Report};
+use lambda_conform::report::{
+    html::render_html, junit::render_junit, markdown::render_markdown, write_all, Report,
+};
 use libtest_mimic::Failed;
 use serde_json::json;
 use support::check;
@@ -25,6 +27,10 @@ fn main() -> ExitCode {
         (
             "report_view::html::verdict_findings_and_no_sideways_scroll_in_chromium",
             html_in_chromium,
+        ),
+        (
+            "report_view::html::a_huge_request_body_is_cut_in_the_page_only",
+            huge_bodies_cut,
         ),
         (
             "report_view::junit::valid_against_the_junit_schema",
@@ -363,4 +369,36 @@ fn expectations_console() -> Result<(), Failed> {
     )?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+/// A reproduction carrying a body of megabytes (the 2 MB zip case) is cut in the page, with a note,
+/// and kept whole in the Markdown report: the page stays small.
+fn huge_bodies_cut() -> Result<(), Failed> {
+    let mut report = wide_report()?;
+    let body = "A".repeat(3 << 20);
+    let t = report
+        .trials
+        .iter_mut()
+        .find(|t| t.id == "create_function::memory_size::above_max")
+        .ok_or("no trial")?;
+    t.reproduction = Some(format!(
+        "curl -sS -i --data-binary @- <<'JSON'\n{{\"ZipFile\":\"{body}\"}}\nJSON"
+    ));
+    let html = render_html(&report);
+    check(
+        html.len() < 200_000,
+        format!("the page is {} bytes with a 3 MB body", html.len()),
+    )?;
+    check(
+        html.contains("more bytes cut here"),
+        "no note where the body was cut",
+    )?;
+    check(
+        html.contains("&lt;&lt;&#39;JSON&#39;"),
+        "the snippet around the body is gone",
+    )?;
+    check(
+        render_markdown(&report).contains(&body),
+        "the Markdown report lost the whole reproduction",
+    )
 }

@@ -77,6 +77,32 @@ pub fn render_html(report: &Report) -> String {
     out
 }
 
+/// A reproduction as the page shows it: a line over [`MAX_LINE`] bytes (a request body of megabytes)
+/// is cut, with a note; the whole snippet is in `report.md` and `report.json`.
+fn shown(reproduction: &str) -> String {
+    reproduction
+        .lines()
+        .map(|line| {
+            if line.len() <= MAX_LINE {
+                return line.to_string();
+            }
+            let mut cut = MAX_LINE / 2;
+            while !line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            format!(
+                "{}… [{} more bytes cut here; the whole reproduction is in report.md and report.json]",
+                &line[..cut],
+                line.len() - cut
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The longest reproduction line the page shows whole.
+const MAX_LINE: usize = 16 * 1024;
+
 fn e(s: &str) -> String {
     escape_html(s)
 }
@@ -333,7 +359,7 @@ fn root_causes(out: &mut String, r: &Report) {
                 out.push_str(&format!(
                     "<p>Reproduction ({}):</p>\n<pre><code class=\"language-sh\">{}</code></pre>\n",
                     code(&t.id),
-                    e(reproduction.trim_end())
+                    e(&shown(reproduction.trim_end()))
                 ));
             }
         }
@@ -411,7 +437,7 @@ fn finding(out: &mut String, t: &TrialRecord) {
     match &t.reproduction {
         Some(reproduction) => out.push_str(&format!(
             "<details><summary>Reproduction</summary>\n<pre><code class=\"language-sh\">{}</code></pre>\n</details>\n",
-            e(reproduction.trim_end())
+            e(&shown(reproduction.trim_end()))
         )),
         None => out.push_str("<p>No reproduction recorded.</p>\n"),
     }
