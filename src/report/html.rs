@@ -65,8 +65,8 @@ pub fn render_html(report: &Report) -> String {
     verdict(&mut out, report);
     levels(&mut out, report);
     toc(&mut out);
-    header(&mut out, report);
     root_causes(&mut out, report);
+    header(&mut out, report);
     summary(&mut out, report);
     families(&mut out, report);
     trials_of(&mut out, report, true);
@@ -221,8 +221,8 @@ fn toc(out: &mut String) {
     out.push_str(
         "<nav class=\"toc\" id=\"contents\"><strong>Contents</strong><ol>\n\
          <li><a href=\"#verdict\">Verdict</a></li>\n\
-         <li><a href=\"#run\">The run</a></li>\n\
          <li><a href=\"#findings\">Findings</a></li>\n\
+         <li><a href=\"#run\">The run</a></li>\n\
          <li><a href=\"#summary\">Summary</a></li>\n\
          <li><a href=\"#families\">By family</a></li>\n\
          <li><a href=\"#differ\">Trials that differ</a></li>\n\
