@@ -1,5 +1,5 @@
 # lambda-conform — everyday tasks. `make help` lists them.
-.PHONY: help test run stub spec spec-check lint fmt doc bench compat selftest
+.PHONY: help test run replay stub spec spec-check lint fmt doc bench compat selftest
 
 LC ?= cargo run --quiet --
 
@@ -11,6 +11,9 @@ test: ## the whole suite against the embedded stub (no network)
 
 run: ## the main job: every case class against the embedded stub, reports in reports/stub
 	$(LC) run --report-dir reports/stub
+
+replay: ## AWS parity: the requests recorded against AWS, replayed to the embedded stub (reports/stub/replay.json)
+	$(LC) replay
 
 stub: ## serve the embedded reference stub on 127.0.0.1:9001
 	$(LC) stub --port 9001
@@ -36,7 +39,7 @@ bench: ## speed figures (see README): the suite against the stub, and the stub's
 	cargo bench --bench suite
 	cargo bench --bench stub_soak
 
-compat: ## run stub, moto and LocalStack and write the compatibility table into README.md
+compat: ## run stub, moto and LocalStack (suite + AWS replay) and write COMPATIBILITY.md (lambda-conform matrix)
 	scripts/compat.sh
 
 include mk/emulators.mk

@@ -1,5 +1,5 @@
 //! How fast the harness runs the whole suite against the embedded stub: a `--bench`-style run that
-//! prints figures (the README quotes them). `cargo bench --bench suite [-- --cases N --concurrency N]`.
+//! prints figures (docs/benchmarks.md quotes them). `cargo bench --bench suite [-- --cases N --concurrency N]`.
 
 use std::time::Instant;
 

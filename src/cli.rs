@@ -59,10 +59,14 @@ pub enum Command {
     Stub(StubArgs),
     /// Judge recorded exchanges (HAR 1.2 or JSON lines) without sending anything.
     Audit(AuditArgs),
-    /// Write the compatibility table of several runs' report.json into the README.
-    Compat(CompatArgs),
     /// Delete the functions earlier runs left behind: only names carrying one run prefix.
     Sweep(Box<SweepArgs>),
+    /// Send the requests recorded against real AWS and score how many answers equal AWS's.
+    Replay(Box<ReplayArgs>),
+    /// One Markdown table, case id × endpoint, of several runs (report.json files, or endpoints to
+    /// run), marking where they disagree with AWS's recordings and with each other.
+    #[command(alias = "compat")]
+    Matrix(MatrixArgs),
 }
 
 /// `sweep`.
@@ -109,15 +113,43 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{s:?} is too long"))
 }
 
-/// `compat`.
+/// `replay`.
 #[derive(Debug, Args)]
-pub struct CompatArgs {
-    /// report.json files, one per target, in column order.
-    #[arg(required = true)]
-    pub reports: Vec<PathBuf>,
-    /// The README to write the table into (between the compat markers); prints it when absent.
+pub struct ReplayArgs {
+    /// Endpoint flags (as `run`; the embedded stub when no endpoint is given).
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
+    /// Recorded exchanges (JSON lines or HAR) instead of the recordings built into the tool
+    /// (tests/fixtures/aws-recorded.jsonl).
     #[arg(long)]
-    pub readme: Option<PathBuf>,
+    pub recordings: Option<PathBuf>,
+    /// Write replay.json here (default `reports/<target>`).
+    #[arg(long)]
+    pub report_dir: Option<PathBuf>,
+    /// Less output: only the score line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `matrix` (alias `compat`).
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// report.json files, one per endpoint, in column order (labelled by their target, or
+    /// `label=PATH`). A replay.json beside a report.json adds that endpoint's parity score.
+    pub reports: Vec<PathBuf>,
+    /// Run these endpoints first (`label=URL`, the label a target kind or any name; `stub` alone
+    /// runs the embedded stub), with reports in `reports/<label>/`.
+    #[arg(long = "endpoint", value_name = "LABEL=URL")]
+    pub endpoints: Vec<String>,
+    /// Write the table to this file (e.g. COMPATIBILITY.md); prints it when absent.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Seed for `--endpoint` runs.
+    #[arg(long)]
+    pub seed: Option<String>,
+    /// Instances per case class for `--endpoint` runs.
+    #[arg(long, default_value_t = 8)]
+    pub cases: u32,
 }
 
 /// Flags shared by everything that sends requests.

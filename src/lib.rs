@@ -9,7 +9,7 @@
 //! | generate | [`generate`] | case classes with stable ids read off the table, and proptest strategies for their requests |
 //! | transport | [`transport`] | raw HTTP signed with SigV4, the official aws-sdk-lambda client, per-target set-up |
 //! | oracle | [`oracle`] | an answer against the table: conformant, divergent, or not judged |
-//! | report | [`report`] | JSON, JUnit XML, Markdown and HTML reports; the compatibility table |
+//! | report | [`report`] | JSON, JUnit XML, Markdown and HTML reports; the AWS parity score; the compatibility matrix |
 //! | stub | [`stub`] | the embedded reference stub (the default endpoint) and its deliberately broken variants |
 //!
 //! [`wire`] holds the HTTP exchange every stage shares. [`harness`] runs a whole suite (the CLI and `cargo test -- --endpoint URL` share it), [`audit`]

@@ -30,8 +30,9 @@ fn main() -> ExitCode {
         Command::Cases(args) => cases_cmd(args, cli.spec_dir),
         Command::Stub(args) => stub_cmd(args, cli.spec_dir),
         Command::Audit(args) => audit_cmd(args, cli.spec_dir),
-        Command::Compat(args) => compat_cmd(args),
         Command::Sweep(args) => sweep_cmd(*args, cli.spec_dir),
+        Command::Replay(args) => replay_cmd(*args, cli.spec_dir),
+        Command::Matrix(args) => matrix_cmd(args, cli.spec_dir),
     };
     ExitCode::from(code)
 }
@@ -134,7 +135,7 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
     }
     if !args.quiet {
         eprintln!(
-            "lambda-conform {}: {} checks against {} (profile {}, seed {:016x}, {} instances each)",
+            "lambda-conform {}: {} checks against {} (profile {}, seed 0x{:016x}, {} instances each)",
             env!("CARGO_PKG_VERSION"),
             cases.len(),
             session
@@ -156,8 +157,14 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    // With an expectation file, only what it does not already list is worth a line.
+    let expected: std::collections::BTreeSet<String> = expectations
+        .as_ref()
+        .filter(|_| !args.update_expectations)
+        .map(|(_, e)| e.cases().keys().map(|k| k.to_string()).collect())
+        .unwrap_or_default();
     let trials = session.run_all(&cases, &|t| {
-        if t.outcome.differs() || t.outcome.is_harness_error() {
+        if (t.outcome.differs() && !expected.contains(&t.id)) || t.outcome.is_harness_error() {
             bar.println(format!("{:<13} {}", t.outcome.as_str(), t.id));
         }
         bar.inc(1);
@@ -173,15 +180,30 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         report.summary.interrupted = interrupt.name().map(str::to_string);
         report.summary.not_run = cases.len().saturating_sub(finished);
     }
-    if let Some(dir) = &args.report_dir {
-        if let Err(e) = report::write_all(&report, dir) {
-            return fail(exit_code::SETUP, e);
+    let dir = args
+        .report_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("reports/{}", report.target)));
+    let written = match report::write_all(&report, &dir) {
+        Ok(w) => w,
+        // Reports asked for that cannot be written are a set-up error; the default ones only warn.
+        Err(e) if args.report_dir.is_some() => return fail(exit_code::SETUP, e),
+        Err(e) => {
+            eprintln!("warning: no reports written: {e}");
+            Vec::new()
         }
-    }
+    };
     if !args.quiet {
-        print_findings(&report);
+        print_findings(&report, &expected);
     }
     println!("{}", report::summary_line(&report));
+    if let Some(html) = written.last() {
+        println!(
+            "reports in {}/: open {} (also report.md, report.json, junit.xml)",
+            dir.display(),
+            html.display()
+        );
+    }
     println!("{}", report::leak_line(&report));
     if let Some(code) = interrupt.exit_code() {
         // A partial run neither updates nor checks the expectations.
@@ -242,9 +264,15 @@ fn run_exit_code(report: &report::Report, strict: bool) -> u8 {
     }
 }
 
-/// The findings first (root causes, with one reproduction each), then the harness errors.
-fn print_findings(report: &report::Report) {
+/// The findings first (root causes, with one reproduction each), then the harness errors. A finding
+/// whose every trial is in `expected` (the expectation file) is not printed: the reports have it.
+fn print_findings(report: &report::Report, expected: &std::collections::BTreeSet<String>) {
+    let mut hidden = 0;
     for g in &report.findings {
+        if !expected.is_empty() && g.trials.iter().all(|t| expected.contains(t)) {
+            hidden += 1;
+            continue;
+        }
         eprintln!(
             "\n{} {} ({}, {}, {}): {}",
             g.outcome.as_str(),
@@ -284,6 +312,11 @@ fn print_findings(report: &report::Report) {
         .filter(|t| t.outcome.is_harness_error())
     {
         eprintln!("\nharness_error {}: {}", t.id, t.headline());
+    }
+    if hidden > 0 {
+        eprintln!(
+            "\n{hidden} expected findings not shown (listed in the expectation file; all are in the reports)"
+        );
     }
 }
 
@@ -459,34 +492,182 @@ fn audit_cmd(args: lambda_conform::cli::AuditArgs, spec_dir: Option<PathBuf>) ->
     run_exit_code(&report, args.strict)
 }
 
-fn compat_cmd(args: lambda_conform::cli::CompatArgs) -> u8 {
-    let mut reports = Vec::new();
-    for p in &args.reports {
-        match report::json::read_json(p) {
-            Ok(r) => reports.push(r),
-            Err(e) => return fail(exit_code::USAGE, e),
+fn replay_cmd(args: lambda_conform::cli::ReplayArgs, spec_dir: Option<PathBuf>) -> u8 {
+    let mut config = match args.endpoint.config(spec_dir) {
+        Ok(c) => c,
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    config.client = harness::ClientMode::Raw;
+    config.regressions = None;
+    if !args.quiet {
+        eprintln!(
+            "lambda-conform {}: replaying {} against {}",
+            env!("CARGO_PKG_VERSION"),
+            args.recordings
+                .as_ref()
+                .map_or("the requests recorded against real AWS".to_string(), |p| p
+                    .display()
+                    .to_string()),
+            config
+                .endpoint
+                .as_ref()
+                .map_or("the embedded stub".to_string(), |u| u.to_string())
+        );
+    }
+    let score = match harness::replay::replay(config, args.recordings.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return fail(e.exit_code(), e),
+    };
+    let dir = args
+        .report_dir
+        .unwrap_or_else(|| PathBuf::from(format!("reports/{}", score.target)));
+    let path = dir.join("replay.json");
+    if let Err(e) = report::replay::write_json(&score, &path) {
+        return fail(exit_code::SETUP, e);
+    }
+    if args.quiet {
+        println!("{}", score.score_line());
+    } else {
+        print!("{}", score.render_text());
+    }
+    println!("wrote {}", path.display());
+    replay_exit_code(&score)
+}
+
+/// 1 when an answer differs from AWS's; else 3 when one could not be had; else 0.
+fn replay_exit_code(score: &report::replay::ReplayScore) -> u8 {
+    if score.summary.differs > 0 {
+        exit_code::DIVERGENT
+    } else if score.summary.harness_errors > 0 {
+        exit_code::SETUP
+    } else {
+        exit_code::CONFORMANT
+    }
+}
+
+/// `label=VALUE` or `VALUE` (label None).
+fn labelled(s: &str) -> (Option<String>, String) {
+    match s.split_once('=') {
+        Some((l, v)) if !l.is_empty() && !l.contains('/') => (Some(l.to_string()), v.to_string()),
+        _ => (None, s.to_string()),
+    }
+}
+
+/// Runs the suite and the replay against one endpoint of `matrix --endpoint`, with reports in
+/// `reports/<label>/`.
+fn matrix_run(
+    label: &str,
+    url: &str,
+    args: &lambda_conform::cli::MatrixArgs,
+    spec_dir: Option<PathBuf>,
+) -> Result<report::matrix::Column, (u8, String)> {
+    let usage = |e: String| (exit_code::USAGE, e);
+    let endpoint = if url.is_empty() || url == "stub" {
+        None
+    } else {
+        Some(url::Url::parse(url).map_err(|e| usage(format!("--endpoint {label}={url}: {e}")))?)
+    };
+    let target = <lambda_conform::transport::Target as clap::ValueEnum>::from_str(label, true).ok();
+    let ea = lambda_conform::cli::EndpointArgs {
+        endpoint,
+        target,
+        profile: spec::DEFAULT_PROFILE.to_string(),
+        seed: args.seed.clone(),
+        cases: args.cases,
+        client: harness::ClientMode::Both,
+        timeout: 10.0,
+        rps: None,
+        role: None,
+        region: None,
+        no_sign: false,
+        mutant: None,
+    };
+    let mut config = ea.config(spec_dir).map_err(usage)?;
+    config.regressions = None;
+    let dir = PathBuf::from(format!("reports/{label}"));
+    let session = Session::prepare(config.clone()).map_err(|e| (e.exit_code(), e.to_string()))?;
+    let checks = session.checks();
+    eprintln!("{label}: {} checks against {url}", checks.len());
+    let trials = session.run_all(&checks, &|_| {});
+    let report = session.report(trials);
+    drop(session);
+    report::write_all(&report, &dir).map_err(|e| (exit_code::SETUP, e.to_string()))?;
+    config.client = harness::ClientMode::Raw;
+    let replay =
+        harness::replay::replay(config, None).map_err(|e| (e.exit_code(), e.to_string()))?;
+    report::replay::write_json(&replay, &dir.join("replay.json"))
+        .map_err(|e| (exit_code::SETUP, e.to_string()))?;
+    eprintln!(
+        "{label}: {}; {}",
+        report::summary_line(&report),
+        replay.score_line()
+    );
+    Ok(report::matrix::Column {
+        label: label.to_string(),
+        report,
+        replay: Some(replay),
+    })
+}
+
+fn matrix_cmd(args: lambda_conform::cli::MatrixArgs, spec_dir: Option<PathBuf>) -> u8 {
+    if args.reports.is_empty() && args.endpoints.is_empty() {
+        return fail(
+            exit_code::USAGE,
+            "matrix needs report.json files or --endpoint LABEL=URL (e.g. reports/stub/report.json)",
+        );
+    }
+    let mut columns = Vec::new();
+    for e in &args.endpoints {
+        let (label, url) = labelled(e);
+        let label = label.unwrap_or_else(|| {
+            if url == "stub" {
+                "stub".into()
+            } else {
+                url.clone()
+            }
+        });
+        match matrix_run(&label, &url, &args, spec_dir.clone()) {
+            Ok(c) => columns.push(c),
+            Err((code, msg)) => return fail(code, msg),
         }
     }
-    let table = report::compat::render(&reports);
-    match &args.readme {
+    for p in &args.reports {
+        let (label, path) = labelled(&p.to_string_lossy());
+        let path = PathBuf::from(path);
+        let report = match report::json::read_json(&path) {
+            Ok(r) => r,
+            Err(e) => return fail(exit_code::USAGE, e),
+        };
+        let beside = path.with_file_name("replay.json");
+        let replay = if beside.exists() {
+            match report::replay::read_json(&beside) {
+                Ok(mut s) => {
+                    // The counts follow from the exchanges (a file from an older tool lacks some).
+                    s.recount();
+                    Some(s)
+                }
+                Err(e) => return fail(exit_code::USAGE, e),
+            }
+        } else {
+            None
+        };
+        columns.push(report::matrix::Column {
+            label: label.unwrap_or_else(|| report.target.clone()),
+            report,
+            replay,
+        });
+    }
+    let table = report::matrix::render(&columns);
+    match &args.out {
         None => print!("{table}"),
         Some(path) => {
-            let old = match std::fs::read_to_string(path) {
-                Ok(t) => t,
-                Err(e) => {
-                    return fail(
-                        exit_code::USAGE,
-                        format!("cannot read {}: {e}", path.display()),
-                    )
-                }
-            };
-            if let Err(e) = std::fs::write(path, report::compat::splice(&old, &table)) {
+            if let Err(e) = std::fs::write(path, &table) {
                 return fail(
                     exit_code::SETUP,
                     format!("cannot write {}: {e}", path.display()),
                 );
             }
-            println!("wrote the compatibility table into {}", path.display());
+            println!("wrote {} ({} endpoints)", path.display(), columns.len());
         }
     }
     exit_code::CONFORMANT

@@ -19,12 +19,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use libtest_mimic::Failed;
-use regex::Regex;
 use serde_json::Value;
 use support::check;
 
 use lambda_conform::audit::{self, Exchange, History};
-use lambda_conform::oracle;
+use lambda_conform::harness::replay as harness_replay;
+use lambda_conform::harness::{ClientMode, RunConfig};
+use lambda_conform::oracle::replay;
+use lambda_conform::report::replay::{self as report_replay, ReplayOutcome};
 use lambda_conform::report::Outcome;
 use lambda_conform::spec::validate::{self, CallFacts, Expectation};
 use lambda_conform::spec::{self, Spec};
@@ -35,32 +37,6 @@ use lambda_conform::transport::WireResponse;
 const ACCOUNT: &str = "111111111111";
 const REGION: &str = "us-east-1";
 
-/// Members whose values legitimately differ per call, with why, and the form both values must have.
-/// Every other member (FunctionArn, Version, CodeSha256, CodeSize included: same account, region,
-/// name and stand-in zip) must be equal; an exempt member must still be present on both sides.
-const EXEMPT: &[(&str, &str, &str)] = &[
-    (
-        "LastModified",
-        "the time of the call (the recording holds the snapshot's recording time)",
-        r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$",
-    ),
-    (
-        "RevisionId",
-        "a fresh uuid per create and per change (the recording holds a stand-in)",
-        r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-    ),
-    (
-        "RuntimeVersionConfig.RuntimeVersionArn",
-        "AWS's current runtime build (the recording holds a stand-in hash derived from the runtime)",
-        r"^arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}$",
-    ),
-    (
-        "Code.Location",
-        "a presigned S3 URL made per GetFunction (bucket and key prefix are compared)",
-        r"^https://awslambda-us-east-1-tasks\.s3\.us-east-1\.amazonaws\.com/snapshots/111111111111/[A-Za-z0-9_-]+-[0-9a-f-]{36}",
-    ),
-];
-
 fn main() -> ExitCode {
     support::run(vec![
         (
@@ -70,6 +46,18 @@ fn main() -> ExitCode {
         (
             "replay::aws_recorded::regressed_stubs_are_caught",
             regressed_stubs_are_caught,
+        ),
+        (
+            "replay::parity::embedded_stub_scores_every_replayable_exchange",
+            embedded_stub_scores_every_replayable_exchange,
+        ),
+        (
+            "replay::parity::a_broken_stub_scores_below_full_parity",
+            a_broken_stub_scores_below_full_parity,
+        ),
+        (
+            "replay::parity::an_endpoint_gets_fresh_names_and_is_left_clean",
+            an_endpoint_gets_fresh_names_and_is_left_clean,
         ),
     ])
 }
@@ -238,155 +226,24 @@ impl Http {
     }
 }
 
-/// The exemption for a member path (of a create answer, or of a GetFunction answer's Configuration).
-fn exempt(path: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
-    let member = path.strip_prefix("Configuration.").unwrap_or(path);
-    EXEMPT.iter().find(|(p, _, _)| *p == path || *p == member)
-}
-
-/// Every difference between AWS's `recorded` value and the stub's `got` at `path`.
-fn diff(path: &str, recorded: &Value, got: &Value, out: &mut Vec<String>) {
-    let at = |k: &str| {
-        if path.is_empty() {
-            k.to_string()
-        } else {
-            format!("{path}.{k}")
-        }
-    };
-    if let Some((_, why, form)) = exempt(path) {
-        let Ok(re) = Regex::new(form) else {
-            out.push(format!("{path}: bad form {form}"));
-            return;
-        };
-        for (side, v) in [("AWS", recorded), ("stub", got)] {
-            if !v.as_str().is_some_and(|s| re.is_match(s)) {
-                out.push(format!(
-                    "{path} (exempt: {why}): the {side} value {v} is not of the form {form}"
-                ));
-            }
-        }
-        return;
-    }
-    match (recorded, got) {
-        (Value::Object(a), Value::Object(b)) => {
-            for k in a.keys().filter(|k| !b.contains_key(*k)) {
-                out.push(format!(
-                    "{}: AWS sent {}, the stub left it out",
-                    at(k),
-                    a[k]
-                ));
-            }
-            for k in b.keys().filter(|k| !a.contains_key(*k)) {
-                out.push(format!("{}: the stub sent {}, AWS did not", at(k), b[k]));
-            }
-            for (k, av) in a {
-                if let Some(bv) = b.get(k) {
-                    diff(&at(k), av, bv, out);
-                }
-            }
-        }
-        (a, b) if a != b => out.push(format!("{path}: AWS {a}, stub {b}")),
-        _ => {}
-    }
-}
-
-/// The errors of a validation message as a sorted list (prefix kept apart).
-fn error_set(text: &str) -> (String, Vec<String>) {
-    let (prefix, rest) = match text.split_once(" detected: ") {
-        Some((p, r)) => (p.to_string(), r),
-        None => (String::new(), text),
-    };
-    let mut errors: Vec<String> = rest.split("; ").map(str::to_string).collect();
-    errors.sort();
-    (prefix, errors)
-}
-
-/// Differences between AWS's recorded answer and the stub's, for a create.
+/// The library's comparison, as lines.
 fn compare_create(recorded: &WireResponse, got: &WireResponse, unordered: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    if recorded.status != got.status {
-        out.push(format!(
-            "status: AWS {}, stub {}",
-            recorded.status, got.status
-        ));
-    }
-    let (want_type, got_type) = (
-        oracle::error_type_of(recorded).map(|t| t.0),
-        got.header("x-amzn-errortype").map(str::to_string),
-    );
-    if want_type != got_type {
-        out.push(format!(
-            "x-amzn-errortype: AWS {want_type:?}, stub {got_type:?}"
-        ));
-    }
-    if recorded.header("content-type") != got.header("content-type") {
-        out.push(format!(
-            "content-type: AWS {:?}, stub {:?}",
-            recorded.header("content-type"),
-            got.header("content-type")
-        ));
-    }
-    if got.header("x-amzn-requestid").is_none() {
-        out.push("x-amzn-requestid: the stub sent none (its value differs per call)".into());
-    }
-    let (Some(want), Some(mut have)) = (recorded.json(), got.json()) else {
-        out.push(format!(
-            "body: not JSON on one side: AWS {:?}, stub {:?}",
-            String::from_utf8_lossy(&recorded.body),
-            String::from_utf8_lossy(&got.body)
-        ));
-        return out;
-    };
-    if unordered {
-        // The recording kept the errors sorted; their order on the wire is unknown.
-        for key in ["message", "Message"] {
-            if let (Some(a), Some(b)) = (
-                want.get(key).and_then(Value::as_str),
-                have.get(key).and_then(Value::as_str),
-            ) {
-                if error_set(a) == error_set(b) {
-                    have[key] = want[key].clone();
-                }
-            }
-        }
-    }
-    diff("", &want, &have, &mut out);
-    out
+    replay::compare_create(recorded, got, unordered)
+        .into_iter()
+        .map(|d| d.text)
+        .collect()
 }
 
-/// Differences between AWS's recorded GetFunction answer and the stub's.
+/// The library's comparison of a read-back, as lines.
 fn compare_get(
     recorded: &WireResponse,
     got: &WireResponse,
     create_revision: Option<&Value>,
 ) -> Vec<String> {
-    let mut out = Vec::new();
-    if recorded.status != got.status {
-        out.push(format!(
-            "status: AWS {}, stub {}",
-            recorded.status, got.status
-        ));
-    }
-    if got.header("x-amzn-requestid").is_none() {
-        out.push("x-amzn-requestid: the stub sent none".into());
-    }
-    let (Some(want), Some(have)) = (recorded.json(), got.json()) else {
-        out.push("body: not JSON on one side".into());
-        return out;
-    };
-    // Code, Configuration and Tags (absent when AWS sent none) compared whole, with the same
-    // exemptions in Configuration as in the create answer; in Code only Location's value.
-    diff("", &want, &have, &mut out);
-    // The read-back's RevisionId is not the create's (recorded: `<uuid:2>` after `<uuid:1>`).
-    let now = have.pointer("/Configuration/RevisionId");
-    if let (Some(rev), Some(now)) = (create_revision, now) {
-        if rev == now {
-            out.push(format!(
-                "Configuration.RevisionId: the stub's read-back kept the create's {rev}; AWS's changed"
-            ));
-        }
-    }
-    out
+    replay::compare_get(recorded, got, create_revision)
+        .into_iter()
+        .map(|d| d.text)
+        .collect()
 }
 
 /// What a replay found.
@@ -532,5 +389,114 @@ fn regressed_stubs_are_caught() -> Result<(), Failed> {
     check(
         missed.is_empty(),
         format!("the replay did not notice these broken stubs: {missed:?}"),
+    )
+}
+
+fn parity_config(seed: u64) -> RunConfig {
+    RunConfig {
+        seed,
+        client: ClientMode::Raw,
+        regressions: None,
+        ..RunConfig::default()
+    }
+}
+
+/// `lambda-conform replay` against the embedded stub: every replayable exchange is answered as AWS
+/// did, and replay.json reads back as written.
+fn embedded_stub_scores_every_replayable_exchange() -> Result<(), Failed> {
+    let score = harness_replay::replay(parity_config(7), None)?;
+    let s = &score.summary;
+    println!("{}", score.score_line());
+    check(s.replayable > 0, "nothing was replayable")?;
+    check(
+        s.equal == s.replayable && s.differs == 0 && s.harness_errors == 0,
+        format!("the stub is not at 100%:\n{}", score.render_text()),
+    )?;
+    check(
+        s.parity_percent == 100.0,
+        format!("parity {}", s.parity_percent),
+    )?;
+    check(
+        s.exchanges == 112 && s.skipped + s.replayable == 112,
+        format!("{} exchanges, {} skipped", s.exchanges, s.skipped),
+    )?;
+    check(
+        score
+            .exchanges
+            .iter()
+            .filter(|x| x.outcome == ReplayOutcome::Skipped)
+            .all(|x| !x.details.is_empty()),
+        "a skipped exchange without its reason",
+    )?;
+    check(
+        score.families.iter().map(|f| f.replayed).sum::<usize>() == s.replayed,
+        "the families do not add up",
+    )?;
+    let dir = std::env::temp_dir().join(format!("lc-replay-{}", std::process::id()));
+    let path = dir.join("replay.json");
+    report_replay::write_json(&score, &path).map_err(|e| e.to_string())?;
+    let back = report_replay::read_json(&path).map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_dir_all(&dir);
+    check(back == score, "replay.json does not read back as written")
+}
+
+/// The score is a real measure: a stub that words messages differently loses parity, and the
+/// differing exchanges say what differs.
+fn a_broken_stub_scores_below_full_parity() -> Result<(), Failed> {
+    let config = RunConfig {
+        mutant: Some(Mutant::CapitalMessage),
+        ..parity_config(7)
+    };
+    let score = harness_replay::replay(config, None)?;
+    let s = &score.summary;
+    check(
+        s.differs > 0 && s.equal < s.replayed,
+        format!(
+            "a capitalised-message stub still scores {}",
+            score.score_line()
+        ),
+    )?;
+    check(
+        score
+            .exchanges
+            .iter()
+            .filter(|x| x.outcome == ReplayOutcome::Differs)
+            .all(|x| x.aspects.iter().any(|a| a == "message")),
+        "a differing exchange that does not name the message",
+    )?;
+    // Per aspect: the statuses still match AWS's, the messages do not.
+    let same = |a: &str| s.same.get(a).copied().unwrap_or(0);
+    check(
+        same("status") == s.replayed && same("message") == s.replayed - s.differs,
+        format!("per-aspect counts: {}", score.aspects_text()),
+    )
+}
+
+/// Against a long-running endpoint (a stub on 127.0.0.1): two runs with different seeds both score
+/// 100% (their names are fresh: no 409 from the first run's functions), and every function a run
+/// created is deleted.
+fn an_endpoint_gets_fresh_names_and_is_left_clean() -> Result<(), Failed> {
+    let spec = Arc::new(spec::load("aws-2026", None).map_err(|e| e.to_string())?);
+    let stub = stub::start_blocking(Arc::clone(&spec), None)?;
+    let url = url::Url::parse(&stub.uri())?;
+    for seed in [1u64, 2] {
+        let config = RunConfig {
+            endpoint: Some(url.clone()),
+            ..parity_config(seed)
+        };
+        let score = harness_replay::replay(config, None)?;
+        check(
+            score.summary.equal == score.summary.replayable && score.summary.replayable > 0,
+            format!("seed {seed}: {}", score.score_line()),
+        )?;
+    }
+    let http = Http::new(stub.uri())?;
+    let list = http.send("GET", "/2015-03-31/functions/", &[], b"")?;
+    let functions = list
+        .json()
+        .and_then(|v| v.get("Functions").and_then(Value::as_array).map(Vec::len));
+    check(
+        functions == Some(0),
+        format!("the replay left functions behind: {functions:?}"),
     )
 }

@@ -242,7 +242,7 @@ fn finish(
     let outcome = j.outcome();
     if !outcome.is_conformant() {
         record.reproduction = Some(s.api.client().reproduction(&inst.request));
-        record.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
+        record.seed = Some(crate::report::instance_seed(inst.param, inst.seed));
         if persist && outcome.differs() {
             if let Ok(mut r) = s.regressions.lock() {
                 r.record(&case.id, inst.param, inst.seed, &j.message());

@@ -12,6 +12,7 @@ mod interrupt;
 mod ledger;
 pub mod lifecycle;
 pub mod regressions;
+pub mod replay;
 mod sdk_twin;
 mod session;
 

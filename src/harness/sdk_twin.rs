@@ -19,7 +19,7 @@ pub(super) fn run_sdk(s: &Session, id: String, case: &Case) -> TrialRecord {
     rec.instances = instances;
     if let (Some(inst), false) = (inst, j.outcome().is_conformant() || j.skipped.is_some()) {
         rec.reproduction = Some(s.api.client().reproduction(&inst.request));
-        rec.seed = Some(format!("{} {:016x}", inst.param, inst.seed));
+        rec.seed = Some(crate::report::instance_seed(inst.param, inst.seed));
     }
     rec
 }

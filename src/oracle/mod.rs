@@ -7,6 +7,7 @@
 
 mod judge;
 pub mod lifecycle;
+pub mod replay;
 mod rules;
 pub mod sdk;
 pub mod snapshot;

@@ -2,7 +2,9 @@
 //!
 //! A divergence is a `<failure type="divergent">`, a harness error an `<error type="harness_error">`,
 //! a skipped trial `<skipped>` with its reason. The testcase is named by the case id and its
-//! classname is the id without its last segment, so dashboards group trials by field.
+//! classname is the id without its last segment, so dashboards group trials by field. The file is
+//! valid against `tests/fixtures/junit.xsd` (the format CI servers read: no properties inside a
+//! testcase, no timestamp on testsuites), checked with xmllint by `tests/report_view.rs`.
 
 use std::path::Path;
 
@@ -50,10 +52,8 @@ pub fn junit_report(report: &Report) -> quick_junit::Report {
     }
     suite.add_test_cases(report.trials.iter().map(test_case));
 
+    // The start time is on the suite: the format has no timestamp on <testsuites>.
     let mut junit = quick_junit::Report::new(report.tool.name.as_str());
-    if let Some(started) = started {
-        junit.set_timestamp(started);
-    }
     if let Some(elapsed) = elapsed {
         junit.set_time(elapsed);
     }
@@ -100,19 +100,17 @@ fn test_case(t: &TrialRecord) -> TestCase {
     if let Some(group) = t.group() {
         case.set_classname(group);
     }
-    case.add_properties([("kind", t.kind.as_str()), ("basis", t.basis.as_str())]);
-    if let Some(f) = &t.finding {
-        case.add_property(("finding", f.as_str()));
-    }
+    // Kind, basis and finding are in the failure's text: the format has no <properties> in a <testcase>.
     case
 }
 
 /// The failure's text: expected, observed, basis, the message and the reproduction.
 fn description(t: &TrialRecord) -> String {
     let mut text = format!(
-        "expected: {}\nobserved: {}\nbasis: {}",
+        "expected: {}\nobserved: {}\nkind: {}\nbasis: {}",
         t.expected,
         t.observed,
+        t.kind,
         t.basis.as_str()
     );
     if t.is_assumed() {
@@ -121,7 +119,10 @@ fn description(t: &TrialRecord) -> String {
     }
     text.push_str(&format!("\ninstances: {}", t.instances));
     if let Some(seed) = &t.seed {
-        text.push_str(&format!("\nseed: {seed}"));
+        text.push_str(&format!("\nfailing instance: {seed}"));
+    }
+    if let Some(f) = &t.finding {
+        text.push_str(&format!("\nfinding: {f}"));
     }
     if !t.message.is_empty() {
         text.push_str("\n\n");

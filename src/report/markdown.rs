@@ -52,8 +52,8 @@ fn header(out: &mut String, r: &Report) {
     ));
     out.push_str(&format!(
         "- **Seed:** {} ({} repeats the run's requests)\n\n",
-        code(&r.seed),
-        code(&format!("--seed {}", r.seed))
+        code(&super::display_seed(&r.seed)),
+        code(&format!("--seed {}", super::display_seed(&r.seed)))
     ));
     out.push_str(&format!("**Result:** {}\n\n", text(&summary_line(r))));
 }
@@ -184,7 +184,7 @@ fn finding(out: &mut String, t: &TrialRecord) {
         plural(u64::from(t.instances), "instance", "instances"),
     ];
     if let Some(seed) = &t.seed {
-        facts.push(format!("seed {}", code(seed)));
+        facts.push(format!("failing instance {}", code(seed)));
     }
     if let Some(f) = &t.finding {
         facts.push(format!("finding {}", code(f)));

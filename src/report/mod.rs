@@ -4,16 +4,17 @@
 //! the same report always renders to the same bytes. Renderers use the stored [`Summary`] for the
 //! run's totals; call [`Report::recount`] before rendering a report whose trials were edited.
 
-pub mod compat;
 pub mod findings;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod matrix;
 mod model;
+pub mod replay;
 mod write;
 
 pub use crate::oracle::{Basis, Finding, Outcome};
-pub use model::{FamilyCounts, Report, Summary, Tool, TrialRecord};
+pub use model::{display_seed, instance_seed, FamilyCounts, Report, Summary, Tool, TrialRecord};
 pub use write::{leak_line, summary_line, write_all, ReportError, ASSUMED_MARKER};
 pub(crate) use write::{plural, write_text};

@@ -80,7 +80,8 @@ pub struct TrialRecord {
     pub findings: Vec<Finding>,
     /// Instances (requests of this class) judged.
     pub instances: u32,
-    /// The per-case seed that reproduces the failing instance (hex), when divergent.
+    /// The instance that failed, as the regressions file keeps it: `param 0 seed 0x…` (see
+    /// [`instance_seed`]), when divergent.
     pub seed: Option<String>,
     /// Why the trial was skipped, when it was.
     pub skipped: Option<String>,
@@ -110,6 +111,23 @@ impl TrialRecord {
     /// The first line of the message (empty when there is none).
     pub fn headline(&self) -> &str {
         self.message.lines().next().unwrap_or("")
+    }
+}
+
+/// How a failing instance is named in reports: `param 0 seed 0x00c0ffee00c0ffee` — the pair the
+/// regressions file (`cc <case> <param> <seed>`) keeps to rebuild the exact request. Not a run seed:
+/// the run's own seed is the report's `seed`, which `--seed` takes.
+pub fn instance_seed(param: u64, seed: u64) -> String {
+    format!("param {param} seed 0x{seed:016x}")
+}
+
+/// A run seed as shown to people and accepted by `--seed`: `0x` and 16 hex digits (a stored seed
+/// without the prefix gets it; anything else is shown as it is).
+pub fn display_seed(seed: &str) -> String {
+    if seed.len() == 16 && seed.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!("0x{seed}")
+    } else {
+        seed.to_string()
     }
 }
 
