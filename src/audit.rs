@@ -562,6 +562,8 @@ pub fn audit_files(
         finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         summary: Summary::default(),
         trials,
+        levels: Vec::new(),
+        corpus_sha256: String::new(),
     };
     report.recount();
     Ok(report)

@@ -117,6 +117,9 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
     }
     if !args.quiet {
         print_findings(&report);
+        for line in report::levels::lines(&report.levels) {
+            println!("level {line}");
+        }
     }
     println!("{}", report::summary_line(&report));
 

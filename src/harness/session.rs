@@ -254,6 +254,8 @@ impl Session {
     pub fn report(&self, mut trials: Vec<TrialRecord>) -> Report {
         trials.sort_by(|a, b| a.id.cmp(&b.id));
         let mut report = Report {
+            levels: Vec::new(),
+            corpus_sha256: String::new(),
             findings: Vec::new(),
             tool: Tool {
                 name: env!("CARGO_PKG_NAME").into(),

@@ -49,6 +49,7 @@ pub fn render_html(report: &Report) -> String {
     out.push_str(&format!("<style>\n{STYLE}</style>\n</head>\n<body>\n"));
     out.push_str(&format!("<h1>{}</h1>\n", e(&title)));
     header(&mut out, report);
+    levels(&mut out, report);
     summary(&mut out, report);
     root_causes(&mut out, report);
     families(&mut out, report);
@@ -108,6 +109,27 @@ fn header(out: &mut String, r: &Report) {
         "<p class=\"result\"><strong>Result:</strong> {}</p>\n",
         e(&summary_line(r))
     ));
+}
+
+/// The conformance levels as one table (the data is `report.levels`; findings are in report.json and
+/// the Markdown report).
+fn levels(out: &mut String, r: &Report) {
+    if r.levels.is_empty() {
+        return;
+    }
+    out.push_str("<h2 id=\"levels\">Conformance levels</h2>\n<table>\n<tr><th>Level</th><th>Status</th><th class=\"n\">Checks</th><th class=\"n\">Failing</th><th>Why</th></tr>\n");
+    for l in &r.levels {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td class=\"level-{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+            e(l.level.as_str()),
+            l.status.as_str(),
+            l.status.as_str(),
+            l.checks,
+            l.failing,
+            e(&l.reason)
+        ));
+    }
+    out.push_str("</table>\n");
 }
 
 fn summary(out: &mut String, r: &Report) {

@@ -9,6 +9,7 @@ pub mod findings;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod levels;
 pub mod markdown;
 mod model;
 mod write;
