@@ -19,6 +19,8 @@ fn main() -> ExitCode {
         Command::Stub(args) => stub_cmd(args, cli.spec_dir),
         Command::Audit(args) => audit_cmd(args, cli.spec_dir),
         Command::Compat(args) => compat_cmd(args),
+        Command::Corpus(args) => corpus_cmd(args, cli.spec_dir),
+        Command::Verify(args) => verify_cmd(args, cli.spec_dir),
     };
     ExitCode::from(code)
 }
@@ -49,6 +51,15 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             std::env::set_var("INSTA_UPDATE", "always");
         }
     }
+    if let Some(path) = &args.corpus {
+        match harness::corpus::Corpus::read(path) {
+            Ok(c) => {
+                config.profile = c.header.profile.clone();
+                config.corpus = Some(std::sync::Arc::new(c));
+            }
+            Err(e) => return fail(exit_code::USAGE, e),
+        }
+    }
     let expectations = match &args.expectations {
         Some(path) => match Expectations::read(path, args.update_expectations) {
             Ok(e) => Some((path.clone(), e)),
@@ -60,6 +71,20 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         Ok(s) => s,
         Err(e) => return fail(e.exit_code(), e),
     };
+    if let Some(path) = &args.corpus {
+        let unknown = session.unknown_corpus_cases();
+        if let Some(first) = unknown.first() {
+            return fail(
+                exit_code::USAGE,
+                format!(
+                    "corpus {}: {first} is no case class of profile {} ({} such ids; freeze the corpus again with this version)",
+                    path.display(),
+                    session.spec.profile,
+                    unknown.len()
+                ),
+            );
+        }
+    }
     let mut cases = session.checks();
     let all_ids: Vec<String> = cases.iter().map(|c| c.id()).collect();
     if let Some((path, e)) = &expectations {
@@ -416,4 +441,48 @@ fn compat_cmd(args: lambda_conform::cli::CompatArgs) -> u8 {
         }
     }
     exit_code::CONFORMANT
+}
+
+fn corpus_cmd(args: lambda_conform::cli::CorpusArgs, spec_dir: Option<PathBuf>) -> u8 {
+    let lambda_conform::cli::CorpusCommand::Freeze {
+        profile,
+        seed,
+        cases,
+        out,
+    } = args.command;
+    let seed = match lambda_conform::cli::parse_seed(&seed) {
+        Ok(s) => s,
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    if cases == 0 {
+        return fail(exit_code::USAGE, "--cases must be at least 1");
+    }
+    let table = match spec::load(&profile, spec_dir.as_deref()) {
+        Ok(s) => std::sync::Arc::new(s),
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    let text = harness::corpus::freeze(&table, seed, cases);
+    if out.as_os_str() == "-" {
+        print!("{text}");
+        return exit_code::CONFORMANT;
+    }
+    match std::fs::write(&out, &text) {
+        Ok(()) => {
+            println!(
+                "wrote {} ({} requests, sha256 {})",
+                out.display(),
+                text.lines().count().saturating_sub(1),
+                harness::corpus::sha256_hex(text.as_bytes())
+            );
+            exit_code::CONFORMANT
+        }
+        Err(e) => fail(
+            exit_code::SETUP,
+            format!("cannot write {}: {e}", out.display()),
+        ),
+    }
+}
+
+fn verify_cmd(_args: lambda_conform::cli::VerifyArgs, _spec_dir: Option<PathBuf>) -> u8 {
+    fail(exit_code::USAGE, "verify: not built yet")
 }

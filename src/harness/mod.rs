@@ -5,6 +5,7 @@
 //! every outcome is decided by [`crate::oracle`].
 
 mod check;
+pub mod corpus;
 mod execute;
 pub mod expectations;
 pub mod lifecycle;

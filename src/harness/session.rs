@@ -84,6 +84,8 @@ pub struct RunConfig {
     pub mutant: Option<Mutant>,
     /// How long to wait for a created function to leave Pending (lifecycle checks).
     pub settle: Duration,
+    /// Send exactly this frozen corpus (`run --corpus FILE`) instead of generating requests.
+    pub corpus: Option<Arc<super::corpus::Corpus>>,
 }
 
 impl Default for RunConfig {
@@ -108,6 +110,7 @@ impl Default for RunConfig {
             snapshots: Snapshots::Off,
             mutant: None,
             settle: Duration::from_secs(30),
+            corpus: None,
         }
     }
 }
@@ -157,6 +160,8 @@ pub struct Session {
     pub(super) regressions: Mutex<Regressions>,
     pub(super) started: String,
     cases: std::sync::OnceLock<Vec<Case>>,
+    /// The frozen lines of the requests the case classes sent, per case id, in send order.
+    pub(super) sent: Mutex<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 impl Session {
@@ -234,6 +239,7 @@ impl Session {
             regressions: Mutex::new(regressions),
             started: now(),
             cases: std::sync::OnceLock::new(),
+            sent: Mutex::new(std::collections::BTreeMap::new()),
             config,
         })
     }
@@ -241,7 +247,13 @@ impl Session {
     /// Every case class the run has, sorted by id (classes that cannot be built are left out).
     pub fn cases(&self) -> Vec<Case> {
         self.cases
-            .get_or_init(|| feasible_cases(&self.spec, &self.ctx))
+            .get_or_init(|| {
+                let mut all = feasible_cases(&self.spec, &self.ctx);
+                if let Some(c) = &self.config.corpus {
+                    all.retain(|case| c.cases.contains_key(&case.id));
+                }
+                all
+            })
             .clone()
     }
 
@@ -274,8 +286,35 @@ impl Session {
             },
             trials,
         };
+        report.corpus_sha256 = match &self.config.corpus {
+            Some(c) => c.sha256.clone(),
+            None => {
+                let header = super::corpus::header_line(
+                    &self.spec.profile,
+                    self.config.seed,
+                    self.config.cases,
+                );
+                let sent = self.sent.lock().map(|s| s.clone()).unwrap_or_default();
+                super::corpus::sent_sha256(&header, &sent)
+            }
+        };
         report.recount();
         report
+    }
+
+    /// Corpus case ids that are no (buildable) case class of this run's table: a corpus of another
+    /// profile or tool version.
+    pub fn unknown_corpus_cases(&self) -> Vec<String> {
+        let Some(c) = &self.config.corpus else {
+            return Vec::new();
+        };
+        let known: std::collections::BTreeSet<String> =
+            self.cases().into_iter().map(|c| c.id).collect();
+        c.cases
+            .keys()
+            .filter(|id| !known.contains(*id))
+            .cloned()
+            .collect()
     }
 
     /// Every check of the run: case classes, their SDK twins (unless `--client raw`), lifecycle checks.
