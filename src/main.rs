@@ -51,6 +51,7 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             std::env::set_var("INSTA_UPDATE", "always");
         }
     }
+    config.record = args.bundle.is_some();
     if let Some(path) = &args.corpus {
         match harness::corpus::Corpus::read(path) {
             Ok(c) => {
@@ -138,6 +139,37 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
     if let Some(dir) = &args.report_dir {
         if let Err(e) = report::write_all(&report, dir) {
             return fail(exit_code::SETUP, e);
+        }
+    }
+    if let Some(dir) = &args.bundle {
+        let corpus = match &args.corpus {
+            Some(p) => match std::fs::read(p) {
+                Ok(b) => b,
+                Err(e) => {
+                    return fail(
+                        exit_code::SETUP,
+                        format!("cannot read {}: {e}", p.display()),
+                    )
+                }
+            },
+            None => session.sent_corpus().into_bytes(),
+        };
+        if let Err(e) = lambda_conform::bundle::write_bundle(
+            dir,
+            &report,
+            &session.exchanges(),
+            &corpus,
+            session.judged_in(),
+            &session.endpoint_url(),
+        ) {
+            return fail(exit_code::SETUP, e);
+        }
+        if !args.quiet {
+            eprintln!(
+                "wrote the results bundle {} (check it with `lambda-conform verify {}`)",
+                dir.display(),
+                dir.display()
+            );
         }
     }
     if !args.quiet {
@@ -483,6 +515,26 @@ fn corpus_cmd(args: lambda_conform::cli::CorpusArgs, spec_dir: Option<PathBuf>) 
     }
 }
 
-fn verify_cmd(_args: lambda_conform::cli::VerifyArgs, _spec_dir: Option<PathBuf>) -> u8 {
-    fail(exit_code::USAGE, "verify: not built yet")
+fn verify_cmd(args: lambda_conform::cli::VerifyArgs, spec_dir: Option<PathBuf>) -> u8 {
+    if !args.dir.is_dir() {
+        return fail(
+            exit_code::USAGE,
+            format!("{} is not a bundle directory", args.dir.display()),
+        );
+    }
+    let problems = lambda_conform::bundle::verify(&args.dir, spec_dir.as_deref());
+    for p in &problems {
+        println!("{}: {p}", args.dir.display());
+    }
+    if problems.is_empty() {
+        println!(
+            "{}: intact (every file matches {}; every recorded verdict judged again agrees; {} is not hashed)",
+            args.dir.display(),
+            lambda_conform::bundle::MANIFEST,
+            lambda_conform::bundle::VENDOR
+        );
+        exit_code::CONFORMANT
+    } else {
+        exit_code::DIVERGENT
+    }
 }

@@ -45,6 +45,7 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
     );
     note_sent(s, case, inst);
     let result = s.runtime.block_on(s.api.send(&inst.request));
+    let recorded = crate::transport::record::last_index();
     let mut notes = Vec::new();
     if oracle::created(&result) {
         let name = result
@@ -72,6 +73,9 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
         &result,
         &facts_for(s, case),
     );
+    if let (Some(i), Ok(mut v)) = (recorded, s.verdicts.lock()) {
+        v.insert(i, judgement.clone());
+    }
     judgement.findings.extend(leaked);
     if let (Snapshots::Check(dir), Ok(resp)) = (&s.config.snapshots, &result) {
         let value = snapshot::normalise(&s.spec, inst.json.as_ref(), resp);

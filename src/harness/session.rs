@@ -86,6 +86,8 @@ pub struct RunConfig {
     pub settle: Duration,
     /// Send exactly this frozen corpus (`run --corpus FILE`) instead of generating requests.
     pub corpus: Option<Arc<super::corpus::Corpus>>,
+    /// Keep every exchange and verdict (for a results bundle, `run --bundle DIR`).
+    pub record: bool,
 }
 
 impl Default for RunConfig {
@@ -111,6 +113,7 @@ impl Default for RunConfig {
             mutant: None,
             settle: Duration::from_secs(30),
             corpus: None,
+            record: false,
         }
     }
 }
@@ -162,6 +165,10 @@ pub struct Session {
     cases: std::sync::OnceLock<Vec<Case>>,
     /// The frozen lines of the requests the case classes sent, per case id, in send order.
     pub(super) sent: Mutex<std::collections::BTreeMap<String, Vec<String>>>,
+    /// Every exchange, when the run keeps them (`RunConfig::record`).
+    recorder: Option<Arc<crate::transport::record::Recorder>>,
+    /// The oracle's verdict on recorded exchanges, by entry index.
+    pub(super) verdicts: Mutex<std::collections::BTreeMap<usize, crate::oracle::Judgement>>,
 }
 
 impl Session {
@@ -223,14 +230,23 @@ impl Session {
             assumption: None,
         };
         let regressions = Regressions::open(config.regressions.as_deref());
+        let recorder = config
+            .record
+            .then(|| Arc::new(crate::transport::record::Recorder::default()));
+        let mut api = LambdaApi::new(
+            client,
+            u64::from(setup.setup_requests),
+            u64::from(setup.throttled_retries),
+        );
+        if let Some(r) = &recorder {
+            api = api.with_recorder(r.clone());
+        }
         Ok(Self {
             spec,
             ctx,
-            api: LambdaApi::new(
-                client,
-                u64::from(setup.setup_requests),
-                u64::from(setup.throttled_retries),
-            ),
+            api,
+            recorder,
+            verdicts: Mutex::new(std::collections::BTreeMap::new()),
             sdk,
             runtime,
             _stub: stub,
@@ -302,6 +318,50 @@ impl Session {
         report
     }
 
+    /// Every recorded exchange with the oracle's verdict on it when it is a check's judged request
+    /// (empty unless the run keeps exchanges).
+    pub fn exchanges(
+        &self,
+    ) -> Vec<(
+        crate::transport::record::Recorded,
+        Option<crate::oracle::Judgement>,
+    )> {
+        let Some(r) = &self.recorder else {
+            return Vec::new();
+        };
+        let verdicts = self.verdicts.lock().map(|v| v.clone()).unwrap_or_default();
+        r.entries()
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| (e, verdicts.get(&i).cloned()))
+            .collect()
+    }
+
+    /// The frozen form of what the case classes sent: the corpus file's bytes (header, then lines
+    /// by case id and send order); with `--corpus`, the lines of the corpus run.
+    pub fn sent_corpus(&self) -> String {
+        let mut out =
+            super::corpus::header_line(&self.spec.profile, self.config.seed, self.config.cases);
+        out.push('\n');
+        if let Ok(sent) = self.sent.lock() {
+            for l in sent.values().flatten() {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// The endpoint's URL (the embedded stub's when it runs one).
+    pub fn endpoint_url(&self) -> String {
+        self.api.client().endpoint().to_string()
+    }
+
+    /// The region and account the oracle judged with.
+    pub fn judged_in(&self) -> (Option<String>, Option<String>) {
+        (self.facts.region.clone(), self.facts.account.clone())
+    }
+
     /// Corpus case ids that are no (buildable) case class of this run's table: a corpus of another
     /// profile or tool version.
     pub fn unknown_corpus_cases(&self) -> Vec<String> {
@@ -328,6 +388,7 @@ impl Session {
 
     /// Runs one check: a case class, its SDK twin or a lifecycle check.
     pub fn run_check(&self, check: &Check) -> TrialRecord {
+        crate::transport::record::set_check(&check.id());
         match check {
             Check::Case(c) => execute::run_case(self, c),
             Check::Sdk(c) => sdk_twin::run_sdk(self, check.id(), c),
