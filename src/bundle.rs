@@ -255,6 +255,45 @@ pub fn vendor_template(r: &Report) -> String {
     )
 }
 
+/// The files a bundle holds.
+pub const FILES: [&str; 10] = [
+    "report.json",
+    "junit.xml",
+    "report.md",
+    "report.html",
+    HAR,
+    CORPUS,
+    RUN,
+    BADGE,
+    VENDOR,
+    MANIFEST,
+];
+
+/// Whether `dir` can take a bundle: absent, or holding only bundle files (a bundle is written
+/// over); anything else would end up unlisted in the hash list.
+pub fn check_target(dir: &Path) -> Result<(), String> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return if dir.exists() {
+            Err(format!("--bundle {}: not a directory", dir.display()))
+        } else {
+            Ok(())
+        };
+    };
+    let mut other: Vec<String> = rd
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !FILES.contains(&n.as_str()))
+        .collect();
+    other.sort();
+    match other.first() {
+        None => Ok(()),
+        Some(f) => Err(format!(
+            "--bundle {}: the directory holds {f}, which is not a bundle file: give a new or empty directory",
+            dir.display()
+        )),
+    }
+}
+
 /// Writes a bundle into `dir`: the reports, the exchanges, the corpus (`corpus` bytes), the run's
 /// facts, a badge, the vendor template and the hash list. Returns the files written.
 pub fn write_bundle(

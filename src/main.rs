@@ -52,6 +52,11 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         }
     }
     config.record = args.bundle.is_some();
+    if let Some(dir) = &args.bundle {
+        if let Err(e) = lambda_conform::bundle::check_target(dir) {
+            return fail(exit_code::USAGE, e);
+        }
+    }
     if let Some(path) = &args.corpus {
         match harness::corpus::Corpus::read(path) {
             Ok(c) => {

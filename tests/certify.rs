@@ -532,9 +532,32 @@ fn corpus_runs_send_exactly_it() -> Result<(), Failed> {
     )
 }
 
+fn bad_bundle_and_verify_arguments() -> Result<(), Failed> {
+    let dir = tmp("foreign");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("notes.txt"), "mine").map_err(|e| e.to_string())?;
+    let d = dir.display().to_string();
+    // Refused before anything is sent: the file would end up unlisted in SHA256SUMS.
+    let (code, out) = lc(&["run", "--quiet", "--bundle", &d])?;
+    check(
+        code == 2 && out.contains("notes.txt") && out.trim_end().lines().count() == 1,
+        format!("run --bundle into a foreign directory: exit {code}: {out}"),
+    )?;
+    let missing = tmp("missing").display().to_string();
+    let (code, out) = lc(&["verify", &missing])?;
+    check(
+        code == 2 && out.contains("not a bundle directory"),
+        format!("verify of a missing directory: exit {code}: {out}"),
+    )
+}
+
 fn main() -> ExitCode {
     support::run(vec![
         ("certify::level_rules", level_rules),
+        (
+            "certify::bad_bundle_and_verify_arguments",
+            bad_bundle_and_verify_arguments,
+        ),
         (
             "certify::mutants_fail_their_level",
             mutants_fail_their_level,

@@ -43,7 +43,7 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
         inst.request.header("content-type"),
         &s.ctx.facts(inst.request.body.len()),
     );
-    note_sent(s, case, inst);
+    note_sent(s, case, inst, &answer);
     let result = s.runtime.block_on(s.api.send(&inst.request));
     let recorded = crate::transport::record::last_index();
     let mut notes = Vec::new();
@@ -95,13 +95,19 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
     (judgement, result.ok())
 }
 
-/// Keeps the frozen line of a request a case class sends (the run's `corpus_sha256`).
-fn note_sent(s: &Session, case: &Case, inst: &Instance) {
+/// Keeps the frozen line of a request a case class sends (the run's `corpus_sha256`). A case
+/// class runs on one thread, so its lines keep their send order.
+fn note_sent(s: &Session, case: &Case, inst: &Instance, answer: &validate::Expectation) {
+    let n = s
+        .sent
+        .lock()
+        .map(|sent| sent.get(&case.id).map_or(0, Vec::len))
+        .unwrap_or(0);
+    let frozen = super::corpus::freeze_answered(&s.spec, &s.ctx, case, n as u32, inst, answer);
     if let Ok(mut sent) = s.sent.lock() {
-        let lines = sent.entry(case.id.clone()).or_default();
-        let frozen =
-            super::corpus::freeze_instance(&s.spec, &s.ctx, case, lines.len() as u32, inst);
-        lines.push(super::corpus::line(&frozen));
+        sent.entry(case.id.clone())
+            .or_default()
+            .push(super::corpus::line(&frozen));
     }
 }
 
