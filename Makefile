@@ -1,5 +1,5 @@
 # lambda-conform — everyday tasks. `make help` lists them.
-.PHONY: help test run replay stub spec spec-check lint fmt doc bench compat selftest
+.PHONY: help test run replay stub spec spec-check lint fmt doc bench compat selftest corpus corpus-check
 
 LC ?= cargo run --quiet --
 
@@ -23,6 +23,17 @@ spec: ## regenerate specs/*/model.toml (pinned botocore) and specs/*/cfn-lint.to
 
 spec-check: spec ## fail if a fresh import differs from the committed tables
 	git diff --exit-code -- specs/
+
+# The committed corpora: a fixed seed per profile and 2 instances per case class (the default 16
+# would make aws-2026's file about 6 MB; 2 keeps it under 1 MB and still holds every case class).
+CORPUS_CASES ?= 2
+
+corpus: ## regenerate corpus/<profile>.jsonl (the frozen requests a certification run sends)
+	$(LC) corpus freeze --profile aws-2026 --seed 2026 --cases $(CORPUS_CASES) --out corpus/aws-2026.jsonl
+	$(LC) corpus freeze --profile seed-2020 --seed 2020 --cases $(CORPUS_CASES) --out corpus/seed-2020.jsonl
+
+corpus-check: corpus ## fail if a fresh freeze differs from the committed corpora
+	git diff --exit-code -- corpus/
 
 lint: ## formatting, clippy, docs
 	cargo fmt --all -- --check

@@ -36,3 +36,16 @@ moto-expectations:       ## rewrite expectations/moto.toml from a run against mo
 
 localstack-expectations: ## rewrite expectations/localstack.toml from a run against LocalStack
 	$(EMULATOR) run localstack -- $(LC) run --endpoint {endpoint} --target localstack $(EMULATOR_RUN_FLAGS) --expectations expectations/localstack.toml --update-expectations --report-dir reports/localstack
+
+# Results bundles of the committed corpus (README "Certification"): the run exits 1 because the
+# emulator diverges; any other code fails. Then the bundle is verified offline.
+.PHONY: moto-bundle localstack-bundle
+moto-bundle:             ## a results bundle of corpus/aws-2026.jsonl against moto (reports/moto-bundle), verified
+	rm -rf reports/moto-bundle
+	$(EMULATOR) run moto -- $(LC) run --endpoint {endpoint} --target moto --corpus corpus/aws-2026.jsonl --regressions none --quiet --bundle reports/moto-bundle || [ $$? -eq 1 ]
+	$(LC) verify reports/moto-bundle
+
+localstack-bundle:       ## the same against LocalStack (reports/localstack-bundle)
+	rm -rf reports/localstack-bundle
+	$(EMULATOR) run localstack -- $(LC) run --endpoint {endpoint} --target localstack --corpus corpus/aws-2026.jsonl --regressions none --quiet --bundle reports/localstack-bundle || [ $$? -eq 1 ]
+	$(LC) verify reports/localstack-bundle

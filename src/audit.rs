@@ -154,6 +154,24 @@ fn from_jsonl(name: &str, n: usize, v: &Value) -> Result<Exchange, AuditError> {
     })
 }
 
+/// The bytes of a HAR `content` or `postData`: its `text`, base64-decoded when `encoding` says so
+/// (HAR 1.2 defines it for responses; lambda-conform's bundles use it for request bodies that are
+/// not UTF-8 too).
+fn har_text(v: Option<&Value>) -> Vec<u8> {
+    let text = v
+        .and_then(|c| c.get("text"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if v.and_then(|c| c.get("encoding")).and_then(Value::as_str) == Some("base64") {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .unwrap_or_else(|_| text.as_bytes().to_vec())
+    } else {
+        text.as_bytes().to_vec()
+    }
+}
+
 fn from_har(name: &str, har: &Value) -> Result<Vec<Exchange>, AuditError> {
     let entries = har
         .get("log")
@@ -171,23 +189,7 @@ fn from_har(name: &str, har: &Value) -> Result<Vec<Exchange>, AuditError> {
                 None => u.path().to_string(),
             })
             .unwrap_or_else(|_| url.to_string());
-        let content = resp.get("content");
-        let text = content
-            .and_then(|c| c.get("text"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let body = if content
-            .and_then(|c| c.get("encoding"))
-            .and_then(Value::as_str)
-            == Some("base64")
-        {
-            use base64::Engine as _;
-            base64::engine::general_purpose::STANDARD
-                .decode(text)
-                .unwrap_or_else(|_| text.as_bytes().to_vec())
-        } else {
-            text.as_bytes().to_vec()
-        };
+        let body = har_text(resp.get("content"));
         out.push(Exchange {
             id: format!("{name}#{}", n + 1),
             request: WireRequest {
@@ -198,13 +200,7 @@ fn from_har(name: &str, har: &Value) -> Result<Vec<Exchange>, AuditError> {
                     .to_string(),
                 path,
                 headers: headers_of(req.get("headers")),
-                body: req
-                    .get("postData")
-                    .and_then(|p| p.get("text"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .as_bytes()
-                    .to_vec(),
+                body: har_text(req.get("postData")),
             },
             response: WireResponse {
                 status: resp.get("status").and_then(Value::as_u64).unwrap_or(0) as u16,
@@ -576,6 +572,8 @@ pub fn audit_files(
         finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         summary: Summary::default(),
         trials,
+        levels: Vec::new(),
+        corpus_sha256: String::new(),
     };
     report.recount();
     Ok(report)

@@ -67,6 +67,47 @@ pub enum Command {
     /// run), marking where they disagree with AWS's recordings and with each other.
     #[command(alias = "compat")]
     Matrix(MatrixArgs),
+    /// Freeze every request a seed makes into a corpus file (`run --corpus FILE` sends exactly it).
+    Corpus(CorpusArgs),
+    /// Check a results bundle (`run --bundle DIR`) offline: file hashes, and every recorded
+    /// exchange judged again against its recorded verdict.
+    Verify(VerifyArgs),
+}
+
+/// `corpus`.
+#[derive(Debug, Args)]
+pub struct CorpusArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: CorpusCommand,
+}
+
+/// `corpus freeze`.
+#[derive(Debug, Subcommand)]
+pub enum CorpusCommand {
+    /// Write every CreateFunction request of every case class, with its expectation and evidence,
+    /// one JSON line each (the same arguments give the same bytes).
+    Freeze {
+        /// Spec profile.
+        #[arg(long, default_value = crate::spec::DEFAULT_PROFILE)]
+        profile: String,
+        /// Seed (hex or decimal).
+        #[arg(long, default_value = "0")]
+        seed: String,
+        /// Instances per case class.
+        #[arg(long, default_value_t = 16)]
+        cases: u32,
+        /// The file to write (`-` for standard output).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The bundle directory `run --bundle DIR` wrote.
+    pub dir: PathBuf,
 }
 
 /// `sweep`.
@@ -205,6 +246,14 @@ pub struct RunArgs {
     /// Write report.json, junit.xml, report.md and report.html here.
     #[arg(long)]
     pub report_dir: Option<PathBuf>,
+    /// Send exactly the requests of this frozen corpus (`lambda-conform corpus freeze`); its
+    /// profile is the run's.
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
+    /// Write a results bundle here: the reports, every exchange (HAR 1.2), the corpus, a badge, a
+    /// vendor.toml to fill in and SHA256SUMS (`lambda-conform verify DIR` checks it).
+    #[arg(long)]
+    pub bundle: Option<PathBuf>,
     /// Known divergences of this target: pass when exactly these diverge.
     #[arg(long)]
     pub expectations: Option<PathBuf>,

@@ -34,6 +34,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod bundle;
 pub mod cli;
 pub mod generate;
 pub mod harness;

@@ -33,6 +33,8 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep_cmd(*args, cli.spec_dir),
         Command::Replay(args) => replay_cmd(*args, cli.spec_dir),
         Command::Matrix(args) => matrix_cmd(args, cli.spec_dir),
+        Command::Corpus(args) => corpus_cmd(args, cli.spec_dir),
+        Command::Verify(args) => verify_cmd(args, cli.spec_dir),
     };
     ExitCode::from(code)
 }
@@ -96,6 +98,21 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             std::env::set_var("INSTA_UPDATE", "always");
         }
     }
+    config.record = args.bundle.is_some();
+    if let Some(dir) = &args.bundle {
+        if let Err(e) = lambda_conform::bundle::check_target(dir) {
+            return fail(exit_code::USAGE, e);
+        }
+    }
+    if let Some(path) = &args.corpus {
+        match harness::corpus::Corpus::read(path) {
+            Ok(c) => {
+                config.profile = c.header.profile.clone();
+                config.corpus = Some(std::sync::Arc::new(c));
+            }
+            Err(e) => return fail(exit_code::USAGE, e),
+        }
+    }
     let expectations = match &args.expectations {
         Some(path) => match Expectations::read(path, args.update_expectations) {
             Ok(e) => Some((path.clone(), e)),
@@ -115,6 +132,20 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             return fail(e.exit_code(), format!("{e}{sources}"));
         }
     };
+    if let Some(path) = &args.corpus {
+        let unknown = session.unknown_corpus_cases();
+        if let Some(first) = unknown.first() {
+            return fail(
+                exit_code::USAGE,
+                format!(
+                    "corpus {}: {first} is no case class of profile {} ({} such ids; freeze the corpus again with this version)",
+                    path.display(),
+                    session.spec.profile,
+                    unknown.len()
+                ),
+            );
+        }
+    }
     let mut cases = session.checks();
     let all_ids: Vec<String> = cases.iter().map(|c| c.id()).collect();
     if let Some((path, e)) = &expectations {
@@ -193,8 +224,42 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             Vec::new()
         }
     };
+    if let Some(dir) = &args.bundle {
+        let corpus = match &args.corpus {
+            Some(p) => match std::fs::read(p) {
+                Ok(b) => b,
+                Err(e) => {
+                    return fail(
+                        exit_code::SETUP,
+                        format!("cannot read {}: {e}", p.display()),
+                    )
+                }
+            },
+            None => session.sent_corpus().into_bytes(),
+        };
+        if let Err(e) = lambda_conform::bundle::write_bundle(
+            dir,
+            &report,
+            &session.exchanges(),
+            &corpus,
+            session.judged_in(),
+            &session.endpoint_url(),
+        ) {
+            return fail(exit_code::SETUP, e);
+        }
+        if !args.quiet {
+            eprintln!(
+                "wrote the results bundle {} (check it with `lambda-conform verify {}`)",
+                dir.display(),
+                dir.display()
+            );
+        }
+    }
     if !args.quiet {
         print_findings(&report, &expected);
+        for line in report::levels::lines(&report.levels) {
+            println!("level {line}");
+        }
     }
     println!("{}", report::summary_line(&report));
     if let Some(html) = written.last() {
@@ -747,5 +812,69 @@ fn sweep_cmd(args: lambda_conform::cli::SweepArgs, spec_dir: Option<PathBuf>) ->
         exit_code::CONFORMANT
     } else {
         exit_code::SETUP
+    }
+}
+
+fn corpus_cmd(args: lambda_conform::cli::CorpusArgs, spec_dir: Option<PathBuf>) -> u8 {
+    let lambda_conform::cli::CorpusCommand::Freeze {
+        profile,
+        seed,
+        cases,
+        out,
+    } = args.command;
+    let seed = match lambda_conform::cli::parse_seed(&seed) {
+        Ok(s) => s,
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    if cases == 0 {
+        return fail(exit_code::USAGE, "--cases must be at least 1");
+    }
+    let table = match spec::load(&profile, spec_dir.as_deref()) {
+        Ok(s) => std::sync::Arc::new(s),
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    let text = harness::corpus::freeze(&table, seed, cases);
+    if out.as_os_str() == "-" {
+        print!("{text}");
+        return exit_code::CONFORMANT;
+    }
+    match std::fs::write(&out, &text) {
+        Ok(()) => {
+            println!(
+                "wrote {} ({} requests, sha256 {})",
+                out.display(),
+                text.lines().count().saturating_sub(1),
+                harness::corpus::sha256_hex(text.as_bytes())
+            );
+            exit_code::CONFORMANT
+        }
+        Err(e) => fail(
+            exit_code::SETUP,
+            format!("cannot write {}: {e}", out.display()),
+        ),
+    }
+}
+
+fn verify_cmd(args: lambda_conform::cli::VerifyArgs, spec_dir: Option<PathBuf>) -> u8 {
+    if !args.dir.is_dir() {
+        return fail(
+            exit_code::USAGE,
+            format!("{} is not a bundle directory", args.dir.display()),
+        );
+    }
+    let problems = lambda_conform::bundle::verify(&args.dir, spec_dir.as_deref());
+    for p in &problems {
+        println!("{}: {p}", args.dir.display());
+    }
+    if problems.is_empty() {
+        println!(
+            "{}: intact (every file matches {}; every recorded verdict judged again agrees; {} is not hashed)",
+            args.dir.display(),
+            lambda_conform::bundle::MANIFEST,
+            lambda_conform::bundle::VENDOR
+        );
+        exit_code::CONFORMANT
+    } else {
+        exit_code::DIVERGENT
     }
 }

@@ -13,6 +13,8 @@ use lambda_conform::report::{Basis, Finding, Outcome, Report, Summary, Tool, Tri
 
 fn report(trials: &[(&str, Outcome)]) -> Report {
     let mut r = Report {
+        levels: Vec::new(),
+        corpus_sha256: String::new(),
         findings: Vec::new(),
         tool: Tool {
             name: "lambda-conform".into(),

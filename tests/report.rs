@@ -172,6 +172,8 @@ fn fixture() -> Report {
         )
     };
     let mut report = Report {
+        levels: Vec::new(),
+        corpus_sha256: String::new(),
         findings: Vec::new(),
         tool: Tool {
             name: "lambda-conform".to_string(),

@@ -43,7 +43,9 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
         inst.request.header("content-type"),
         &s.ctx.facts(inst.request.body.len()),
     );
+    note_sent(s, case, inst, &answer);
     let result = s.send_create(&inst.request, &inst.function_name);
+    let recorded = crate::transport::record::last_index();
     let mut notes = Vec::new();
     if oracle::created(&result) {
         let name = result
@@ -71,6 +73,9 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
         &result,
         &facts_for(s, case),
     );
+    if let (Some(i), Ok(mut v)) = (recorded, s.verdicts.lock()) {
+        v.insert(i, judgement.clone());
+    }
     judgement.findings.extend(leaked);
     if let (Snapshots::Check(dir), Ok(resp)) = (&s.config.snapshots, &result) {
         let value = snapshot::normalise(&s.spec, inst.json.as_ref(), resp);
@@ -88,6 +93,48 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
     }
     judgement.notes.extend(notes);
     (judgement, result.ok())
+}
+
+/// Keeps the frozen line of a request a case class sends (the run's `corpus_sha256`). A case
+/// class runs on one thread, so its lines keep their send order.
+fn note_sent(s: &Session, case: &Case, inst: &Instance, answer: &validate::Expectation) {
+    let n = s
+        .sent
+        .lock()
+        .map(|sent| sent.get(&case.id).map_or(0, Vec::len))
+        .unwrap_or(0);
+    let frozen = super::corpus::freeze_answered(&s.spec, &s.ctx, case, n as u32, inst, answer);
+    if let Ok(mut sent) = s.sent.lock() {
+        sent.entry(case.id.clone())
+            .or_default()
+            .push(super::corpus::line(&frozen));
+    }
+}
+
+/// Runs a case class on exactly the corpus's requests: every one is sent (no replay, no shrinking,
+/// no generation); the trial shows the first that is not conformant, else the first.
+fn run_corpus_case(s: &Session, case: &Case, corpus: &super::corpus::Corpus) -> TrialRecord {
+    let mut instances = 0u32;
+    let mut shown: Option<(Instance, Judgement)> = None;
+    for inst in corpus.instances(&case.id, &s.ctx) {
+        let (j, _) = exchange(s, case, &inst);
+        instances += 1;
+        let keep = match &shown {
+            None => true,
+            Some((_, first)) => first.outcome().is_conformant() && !j.outcome().is_conformant(),
+        };
+        if keep {
+            shown = Some((inst, j));
+        }
+    }
+    if shown.is_none() {
+        let j = Judgement::fault(Fault::Unbuildable(format!(
+            "the corpus has no request of {}",
+            case.id
+        )));
+        return TrialRecord::judged(case.id.clone(), case.kind.as_str(), &j);
+    }
+    finish(s, case, instances, shown, false)
 }
 
 /// After an error answer: did the endpoint create the function anyway? Only names this run made
@@ -141,6 +188,9 @@ pub fn run_case(s: &Session, case: &Case) -> TrialRecord {
         }
     }
 
+    if let Some(corpus) = &s.config.corpus {
+        return run_corpus_case(s, case, corpus);
+    }
     // Replayed failures first, then the boundary (param 0), then generated instances.
     let planned: Vec<(u64, u64)> = s
         .regressions

@@ -6,6 +6,7 @@
 
 mod check;
 mod cleanup;
+pub mod corpus;
 mod execute;
 pub mod expectations;
 mod interrupt;

@@ -34,7 +34,12 @@ fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate:
         }
     }
     // Another seed than the raw case's, so the two never race for one function name.
-    let Some(inst) = super::boundary(&s.spec, &s.ctx, case, s.config.seed ^ 0x5d4_0000_05d4) else {
+    // With a frozen corpus, the class's first request of the corpus (renamed below).
+    let first = match &s.config.corpus {
+        Some(c) => c.instances(&case.id, &s.ctx).into_iter().next(),
+        None => super::boundary(&s.spec, &s.ctx, case, s.config.seed ^ 0x5d4_0000_05d4),
+    };
+    let Some(inst) = first else {
         return (
             Judgement::fault(Fault::Unbuildable(format!(
                 "the generator found no instance of {}",

@@ -89,6 +89,10 @@ pub struct RunConfig {
     pub settle: Duration,
     /// Fired by SIGINT / SIGTERM: checks stop, clean-up runs, the report is partial.
     pub interrupt: Interrupt,
+    /// Send exactly this frozen corpus (`run --corpus FILE`) instead of generating requests.
+    pub corpus: Option<Arc<super::corpus::Corpus>>,
+    /// Keep every exchange and verdict (for a results bundle, `run --bundle DIR`).
+    pub record: bool,
 }
 
 impl Default for RunConfig {
@@ -114,6 +118,8 @@ impl Default for RunConfig {
             mutant: None,
             settle: Duration::from_secs(30),
             interrupt: Interrupt::new(),
+            corpus: None,
+            record: false,
         }
     }
 }
@@ -165,6 +171,12 @@ pub struct Session {
     cases: std::sync::OnceLock<Vec<Case>>,
     /// The run's functions that may still exist (deleted by [`super::clean_up`]).
     pub(super) ledger: Ledger,
+    /// The frozen lines of the requests the case classes sent, per case id, in send order.
+    pub(super) sent: Mutex<std::collections::BTreeMap<String, Vec<String>>>,
+    /// Every exchange, when the run keeps them (`RunConfig::record`).
+    recorder: Option<Arc<crate::transport::record::Recorder>>,
+    /// The oracle's verdict on recorded exchanges, by entry index.
+    pub(super) verdicts: Mutex<std::collections::BTreeMap<usize, crate::oracle::Judgement>>,
 }
 
 impl Session {
@@ -226,14 +238,23 @@ impl Session {
             assumption: None,
         };
         let regressions = Regressions::open(config.regressions.as_deref());
+        let recorder = config
+            .record
+            .then(|| Arc::new(crate::transport::record::Recorder::default()));
+        let mut api = LambdaApi::new(
+            client,
+            u64::from(setup.setup_requests),
+            u64::from(setup.throttled_retries),
+        );
+        if let Some(r) = &recorder {
+            api = api.with_recorder(r.clone());
+        }
         Ok(Self {
             spec,
             ctx,
-            api: LambdaApi::new(
-                client,
-                u64::from(setup.setup_requests),
-                u64::from(setup.throttled_retries),
-            ),
+            api,
+            recorder,
+            verdicts: Mutex::new(std::collections::BTreeMap::new()),
             sdk,
             runtime,
             _stub: stub,
@@ -243,6 +264,7 @@ impl Session {
             started: now(),
             cases: std::sync::OnceLock::new(),
             ledger: Ledger::default(),
+            sent: Mutex::new(std::collections::BTreeMap::new()),
             config,
         })
     }
@@ -250,7 +272,13 @@ impl Session {
     /// Every case class the run has, sorted by id (classes that cannot be built are left out).
     pub fn cases(&self) -> Vec<Case> {
         self.cases
-            .get_or_init(|| feasible_cases(&self.spec, &self.ctx))
+            .get_or_init(|| {
+                let mut all = feasible_cases(&self.spec, &self.ctx);
+                if let Some(c) = &self.config.corpus {
+                    all.retain(|case| c.cases.contains_key(&case.id));
+                }
+                all
+            })
             .clone()
     }
 
@@ -263,6 +291,8 @@ impl Session {
     pub fn report(&self, mut trials: Vec<TrialRecord>) -> Report {
         trials.sort_by(|a, b| a.id.cmp(&b.id));
         let mut report = Report {
+            levels: Vec::new(),
+            corpus_sha256: String::new(),
             findings: Vec::new(),
             tool: Tool {
                 name: env!("CARGO_PKG_NAME").into(),
@@ -281,8 +311,79 @@ impl Session {
             },
             trials,
         };
+        report.corpus_sha256 = match &self.config.corpus {
+            Some(c) => c.sha256.clone(),
+            None => {
+                let header = super::corpus::header_line(
+                    &self.spec.profile,
+                    self.config.seed,
+                    self.config.cases,
+                );
+                let sent = self.sent.lock().map(|s| s.clone()).unwrap_or_default();
+                super::corpus::sent_sha256(&header, &sent)
+            }
+        };
         report.recount();
         report
+    }
+
+    /// Every recorded exchange with the oracle's verdict on it when it is a check's judged request
+    /// (empty unless the run keeps exchanges).
+    pub fn exchanges(
+        &self,
+    ) -> Vec<(
+        crate::transport::record::Recorded,
+        Option<crate::oracle::Judgement>,
+    )> {
+        let Some(r) = &self.recorder else {
+            return Vec::new();
+        };
+        let verdicts = self.verdicts.lock().map(|v| v.clone()).unwrap_or_default();
+        r.entries()
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| (e, verdicts.get(&i).cloned()))
+            .collect()
+    }
+
+    /// The frozen form of what the case classes sent: the corpus file's bytes (header, then lines
+    /// by case id and send order); with `--corpus`, the lines of the corpus run.
+    pub fn sent_corpus(&self) -> String {
+        let mut out =
+            super::corpus::header_line(&self.spec.profile, self.config.seed, self.config.cases);
+        out.push('\n');
+        if let Ok(sent) = self.sent.lock() {
+            for l in sent.values().flatten() {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// The endpoint's URL (the embedded stub's when it runs one).
+    pub fn endpoint_url(&self) -> String {
+        self.api.client().endpoint().to_string()
+    }
+
+    /// The region and account the oracle judged with.
+    pub fn judged_in(&self) -> (Option<String>, Option<String>) {
+        (self.facts.region.clone(), self.facts.account.clone())
+    }
+
+    /// Corpus case ids that are no (buildable) case class of this run's table: a corpus of another
+    /// profile or tool version.
+    pub fn unknown_corpus_cases(&self) -> Vec<String> {
+        let Some(c) = &self.config.corpus else {
+            return Vec::new();
+        };
+        let known: std::collections::BTreeSet<String> =
+            self.cases().into_iter().map(|c| c.id).collect();
+        c.cases
+            .keys()
+            .filter(|id| !known.contains(*id))
+            .cloned()
+            .collect()
     }
 
     /// Every check of the run: case classes, their SDK twins (unless `--client raw`), lifecycle checks.
@@ -296,6 +397,7 @@ impl Session {
 
     /// Runs one check: a case class, its SDK twin or a lifecycle check.
     pub fn run_check(&self, check: &Check) -> TrialRecord {
+        crate::transport::record::set_check(&check.id());
         match check {
             Check::Case(c) => execute::run_case(self, c),
             Check::Sdk(c) => sdk_twin::run_sdk(self, check.id(), c),

@@ -179,48 +179,11 @@ fn verdict(out: &mut String, r: &Report) {
     ));
 }
 
-/// The report's `levels`, when the report model has them: rendered as they are (a table of the
-/// top-level keys, nested values as compact JSON).
-fn levels(out: &mut String, r: &Report) {
-    let Ok(value) = serde_json::to_value(r) else {
-        return;
-    };
-    let Some(levels) = value.get("levels").filter(|l| !l.is_null()) else {
-        return;
-    };
-    out.push_str("<section id=\"levels\">\n<h2>Levels</h2>\n");
-    match levels {
-        serde_json::Value::Object(map) => {
-            out.push_str("<table>\n");
-            for (k, v) in map {
-                let shown = match v {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                out.push_str(&format!(
-                    "<tr><th>{}</th><td>{}</td></tr>\n",
-                    e(k),
-                    e(&shown)
-                ));
-            }
-            out.push_str("</table>\n");
-        }
-        serde_json::Value::Array(items) => {
-            out.push_str("<ul>\n");
-            for v in items {
-                out.push_str(&format!("<li>{}</li>\n", e(&v.to_string())));
-            }
-            out.push_str("</ul>\n");
-        }
-        other => out.push_str(&format!("<p>{}</p>\n", e(&other.to_string()))),
-    }
-    out.push_str("</section>\n");
-}
-
 fn toc(out: &mut String) {
     out.push_str(
         "<nav class=\"toc\" id=\"contents\"><strong>Contents</strong><ol>\n\
          <li><a href=\"#verdict\">Verdict</a></li>\n\
+         <li><a href=\"#levels\">Conformance levels</a></li>\n\
          <li><a href=\"#findings\">Findings</a></li>\n\
          <li><a href=\"#run\">The run</a></li>\n\
          <li><a href=\"#summary\">Summary</a></li>\n\
@@ -258,6 +221,27 @@ fn header(out: &mut String, r: &Report) {
         "<p class=\"result\"><strong>Result:</strong> {}</p>\n",
         e(&summary_line(r))
     ));
+}
+
+/// The conformance levels as one table (the data is `report.levels`; findings are in report.json and
+/// the Markdown report).
+fn levels(out: &mut String, r: &Report) {
+    if r.levels.is_empty() {
+        return;
+    }
+    out.push_str("<h2 id=\"levels\">Conformance levels</h2>\n<table>\n<tr><th>Level</th><th>Status</th><th class=\"n\">Checks</th><th class=\"n\">Failing</th><th>Why</th></tr>\n");
+    for l in &r.levels {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td class=\"level-{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+            e(l.level.as_str()),
+            l.status.as_str(),
+            l.status.as_str(),
+            l.checks,
+            l.failing,
+            e(&l.reason)
+        ));
+    }
+    out.push_str("</table>\n");
 }
 
 fn summary(out: &mut String, r: &Report) {

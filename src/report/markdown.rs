@@ -17,6 +17,7 @@ be an error of the table rather than of the endpoint, and fails a run only with 
 pub fn render_markdown(report: &Report) -> String {
     let mut out = String::new();
     header(&mut out, report);
+    levels(&mut out, report);
     summary(&mut out, report);
     findings(&mut out, report);
     families(&mut out, report);
@@ -51,11 +52,60 @@ fn header(out: &mut String, r: &Report) {
         text(&r.finished)
     ));
     out.push_str(&format!(
-        "- **Seed:** {} ({} repeats the run's requests)\n\n",
+        "- **Seed:** {} ({} repeats the run's requests)\n",
         code(&super::display_seed(&r.seed)),
         code(&format!("--seed {}", super::display_seed(&r.seed)))
     ));
+    if !r.corpus_sha256.is_empty() {
+        out.push_str(&format!(
+            "- **Corpus sha256:** {}\n",
+            code(&r.corpus_sha256)
+        ));
+    }
+    out.push('\n');
     out.push_str(&format!("**Result:** {}\n\n", text(&summary_line(r))));
+}
+
+/// Findings of a level shown inline; the rest are in report.json.
+const LEVEL_FINDINGS_SHOWN: usize = 20;
+
+fn levels(out: &mut String, r: &Report) {
+    if r.levels.is_empty() {
+        return;
+    }
+    out.push_str("## Conformance levels
+
+| Level | What it asks | Status | Checks | Failing | Not judged | Why |\n|---|---|---|---:|---:|---:|---|\n");
+    for l in &r.levels {
+        out.push_str(&format!(
+            "| {} | {} | **{}** | {} | {} | {} | {} |\n",
+            code(l.level.as_str()),
+            text(l.level.describe()),
+            l.status.as_str(),
+            l.checks,
+            l.failing,
+            l.not_judged,
+            text(&l.reason)
+        ));
+    }
+    out.push('\n');
+    for l in r.levels.iter().filter(|l| !l.findings.is_empty()) {
+        out.push_str(&format!(
+            "Failing at `{}` ({}):\n\n",
+            l.level.as_str(),
+            plural(l.findings.len() as u64, "finding", "findings")
+        ));
+        for f in l.findings.iter().take(LEVEL_FINDINGS_SHOWN) {
+            out.push_str(&format!("- {}: {}\n", code(&f.check), text(&f.finding)));
+        }
+        if l.findings.len() > LEVEL_FINDINGS_SHOWN {
+            out.push_str(&format!(
+                "- … and {} more (report.json `levels`)\n",
+                l.findings.len() - LEVEL_FINDINGS_SHOWN
+            ));
+        }
+        out.push('\n');
+    }
 }
 
 fn summary(out: &mut String, r: &Report) {

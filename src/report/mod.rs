@@ -8,6 +8,7 @@ pub mod findings;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod levels;
 pub mod markdown;
 pub mod matrix;
 mod model;

@@ -240,6 +240,14 @@ pub struct Report {
     pub findings: Vec<findings::FindingGroup>,
     /// Every trial, sorted by id.
     pub trials: Vec<TrialRecord>,
+    /// The conformance levels (`core`, `validation`, `full`), each pass, partial or fail (see
+    /// [`super::levels`]); recomputed by [`Report::recount`].
+    #[serde(default)]
+    pub levels: Vec<super::levels::LevelResult>,
+    /// sha256 (hex) of the frozen corpus: of the `--corpus` file, or for a generated run of the
+    /// frozen form of every CreateFunction request the cases sent (see `lambda-conform corpus`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub corpus_sha256: String,
 }
 
 impl Report {
@@ -259,6 +267,7 @@ impl Report {
         s.harness_errors = all.harness_errors;
         s.skipped = all.skipped;
         s.findings = self.findings.len();
+        self.levels = super::levels::levels(&self.trials);
     }
 
     /// Trial counts per family, sorted by family name.

@@ -58,6 +58,7 @@ pub fn segment(s: &str) -> String {
 #[derive(Debug)]
 pub struct LambdaApi {
     client: RawClient,
+    recorder: Option<std::sync::Arc<super::record::Recorder>>,
     requests: AtomicU64,
     throttled: AtomicU64,
 }
@@ -67,8 +68,27 @@ impl LambdaApi {
     pub fn new(client: RawClient, requests: u64, throttled: u64) -> Self {
         Self {
             client,
+            recorder: None,
             requests: AtomicU64::new(requests),
             throttled: AtomicU64::new(throttled),
+        }
+    }
+
+    /// The same API, keeping every exchange in `recorder` (the results bundle).
+    pub fn with_recorder(mut self, recorder: std::sync::Arc<super::record::Recorder>) -> Self {
+        self.recorder = Some(recorder);
+        self
+    }
+
+    fn keep(
+        &self,
+        req: &WireRequest,
+        result: &Result<WireResponse, TransportError>,
+        at: std::time::Instant,
+        started: String,
+    ) {
+        if let Some(r) = &self.recorder {
+            r.push(req, result, at, started);
         }
     }
 
@@ -95,17 +115,28 @@ impl LambdaApi {
     /// A verdict request: sent once, counted, never retried.
     pub async fn send(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
         self.count(1);
-        self.client.send(req).await
+        let (at, started) = (std::time::Instant::now(), super::record::now());
+        let result = self.client.send(req).await;
+        self.keep(req, &result, at, started);
+        result
     }
 
     /// A call whose answer is not the verdict (read-back, clean-up): 429s and dropped connections
     /// retried with backoff, each attempt counted, absorbed 429s counted too.
     pub async fn call(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
+        let (at, started) = (std::time::Instant::now(), super::record::now());
         let r = self
             .client
             .send_with_retry(req, &RetryPolicy::default())
             .await;
         self.count(1);
+        if self.recorder.is_some() {
+            let result = r
+                .as_ref()
+                .map(|(resp, _)| resp.clone())
+                .map_err(Clone::clone);
+            self.keep(req, &result, at, started);
+        }
         r.map(|(resp, throttled)| {
             self.throttled
                 .fetch_add(u64::from(throttled), Ordering::Relaxed);

@@ -3,6 +3,7 @@
 mod errors;
 pub mod lambda_api;
 pub mod raw;
+pub mod record;
 pub mod repro;
 pub mod sdk;
 mod sdk_output;
