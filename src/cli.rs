@@ -93,6 +93,13 @@ pub struct EndpointArgs {
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 10.0)]
     pub timeout: f64,
+    /// Longest answer body read, in bytes; the rest is not read and the check is a harness error
+    /// ("answer body over N bytes (truncated)").
+    #[arg(long, value_name = "BYTES", default_value_t = crate::transport::raw::DEFAULT_MAX_BODY)]
+    pub max_body: usize,
+    /// Seconds a check may take; after that its requests stop and it is a harness error.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::harness::DEFAULT_CHECK_TIMEOUT.as_secs_f64())]
+    pub check_timeout: f64,
     /// At most this many requests per second (default: none on loopback, 5 elsewhere).
     #[arg(long)]
     pub rps: Option<f64>,
@@ -313,6 +320,16 @@ impl EndpointArgs {
                 self.timeout
             ));
         }
+        if self.check_timeout.is_nan() || self.check_timeout <= 0.0 || self.check_timeout > 86400.0
+        {
+            return Err(format!(
+                "--check-timeout {} must be between 0 and 86400 seconds",
+                self.check_timeout
+            ));
+        }
+        if self.max_body == 0 {
+            return Err("--max-body must be at least 1 byte".into());
+        }
         if let Some(r) = self.rps {
             if r.is_nan() || r <= 0.0 {
                 return Err(format!("--rps {r} must be greater than 0"));
@@ -366,6 +383,8 @@ impl EndpointArgs {
             env: env_credentials(),
             mutant: self.mutant,
             snapshots: Snapshots::Off,
+            max_body: self.max_body,
+            check_timeout: Duration::from_secs_f64(self.check_timeout),
             ..RunConfig::default()
         })
     }

@@ -43,6 +43,10 @@ pub enum Snapshots {
     Check(PathBuf),
 }
 
+/// The default per-check deadline: room for 16 instances and a shrink at `--rps 5` shared by 8
+/// checks, far below the minutes a drip-feeding endpoint would take.
+pub const DEFAULT_CHECK_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// Everything a run needs to know. Filled by the CLI or the test binary (the only env readers).
 #[derive(Debug, Clone)]
 pub struct RunConfig {
@@ -84,6 +88,10 @@ pub struct RunConfig {
     pub mutant: Option<Mutant>,
     /// How long to wait for a created function to leave Pending (lifecycle checks).
     pub settle: Duration,
+    /// Longest answer body read, in bytes; a longer answer is a harness error (truncated).
+    pub max_body: usize,
+    /// A check's verdict requests stop after this long, and the check is a harness error.
+    pub check_timeout: Duration,
 }
 
 impl Default for RunConfig {
@@ -108,6 +116,8 @@ impl Default for RunConfig {
             snapshots: Snapshots::Off,
             mutant: None,
             settle: Duration::from_secs(30),
+            max_body: crate::transport::raw::DEFAULT_MAX_BODY,
+            check_timeout: DEFAULT_CHECK_TIMEOUT,
         }
     }
 }
@@ -194,6 +204,7 @@ impl Session {
         raw.timeout = config.timeout;
         raw.max_in_flight = config.concurrency.max(1) * 2;
         raw.rps = config.rps;
+        raw.max_body = config.max_body;
         let client = RawClient::new(raw)?;
         let setup =
             runtime.block_on(target::prepare(config.target, &client, config.role.clone()))?;
@@ -204,6 +215,7 @@ impl Session {
         let sdk = (config.client != ClientMode::Raw).then(|| {
             SdkClient::new(&endpoint, &signing, config.timeout)
                 .with_limiter(client.limiter().clone())
+                .with_max_body(config.max_body)
         });
         let region = signing
             .region()
@@ -285,13 +297,14 @@ impl Session {
         all
     }
 
-    /// Runs one check: a case class, its SDK twin or a lifecycle check.
+    /// Runs one check: a case class, its SDK twin or a lifecycle check; its verdict requests are
+    /// bounded by `check_timeout` ([`crate::transport::deadline`]).
     pub fn run_check(&self, check: &Check) -> TrialRecord {
-        match check {
+        crate::transport::deadline::within(self.config.check_timeout, || match check {
             Check::Case(c) => execute::run_case(self, c),
             Check::Sdk(c) => sdk_twin::run_sdk(self, check.id(), c),
             Check::Lifecycle(l) => lifecycle::run_lifecycle(self, *l),
-        }
+        })
     }
 
     /// Runs every case on `concurrency` threads; `progress` is called after each trial.

@@ -92,10 +92,18 @@ impl LambdaApi {
         self.requests.fetch_add(n, Ordering::Relaxed);
     }
 
-    /// A verdict request: sent once, counted, never retried.
-    pub async fn send(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
-        self.count(1);
-        self.client.send(req).await
+    /// A verdict request: sent once, counted, never retried, and bounded by the running check's
+    /// deadline ([`super::deadline`]).
+    pub fn send<'a>(
+        &'a self,
+        req: &'a WireRequest,
+    ) -> impl std::future::Future<Output = Result<WireResponse, TransportError>> + 'a {
+        // Read on the caller's thread, where the check runs.
+        let deadline = super::deadline::current();
+        async move {
+            self.count(1);
+            super::deadline::bounded(deadline, self.client.send(req)).await
+        }
     }
 
     /// A call whose answer is not the verdict (read-back, clean-up): 429s and dropped connections

@@ -1,5 +1,6 @@
 //! Sending requests to an endpoint: raw signed HTTP for every case, the official SDK for the cases it can express.
 
+pub mod deadline;
 mod errors;
 pub mod lambda_api;
 pub mod raw;

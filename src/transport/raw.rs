@@ -24,8 +24,9 @@ use super::{SetupError, TransportError, WireRequest, WireResponse};
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default number of requests in flight at once.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 4;
-/// Longest response body read; a longer one is [`TransportError::Broken`].
-pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Default longest answer body read (1 MiB; `--max-body`). A longer one is not read further: the
+/// connection is dropped and the answer is [`TransportError::Truncated`].
+pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
 /// Bodies up to this many bytes, on one line, go inline in [`RawClient::curl`]; longer ones in a here-document.
 const CURL_INLINE_MAX: usize = 200;
 
@@ -42,10 +43,12 @@ pub struct RawConfig {
     pub max_in_flight: usize,
     /// At most this many request starts per second (positive), or unlimited.
     pub rps: Option<f64>,
+    /// Longest answer body read, in bytes (at least 1).
+    pub max_body: usize,
 }
 
 impl RawConfig {
-    /// Defaults: 10 s timeout, 4 in flight, no rate limit.
+    /// Defaults: 10 s timeout, 4 in flight, no rate limit, bodies up to 1 MiB.
     pub fn new(endpoint: Url, signing: Signing) -> Self {
         Self {
             endpoint,
@@ -53,6 +56,7 @@ impl RawConfig {
             timeout: DEFAULT_TIMEOUT,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             rps: None,
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 }
@@ -173,6 +177,7 @@ pub struct RawClient {
     endpoint: Url,
     signing: Signing,
     timeout: Duration,
+    max_body: usize,
     limiter: Limiter,
     repro: Option<Arc<ReproContext>>,
 }
@@ -183,6 +188,9 @@ impl RawClient {
         check_endpoint(&config.endpoint)?;
         if config.timeout.is_zero() {
             return Err(SetupError::BadConfig("timeout must be above zero".into()));
+        }
+        if config.max_body == 0 {
+            return Err(SetupError::BadConfig("max_body must be at least 1".into()));
         }
         let limiter = Limiter::new(config.max_in_flight, config.rps)?;
         let http = reqwest::Client::builder()
@@ -197,6 +205,7 @@ impl RawClient {
             endpoint: config.endpoint,
             signing: config.signing,
             timeout: config.timeout,
+            max_body: config.max_body,
             limiter,
             repro: None,
         })
@@ -215,6 +224,11 @@ impl RawClient {
     /// The per-request timeout.
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+
+    /// The longest answer body read, in bytes.
+    pub fn max_body(&self) -> usize {
+        self.max_body
     }
 
     /// The shared limiter, to put other clients (the SDK path) under the same limits.
@@ -415,12 +429,19 @@ impl RawClient {
                     )
                 })
                 .collect();
-            let mut body = Vec::new();
+            // Never more than `max_body` bytes in memory: a longer answer is dropped unread (the
+            // connection with it) and judged truncated, a fault of the endpoint's plumbing.
+            let limit = self.max_body;
+            if resp.content_length().is_some_and(|n| n > limit as u64) {
+                return Err(TransportError::Truncated(limit));
+            }
+            let mut body = Vec::with_capacity(
+                resp.content_length()
+                    .map_or(0, |n| usize::try_from(n).unwrap_or(limit).min(limit)),
+            );
             while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&e))? {
-                if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(TransportError::Broken(format!(
-                        "response body longer than {MAX_BODY_BYTES} bytes"
-                    )));
+                if body.len() + chunk.len() > limit {
+                    return Err(TransportError::Truncated(limit));
                 }
                 body.extend_from_slice(&chunk);
             }

