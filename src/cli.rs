@@ -336,6 +336,10 @@ impl EndpointArgs {
             }
         }
         if let Some(e) = &self.endpoint {
+            // Checked first, and the URL not quoted: it holds a password.
+            if !e.username().is_empty() || e.password().is_some() {
+                return Err("--endpoint must not carry a user or password (the URL would reach reports and reproductions): give keys as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY".into());
+            }
             if !matches!(e.scheme(), "http" | "https") || e.host_str().is_none() {
                 return Err(format!("--endpoint {e} must be an http(s) URL with a host"));
             }

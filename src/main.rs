@@ -24,7 +24,10 @@ fn main() -> ExitCode {
 }
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {msg}");
+    // An error may quote an endpoint's answer, which may echo the keys.
+    let secrets =
+        lambda_conform::transport::Secrets::from_env(&lambda_conform::cli::env_credentials());
+    eprintln!("error: {}", secrets.scrub(&msg.to_string()));
     code
 }
 

@@ -324,7 +324,6 @@ fn slow_endpoint(delay: Duration) -> Result<Url, Failed> {
     Url::parse(&format!("http://127.0.0.1:{port}/")).map_err(|e| e.to_string().into())
 }
 
-#[allow(dead_code)]
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {
@@ -340,8 +339,267 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The planted credentials: an access key id, a secret key and a session token nobody else uses.
+const PLANTED: [(&str, &str); 3] = [
+    ("AWS_ACCESS_KEY_ID", "AKIAPLANTED7Q2W3E4R5T"),
+    (
+        "AWS_SECRET_ACCESS_KEY",
+        "planted-secret-9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+    ),
+    (
+        "AWS_SESSION_TOKEN",
+        "planted-token-IQoJb3JpZ2luX2VjEPLANTEDtokenZZZ",
+    ),
+];
+
+/// An endpoint that quotes the caller's credentials back, as AWS's `IncompleteSignatureException`
+/// quotes the `Authorization` header: a 400 whose message and an extra header carry the request's
+/// `Authorization` and `X-Amz-Security-Token` values.
+fn echoing_endpoint() -> Result<Url, Failed> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("local_addr: {e}"))?
+        .port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let (mut length, mut auth, mut token) = (0usize, String::new(), String::new());
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some((n, v)) = line.split_once(':') {
+                        let v = v.trim().to_owned();
+                        match n.to_ascii_lowercase().as_str() {
+                            "content-length" => length = v.parse().unwrap_or(0),
+                            "authorization" => auth = v,
+                            "x-amz-security-token" => token = v,
+                            _ => {}
+                        }
+                    }
+                }
+                let mut body = vec![0u8; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let message = format!("Authorization={auth} token={token}");
+                let body = serde_json::json!({"message": message}).to_string();
+                let _ = (&stream).write_all(
+                    format!(
+                        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nX-Amzn-ErrorType: IncompleteSignatureException\r\nX-Echo-Authorization: {auth}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .as_bytes(),
+                );
+            });
+        }
+    });
+    Url::parse(&format!("http://127.0.0.1:{port}/")).map_err(|e| e.to_string().into())
+}
+
+/// Runs the binary with the planted credentials and every output on (report dir, snapshots
+/// recorded, expectation file written, regressions file) under a fresh directory; gives the
+/// directory and (stdout, stderr).
+fn run_with_planted(args: &[&str], name: &str) -> Result<(PathBuf, String, String), Failed> {
+    let dir = std::env::temp_dir().join(format!("lc-safety-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambda-conform"));
+    cmd.current_dir(&dir)
+        .arg("run")
+        .args(args)
+        .args([
+            "--cases",
+            "2",
+            "--seed",
+            "7",
+            "--report-dir",
+            "reports",
+            "--snapshots",
+            "snapshots",
+            "--record",
+            "--regressions",
+            "regressions.txt",
+        ])
+        .env_remove("CONFORMANCE_ENDPOINT")
+        .env_remove("CONFORMANCE_TARGET");
+    for (k, v) in PLANTED {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
+    // The expectation file, written from the same kind of run.
+    let mut again = Command::new(env!("CARGO_BIN_EXE_lambda-conform"));
+    again
+        .current_dir(&dir)
+        .arg("run")
+        .args(args)
+        .args([
+            "--cases",
+            "1",
+            "--seed",
+            "7",
+            "--regressions",
+            "none",
+            "--expectations",
+            "expectations.toml",
+            "--update-expectations",
+        ])
+        .env_remove("CONFORMANCE_ENDPOINT")
+        .env_remove("CONFORMANCE_TARGET");
+    for (k, v) in PLANTED {
+        again.env(k, v);
+    }
+    let out2 = again
+        .output()
+        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
+    Ok((
+        dir,
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out2.stdout)
+        ),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out2.stderr)
+        ),
+    ))
+}
+
+/// Every planted value and every SigV4 signature found in `text` (named by where).
+fn leaks(text: &str, place: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (name, value) in PLANTED {
+        if text.contains(value) {
+            found.push(format!("{place}: {name}"));
+        }
+    }
+    let signature = regex::Regex::new(r"(?i)signature=[0-9a-f]{16,}").expect("a valid regex");
+    if let Some(m) = signature.find(text) {
+        found.push(format!("{place}: a signature ({})", m.as_str()));
+    }
+    found
+}
+
+/// Greps stdout, stderr and every file the runs wrote; also checks the outputs that should exist do.
+fn no_leak_anywhere(dir: &Path, stdout: &str, stderr: &str) -> Result<String, Failed> {
+    let mut found = leaks(stdout, "stdout");
+    found.extend(leaks(stderr, "stderr"));
+    let files = files_under(dir);
+    for f in &files {
+        let text = String::from_utf8_lossy(&std::fs::read(f).unwrap_or_default()).into_owned();
+        found.extend(leaks(&text, &f.display().to_string()));
+    }
+    for expected in [
+        "reports/report.json",
+        "reports/junit.xml",
+        "reports/report.md",
+        "reports/report.html",
+        "expectations.toml",
+    ] {
+        check(
+            dir.join(expected).is_file(),
+            format!("{expected} was not written; stderr {stderr}"),
+        )?;
+    }
+    check(
+        files
+            .iter()
+            .any(|f| f.extension().is_some_and(|e| e == "snap")),
+        "no snapshot was written",
+    )?;
+    check(found.is_empty(), format!("secrets leaked: {found:?}"))?;
+    Ok(std::fs::read_to_string(dir.join("reports/report.json")).unwrap_or_default())
+}
+
+/// Planted credentials against an endpoint that echoes them: nothing the runs write carries the
+/// keys, the token or a signature, though the endpoint's answers did (they are in the report,
+/// redacted).
+fn echoed_credentials_never_reach_an_output() -> Result<(), Failed> {
+    let url = echoing_endpoint()?;
+    let (dir, stdout, stderr) = run_with_planted(
+        &["--endpoint", url.as_str(), "--filter", "memory_size"],
+        "echo",
+    )?;
+    let report = no_leak_anywhere(&dir, &stdout, &stderr)?;
+    check(
+        report.contains("Authorization=AWS4-HMAC-SHA256 Credential=[redacted]/")
+            && report.contains("Signature=[redacted]")
+            && report.contains("token=[redacted]"),
+        format!("the echoed credentials reach the report only redacted: {report:.2000}"),
+    )?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Planted credentials against the embedded stub with a divergence (so reproductions are written):
+/// curl lines name the variables, never the values.
+fn planted_credentials_stay_out_of_reproductions() -> Result<(), Failed> {
+    let (dir, stdout, stderr) = run_with_planted(
+        &[
+            "--mutant",
+            "accepts-memory-above-max",
+            "--filter",
+            "memory_size",
+        ],
+        "stub",
+    )?;
+    let report = no_leak_anywhere(&dir, &stdout, &stderr)?;
+    check(
+        report.contains("$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY")
+            && report.contains("x-amz-security-token: $AWS_SESSION_TOKEN"),
+        format!("reproductions sign with the shell's variables: {report:.3000}"),
+    )?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// An endpoint URL with a password is refused before anything is printed with it.
+fn endpoint_with_a_password_is_refused() -> Result<(), Failed> {
+    let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
+        .args([
+            "run",
+            "--endpoint",
+            "http://user:planted-secret-in-url@127.0.0.1:9/",
+        ])
+        .env_remove("CONFORMANCE_ENDPOINT")
+        .output()
+        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    check(
+        out.status.code() == Some(2)
+            && stderr.trim_end().lines().count() == 1
+            && stderr.contains("--endpoint must not carry a user or password")
+            && !stderr.contains("planted-secret-in-url")
+            && out.stdout.is_empty(),
+        format!("exit {:?}, stderr {stderr:?}", out.status.code()),
+    )
+}
+
 fn main() -> ExitCode {
     support::run(vec![
+        (
+            "safety::secrets::echoed_credentials_never_reach_an_output",
+            echoed_credentials_never_reach_an_output,
+        ),
+        (
+            "safety::secrets::planted_credentials_stay_out_of_reproductions",
+            planted_credentials_stay_out_of_reproductions,
+        ),
+        (
+            "safety::secrets::endpoint_with_a_password_is_refused",
+            endpoint_with_a_password_is_refused,
+        ),
         (
             "safety::caps::raw_client_truncates_at_the_cap",
             raw_client_truncates_at_the_cap,

@@ -285,7 +285,9 @@ impl Session {
             trials,
         };
         report.recount();
-        report
+        // Whatever text an endpoint echoed into a trial, no output carries the run's secrets.
+        let secrets = crate::transport::Secrets::of(self.api.client().signing(), &self.config.env);
+        crate::report::redact(report, &|t| secrets.scrub(t))
     }
 
     /// Every check of the run: case classes, their SDK twins (unless `--client raw`), lifecycle checks.

@@ -11,9 +11,11 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 mod model;
+mod redact;
 mod write;
 
 pub use crate::oracle::{Basis, Finding, Outcome};
 pub use model::{FamilyCounts, Report, Summary, Tool, TrialRecord};
+pub use redact::redact;
 pub(crate) use write::{plural, write_text};
 pub use write::{summary_line, write_all, ReportError, ASSUMED_MARKER};

@@ -7,6 +7,7 @@ pub mod raw;
 pub mod repro;
 pub mod sdk;
 mod sdk_output;
+pub mod secrets;
 pub mod sign;
 pub mod target;
 
@@ -16,5 +17,6 @@ pub use lambda_api::LambdaApi;
 pub use raw::{Limiter, RawClient, RawConfig, RetryPolicy};
 pub use repro::ReproContext;
 pub use sdk::{SdkClient, SdkOutcome};
+pub use secrets::Secrets;
 pub use sign::{resolve_signing, EnvCredentials, Signing};
 pub use target::{prepare, Target, TargetSetup};

@@ -17,7 +17,8 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::repro::ReproContext;
-use super::sign::Signing;
+use super::secrets::Secrets;
+use super::sign::{EnvCredentials, Signing};
 use super::{SetupError, TransportError, WireRequest, WireResponse};
 
 /// The default per-request timeout.
@@ -180,6 +181,7 @@ pub struct RawClient {
     max_body: usize,
     limiter: Limiter,
     repro: Option<Arc<ReproContext>>,
+    secrets: Arc<Secrets>,
 }
 
 impl RawClient {
@@ -203,11 +205,12 @@ impl RawClient {
         Ok(Self {
             http,
             endpoint: config.endpoint,
-            signing: config.signing,
             timeout: config.timeout,
             max_body: config.max_body,
             limiter,
             repro: None,
+            secrets: Arc::new(Secrets::of(&config.signing, &EnvCredentials::default())),
+            signing: config.signing,
         })
     }
 
@@ -340,6 +343,12 @@ impl RawClient {
         let mut words = vec![head.to_owned(), format!("-X {}", shell_word(&req.method))];
         words.push(url.to_owned());
         for (name, value) in &req.headers {
+            // A request that carries its own signature or token: never written out.
+            let value = if is_credential_header(name) {
+                super::secrets::REDACTED
+            } else {
+                value.as_str()
+            };
             words.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
         }
         if !req.body.is_empty() && req.header("content-type").is_none() {
@@ -445,11 +454,14 @@ impl RawClient {
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok(WireResponse {
+            let mut resp = WireResponse {
                 status,
                 headers,
                 body,
-            })
+            };
+            // An answer echoing the keys or the signature must not carry them into any output.
+            self.secrets.scrub_response(&mut resp);
+            Ok(resp)
         };
         tokio::time::timeout(self.timeout, exchange)
             .await
@@ -538,6 +550,11 @@ fn heredoc_delimiter(text: &str) -> String {
         delimiter = format!("JSON_{n}");
     }
     delimiter
+}
+
+/// Headers whose value is a credential: `Authorization`, `X-Amz-Security-Token`.
+fn is_credential_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("x-amz-security-token")
 }
 
 /// `s` in single quotes, each `'` written as `'\''`.
