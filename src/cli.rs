@@ -112,6 +112,12 @@ pub struct EndpointArgs {
     /// Send unsigned requests.
     #[arg(long)]
     pub no_sign: bool,
+    /// Allow an endpoint that is not on this machine without `--target aws` (a shared emulator).
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// The STS endpoint a remote run asks its account of (default `https://sts.REGION.amazonaws.com/`).
+    #[arg(long, value_name = "URL")]
+    pub sts_endpoint: Option<url::Url>,
     /// Run against a deliberately broken embedded stub (self-test; see `lambda-conform stub --list-mutants`).
     #[arg(long)]
     pub mutant: Option<Mutant>,
@@ -367,6 +373,12 @@ impl EndpointArgs {
             .endpoint
             .as_ref()
             .is_none_or(crate::transport::sign::is_loopback);
+        if !loopback && self.target != Some(Target::Aws) && !self.allow_remote {
+            return Err(format!(
+                "--endpoint {} is not on this machine: pass --target aws (a real account) or --allow-remote (a shared emulator) to test it",
+                self.endpoint.as_ref().map(|u| u.as_str()).unwrap_or_default()
+            ));
+        }
         let rps = self.rps.or(if loopback { None } else { Some(5.0) });
         if self.mutant.is_some() && self.endpoint.is_some() {
             return Err("--mutant runs the embedded stub; it cannot go with --endpoint".into());
@@ -388,6 +400,7 @@ impl EndpointArgs {
             mutant: self.mutant,
             snapshots: Snapshots::Off,
             max_body: self.max_body,
+            sts_endpoint: self.sts_endpoint.clone(),
             check_timeout: Duration::from_secs_f64(self.check_timeout),
             ..RunConfig::default()
         })

@@ -586,8 +586,188 @@ fn endpoint_with_a_password_is_refused() -> Result<(), Failed> {
     )
 }
 
+/// A non-loopback endpoint without `--target aws` or `--allow-remote`: exit 2 at once with one
+/// line saying why, nothing sent.
+fn remote_endpoint_needs_consent() -> Result<(), Failed> {
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
+        .args(["run", "--endpoint", "http://10.255.255.1:1"])
+        .env_remove("CONFORMANCE_ENDPOINT")
+        .env_remove("CONFORMANCE_TARGET")
+        .output()
+        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    check(
+        out.status.code() == Some(2)
+            && stderr.trim_end().lines().count() == 1
+            && stderr.contains("is not on this machine")
+            && stderr.contains("--allow-remote")
+            && stderr.contains("--target aws"),
+        format!("exit {:?}, stderr {stderr:?}", out.status.code()),
+    )?;
+    check(
+        started.elapsed() < Duration::from_secs(5),
+        format!("took {:?}", started.elapsed()),
+    )?;
+    // Loopback in its three spellings needs no consent (a dead port: set-up fails, exit 3).
+    for endpoint in ["http://localhost:1", "http://127.0.0.2:1", "http://[::1]:1"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
+            .args(["run", "--endpoint", endpoint, "--timeout", "2", "-q"])
+            .env_remove("CONFORMANCE_ENDPOINT")
+            .env_remove("CONFORMANCE_TARGET")
+            .output()
+            .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        check(
+            out.status.code() == Some(3) && !stderr.contains("not on this machine"),
+            format!(
+                "{endpoint}: exit {:?}, stderr {stderr:?}",
+                out.status.code()
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// With `--allow-remote` the run proceeds: it prints endpoint, account and region first, then
+/// fails set-up on an endpoint that refuses connections (0.0.0.0 is not loopback by name; the
+/// sandbox's network answers every other address).
+fn allowed_remote_run_says_who_first() -> Result<(), Failed> {
+    let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
+        .args([
+            "run",
+            "--endpoint",
+            "http://0.0.0.0:1",
+            "--allow-remote",
+            "--region",
+            "eu-west-3",
+            "--timeout",
+            "2",
+        ])
+        .env_remove("CONFORMANCE_ENDPOINT")
+        .env_remove("CONFORMANCE_TARGET")
+        .env("AWS_ACCESS_KEY_ID", PLANTED[0].1)
+        .env("AWS_SECRET_ACCESS_KEY", PLANTED[1].1)
+        .env_remove("AWS_SESSION_TOKEN")
+        .output()
+        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    check(
+        out.status.code() == Some(3),
+        format!("exit {:?}, stderr {stderr}", out.status.code()),
+    )?;
+    check(
+        lines.first() == Some(&"remote endpoint: http://0.0.0.0:1/")
+            && lines.iter().any(|l| l.starts_with("account: unknown ("))
+            && lines.contains(&"region: eu-west-3")
+            && stderr.contains("endpoint unreachable"),
+        format!("endpoint, account and region first, then the set-up error: {stderr}"),
+    )?;
+    check(
+        leaks(&stderr, "stderr").is_empty(),
+        format!("no key printed: {stderr}"),
+    )
+}
+
+/// With `--target aws`, the account comes from STS GetCallerIdentity (here a fake STS on
+/// 127.0.0.1 given by `--sts-endpoint`), printed before the endpoint is contacted.
+fn aws_run_prints_the_account_from_sts() -> Result<(), Failed> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("local_addr: {e}"))?
+        .port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let seen_by_server = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut head = String::new();
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                if let Some((n, v)) = line.split_once(':') {
+                    if n.eq_ignore_ascii_case("content-length") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                head.push_str(&line);
+                if line.trim_end().is_empty() {
+                    break;
+                }
+            }
+            let mut body = vec![0u8; length];
+            let _ = reader.read_exact(&mut body);
+            head.push_str(&String::from_utf8_lossy(&body));
+            if let Ok(mut s) = seen_by_server.lock() {
+                s.push_str(&head);
+            }
+            let xml = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::999988887777:user/planted</Arn><UserId>AIDAPLANTED</UserId><Account>999988887777</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
+            let _ = (&stream).write_all(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+                    xml.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
+        .args([
+            "run",
+            "--endpoint",
+            "http://0.0.0.0:1",
+            "--target",
+            "aws",
+            "--role",
+            "arn:aws:iam::999988887777:role/lambda-conform",
+            "--region",
+            "eu-west-3",
+            "--sts-endpoint",
+            &format!("http://127.0.0.1:{port}/"),
+            "--timeout",
+            "2",
+        ])
+        .env_remove("CONFORMANCE_ENDPOINT")
+        .env_remove("CONFORMANCE_TARGET")
+        .env("AWS_ACCESS_KEY_ID", PLANTED[0].1)
+        .env("AWS_SECRET_ACCESS_KEY", PLANTED[1].1)
+        .env_remove("AWS_SESSION_TOKEN")
+        .output()
+        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    check(
+        out.status.code() == Some(3)
+            && stderr.contains("account: 999988887777")
+            && stderr.contains("region: eu-west-3")
+            && stderr.contains("endpoint unreachable"),
+        format!("exit {:?}, stderr {stderr}", out.status.code()),
+    )?;
+    let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    check(
+        seen.contains("Action=GetCallerIdentity") && seen.contains("/eu-west-3/sts/aws4_request"),
+        format!("a GetCallerIdentity signed for sts: {seen}"),
+    )
+}
+
 fn main() -> ExitCode {
     support::run(vec![
+        (
+            "safety::remote::remote_endpoint_needs_consent",
+            remote_endpoint_needs_consent,
+        ),
+        (
+            "safety::remote::allowed_remote_run_says_who_first",
+            allowed_remote_run_says_who_first,
+        ),
+        (
+            "safety::remote::aws_run_prints_the_account_from_sts",
+            aws_run_prints_the_account_from_sts,
+        ),
         (
             "safety::secrets::echoed_credentials_never_reach_an_output",
             echoed_credentials_never_reach_an_output,

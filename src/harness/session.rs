@@ -92,6 +92,8 @@ pub struct RunConfig {
     pub max_body: usize,
     /// A check's verdict requests stop after this long, and the check is a harness error.
     pub check_timeout: Duration,
+    /// Where a remote run asks STS its account (default AWS's regional STS).
+    pub sts_endpoint: Option<Url>,
 }
 
 impl Default for RunConfig {
@@ -118,6 +120,7 @@ impl Default for RunConfig {
             settle: Duration::from_secs(30),
             max_body: crate::transport::raw::DEFAULT_MAX_BODY,
             check_timeout: DEFAULT_CHECK_TIMEOUT,
+            sts_endpoint: None,
         }
     }
 }
@@ -200,6 +203,13 @@ impl Session {
             config.no_sign,
             Some(config.env.clone()),
         ))?;
+        if !crate::transport::sign::is_loopback(&endpoint) {
+            // Before anything is sent to it: who the run acts as, where, against what.
+            eprintln!(
+                "{}",
+                runtime.block_on(remote_banner(&config, &endpoint, &signing))
+            );
+        }
         let mut raw = RawConfig::new(endpoint.clone(), signing.clone());
         raw.timeout = config.timeout;
         raw.max_in_flight = config.concurrency.max(1) * 2;
@@ -332,6 +342,36 @@ impl Session {
         });
         out.into_inner().unwrap_or_default()
     }
+}
+
+/// The lines a run against a remote endpoint prints first: account (from STS GetCallerIdentity,
+/// asked only for `--target aws` or a given `--sts-endpoint`), region and endpoint.
+async fn remote_banner(
+    config: &RunConfig,
+    endpoint: &Url,
+    signing: &crate::transport::Signing,
+) -> String {
+    use crate::transport::identity;
+    let region = signing.region().unwrap_or("none (unsigned)");
+    let sts = config.sts_endpoint.clone().or_else(|| {
+        (config.target == Target::Aws)
+            .then(|| signing.region().and_then(identity::sts_endpoint))
+            .flatten()
+    });
+    let account = match sts {
+        Some(sts) => match identity::caller_account(signing, &sts).await {
+            Ok(account) => account,
+            Err(why) => format!("unknown ({why})"),
+        },
+        None => format!(
+            "unknown (not asked: STS is asked only with --target aws or --sts-endpoint; target {})",
+            config.target
+        ),
+    };
+    format!(
+        "remote endpoint: {endpoint}\naccount: {account}\nregion: {region}\ntarget: {}",
+        config.target
+    )
 }
 
 /// Case classes that can build at least one instance (a few draws with a probe context).

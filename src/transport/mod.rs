@@ -2,6 +2,7 @@
 
 pub mod deadline;
 mod errors;
+pub mod identity;
 pub mod lambda_api;
 pub mod raw;
 pub mod repro;
