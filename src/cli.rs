@@ -251,6 +251,11 @@ pub struct StubArgs {
     /// List the broken variants and exit.
     #[arg(long)]
     pub list_mutants: bool,
+    /// Refuse requests not signed (SigV4) with the harness's dummy loopback keys or with
+    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as AWS does (403 MissingAuthenticationTokenException,
+    /// InvalidSignatureException, UnrecognizedClientException, IncompleteSignatureException).
+    #[arg(long)]
+    pub require_signature: bool,
 }
 
 /// `audit`.
@@ -302,6 +307,22 @@ pub fn random_seed() -> u64 {
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0);
     t ^ (u64::from(std::process::id()) << 32)
+}
+
+/// The key pairs `stub --require-signature` accepts: the harness's dummy loopback keys, and the
+/// pair in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when both are set.
+pub fn stub_keys() -> Vec<(String, String)> {
+    let mut keys = vec![(
+        crate::transport::sign::DUMMY_ACCESS_KEY_ID.to_owned(),
+        crate::transport::sign::DUMMY_SECRET_ACCESS_KEY.to_owned(),
+    )];
+    let env = env_credentials();
+    if let (Some(id), Some(secret)) = (env.access_key_id, env.secret_access_key) {
+        if !id.is_empty() && !secret.is_empty() {
+            keys.push((id, secret));
+        }
+    }
+    keys
 }
 
 /// Credentials from the environment (read here, handed down).

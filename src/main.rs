@@ -328,7 +328,13 @@ fn stub_cmd(args: lambda_conform::cli::StubArgs, spec_dir: Option<PathBuf>) -> u
     };
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
     let result = runtime.block_on(async {
-        let server = lambda_conform::stub::bind(table.clone(), addr, args.mutant)
+        let mut core = lambda_conform::stub::StubCore::new(table.clone(), args.mutant);
+        if args.require_signature {
+            core = core.with_signature_check(lambda_conform::stub::SignatureCheck::new(
+                lambda_conform::cli::stub_keys(),
+            ));
+        }
+        let server = lambda_conform::stub::bind_with(core, addr)
             .await
             .map_err(|e| e.to_string())?;
         println!(

@@ -754,8 +754,299 @@ fn aws_run_prints_the_account_from_sts() -> Result<(), Failed> {
     )
 }
 
+/// A `lambda-conform stub --require-signature` process on a free port; killed on drop.
+struct StubProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for StubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn signing_stub(env: &[(&str, &str)]) -> Result<StubProcess, Failed> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambda-conform"));
+    cmd.args(["stub", "--port", "0", "--require-signature"])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot run the stub: {e}"))?;
+    let mut line = String::new();
+    if let Some(out) = child.stdout.take() {
+        let _ = BufReader::new(out).read_line(&mut line);
+    }
+    let url = line
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+    let stub = StubProcess { child, url };
+    check(
+        stub.url.starts_with("http://127.0.0.1:"),
+        format!("the stub did not say where it listens: {line:?}"),
+    )?;
+    Ok(stub)
+}
+
+/// The harness's own signing (raw requests, the SDK twins, and the lifecycle's reads and deletes)
+/// passes a stub that verifies every signature: the runs are conformant, with the dummy loopback
+/// keys and with a key pair (and session token) from the environment on both sides.
+fn harness_signing_passes_the_signing_stub() -> Result<(), Failed> {
+    let planted = [PLANTED[0], PLANTED[1]];
+    for (env, filter) in [(&[][..], "memory_size"), (&planted[..], "lifecycle")] {
+        let stub = signing_stub(env)?;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lambda-conform"));
+        cmd.args([
+            "run",
+            "--endpoint",
+            &stub.url,
+            "--cases",
+            "1",
+            "--seed",
+            "7",
+            "--filter",
+            filter,
+            "--regressions",
+            "none",
+        ])
+        .env_remove("CONFORMANCE_ENDPOINT")
+        .env_remove("CONFORMANCE_TARGET")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        if !env.is_empty() {
+            cmd.env("AWS_SESSION_TOKEN", PLANTED[2].1);
+        }
+        let out = cmd.output().map_err(|e| format!("cannot run: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        check(
+            out.status.code() == Some(0)
+                && stdout.contains(" 0 divergent")
+                && stdout.contains(" 0 harness errors")
+                && !stdout.contains(" 0 conformant"),
+            format!(
+                "keys {}: exit {:?}\n{stdout}\n{stderr}",
+                if env.is_empty() {
+                    "dummy"
+                } else {
+                    "from the environment"
+                },
+                out.status.code()
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// Over HTTP, against the hyper stub with the check: unsigned → 403 MissingAuthenticationToken;
+/// another secret → 403 InvalidSignatureException; an unknown key → 403 UnrecognizedClient.
+fn signing_stub_refuses_as_aws_does() -> Result<(), Failed> {
+    use lambda_conform::stub::{SignatureCheck, StubCore};
+    use lambda_conform::transport::sign::{DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY};
+    block(async {
+        let spec = std::sync::Arc::new(
+            lambda_conform::spec::load("aws-2026", None).map_err(|e| e.to_string())?,
+        );
+        let core = StubCore::new(spec, None).with_signature_check(SignatureCheck::new([(
+            DUMMY_ACCESS_KEY_ID.to_owned(),
+            DUMMY_SECRET_ACCESS_KEY.to_owned(),
+        )]));
+        let server = lambda_conform::stub::bind_with(
+            core,
+            "127.0.0.1:0".parse().map_err(|e| format!("{e}"))?,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let url = Url::parse(&server.uri()).map_err(|e| e.to_string())?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serving = tokio::spawn(server.run(async {
+            let _ = stopped.await;
+        }));
+        let client = |signing: Signing| {
+            RawClient::new(RawConfig::new(url.clone(), signing)).map_err(|e| e.to_string())
+        };
+        let key = |id: &str, secret: &str| Signing::SigV4 {
+            credentials: aws_credential_types::Credentials::new(id, secret, None, None, "test"),
+            region: "us-east-1".into(),
+            service: "lambda".into(),
+        };
+        let get = WireRequest::bodiless("GET", "/2015-03-31/functions/nothing-here");
+        let cases = [
+            (
+                client(Signing::dummy("us-east-1"))?,
+                get.clone(),
+                404,
+                "ResourceNotFoundException",
+            ),
+            (
+                client(Signing::None)?,
+                get.clone(),
+                403,
+                "MissingAuthenticationTokenException",
+            ),
+            (
+                client(key(DUMMY_ACCESS_KEY_ID, "another-secret-entirely"))?,
+                get.clone(),
+                403,
+                "InvalidSignatureException",
+            ),
+            (
+                client(key("AKIANOBODYKNOWS00000", DUMMY_SECRET_ACCESS_KEY))?,
+                get.clone(),
+                403,
+                "UnrecognizedClientException",
+            ),
+        ];
+        for (client, req, status, error_type) in cases {
+            let resp = client.send(&req).await.map_err(|e| e.to_string())?;
+            check(
+                resp.status == status && resp.header("x-amzn-errortype") == Some(error_type),
+                format!(
+                    "{:?}: expected {status} {error_type}, got {} {:?} {}",
+                    client.signing(),
+                    resp.status,
+                    resp.header("x-amzn-errortype"),
+                    String::from_utf8_lossy(&resp.body)
+                ),
+            )?;
+        }
+        let _ = stop.send(());
+        let _ = serving.await;
+        Ok(())
+    })?
+}
+
+/// The check itself: a request signed by the harness passes; the same request with its body,
+/// a signed header, its path or its signature changed does not (InvalidSignatureException), nor
+/// one signed more than 5 minutes ago; no `Authorization` is MissingAuthenticationToken.
+fn tampered_requests_are_refused() -> Result<(), Failed> {
+    use lambda_conform::stub::signature::{MISMATCH_MESSAGE, MISSING_TOKEN_MESSAGE};
+    use lambda_conform::stub::SignatureCheck;
+    use lambda_conform::transport::sign::{DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY};
+    let check_ = SignatureCheck::new([(
+        DUMMY_ACCESS_KEY_ID.to_owned(),
+        DUMMY_SECRET_ACCESS_KEY.to_owned(),
+    )]);
+    let now = std::time::SystemTime::now();
+    let mut req = WireRequest::post_json("/2015-03-31/functions", r#"{"FunctionName":"f"}"#);
+    req.headers.push(("Host".into(), "127.0.0.1:9001".into()));
+    let signed = |req: &WireRequest, at| -> Result<Vec<(String, String)>, Failed> {
+        let mut headers = req.headers.clone();
+        headers.extend(
+            Signing::dummy("us-east-1")
+                .headers_for(req, "http://127.0.0.1:9001/2015-03-31/functions", at)
+                .map_err(|e| e.to_string())?,
+        );
+        Ok(headers)
+    };
+    let headers = signed(&req, now)?;
+    let verdict = |path: &str, headers: &[(String, String)], body: &[u8]| {
+        check_.verify("POST", path, headers, body, now)
+    };
+    check(
+        verdict(&req.path, &headers, &req.body).is_ok(),
+        format!(
+            "the harness's own signature is refused: {:?}",
+            verdict(&req.path, &headers, &req.body)
+        ),
+    )?;
+    let refused_as = |what: &str,
+                      result: Result<(), lambda_conform::stub::signature::Refusal>,
+                      error_type: &str,
+                      message: &str| {
+        match result {
+            Err(r)
+                if r.status == 403
+                    && r.error_type == error_type
+                    && r.message.starts_with(message) =>
+            {
+                Ok(())
+            }
+            other => Err(Failed::from(format!(
+                "{what}: expected 403 {error_type}, got {other:?}"
+            ))),
+        }
+    };
+    refused_as(
+        "a changed body",
+        verdict(&req.path, &headers, br#"{"FunctionName":"g"}"#),
+        "InvalidSignatureException",
+        MISMATCH_MESSAGE,
+    )?;
+    refused_as(
+        "another path",
+        verdict("/2015-03-31/functions/f", &headers, &req.body),
+        "InvalidSignatureException",
+        MISMATCH_MESSAGE,
+    )?;
+    let mut other_type = headers.clone();
+    for (k, v) in other_type.iter_mut() {
+        if k.eq_ignore_ascii_case("content-type") {
+            *v = "text/plain".into();
+        }
+    }
+    refused_as(
+        "a signed header changed",
+        verdict(&req.path, &other_type, &req.body),
+        "InvalidSignatureException",
+        MISMATCH_MESSAGE,
+    )?;
+    let mut forged = headers.clone();
+    for (k, v) in forged.iter_mut() {
+        if k.eq_ignore_ascii_case("authorization") {
+            let cut = v.rfind('=').map_or(v.len(), |i| i + 1);
+            *v = format!("{}{}", &v[..cut], "0".repeat(64));
+        }
+    }
+    refused_as(
+        "another signature",
+        verdict(&req.path, &forged, &req.body),
+        "InvalidSignatureException",
+        MISMATCH_MESSAGE,
+    )?;
+    let old = signed(&req, now - Duration::from_secs(600))?;
+    refused_as(
+        "signed 10 minutes ago",
+        verdict(&req.path, &old, &req.body),
+        "InvalidSignatureException",
+        "Signature expired: ",
+    )?;
+    refused_as(
+        "no Authorization",
+        verdict(&req.path, &req.headers, &req.body),
+        "MissingAuthenticationTokenException",
+        MISSING_TOKEN_MESSAGE,
+    )
+}
+
 fn main() -> ExitCode {
     support::run(vec![
+        (
+            "safety::signatures::harness_signing_passes_the_signing_stub",
+            harness_signing_passes_the_signing_stub,
+        ),
+        (
+            "safety::signatures::signing_stub_refuses_as_aws_does",
+            signing_stub_refuses_as_aws_does,
+        ),
+        (
+            "safety::signatures::tampered_requests_are_refused",
+            tampered_requests_are_refused,
+        ),
         (
             "safety::remote::remote_endpoint_needs_consent",
             remote_endpoint_needs_consent,
