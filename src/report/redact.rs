@@ -29,12 +29,21 @@ fn walk(v: &mut Value, scrub: &dyn Fn(&str) -> Cow<'_, str>) -> bool {
                 true
             }
         },
-        Value::Array(items) => items
-            .iter_mut()
-            .fold(false, |changed, item| walk(item, scrub) || changed),
-        Value::Object(members) => members
-            .values_mut()
-            .fold(false, |changed, item| walk(item, scrub) || changed),
+        // Every item is walked (no short circuit).
+        Value::Array(items) => {
+            let mut changed = false;
+            for item in items.iter_mut() {
+                changed |= walk(item, scrub);
+            }
+            changed
+        }
+        Value::Object(members) => {
+            let mut changed = false;
+            for item in members.values_mut() {
+                changed |= walk(item, scrub);
+            }
+            changed
+        }
         _ => false,
     }
 }
