@@ -217,6 +217,13 @@ pub struct EndpointArgs {
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 10.0)]
     pub timeout: f64,
+    /// Longest answer body read, in bytes; the rest is not read and the check is a harness error
+    /// ("answer body over N bytes (truncated)").
+    #[arg(long, value_name = "BYTES", default_value_t = crate::transport::raw::DEFAULT_MAX_BODY)]
+    pub max_body: usize,
+    /// Seconds a check may take; after that its requests stop and it is a harness error.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::harness::DEFAULT_CHECK_TIMEOUT.as_secs_f64())]
+    pub check_timeout: f64,
     /// At most this many requests per second (default: none on loopback, 5 elsewhere).
     #[arg(long)]
     pub rps: Option<f64>,
@@ -229,6 +236,12 @@ pub struct EndpointArgs {
     /// Send unsigned requests.
     #[arg(long)]
     pub no_sign: bool,
+    /// Allow an endpoint that is not on this machine without `--target aws` (a shared emulator).
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// The STS endpoint a remote run asks its account of (default `https://sts.REGION.amazonaws.com/`).
+    #[arg(long, value_name = "URL")]
+    pub sts_endpoint: Option<url::Url>,
     /// Run against a deliberately broken embedded stub (self-test; see `lambda-conform stub --list-mutants`).
     #[arg(long)]
     pub mutant: Option<Mutant>,
@@ -370,6 +383,11 @@ pub struct StubArgs {
     /// List the broken variants and exit.
     #[arg(long)]
     pub list_mutants: bool,
+    /// Refuse requests not signed (SigV4) with the harness's dummy loopback keys or with
+    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as AWS does (403 MissingAuthenticationTokenException,
+    /// InvalidSignatureException, UnrecognizedClientException, IncompleteSignatureException).
+    #[arg(long)]
+    pub require_signature: bool,
 }
 
 /// `audit`.
@@ -423,6 +441,22 @@ pub fn random_seed() -> u64 {
     t ^ (u64::from(std::process::id()) << 32)
 }
 
+/// The key pairs `stub --require-signature` accepts: the harness's dummy loopback keys, and the
+/// pair in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when both are set.
+pub fn stub_keys() -> Vec<(String, String)> {
+    let mut keys = vec![(
+        crate::transport::sign::DUMMY_ACCESS_KEY_ID.to_owned(),
+        crate::transport::sign::DUMMY_SECRET_ACCESS_KEY.to_owned(),
+    )];
+    let env = env_credentials();
+    if let (Some(id), Some(secret)) = (env.access_key_id, env.secret_access_key) {
+        if !id.is_empty() && !secret.is_empty() {
+            keys.push((id, secret));
+        }
+    }
+    keys
+}
+
 /// Credentials from the environment (read here, handed down).
 pub fn env_credentials() -> EnvCredentials {
     EnvCredentials {
@@ -464,6 +498,16 @@ impl EndpointArgs {
                 self.timeout
             ));
         }
+        if self.check_timeout.is_nan() || self.check_timeout <= 0.0 || self.check_timeout > 86400.0
+        {
+            return Err(format!(
+                "--check-timeout {} must be between 0 and 86400 seconds",
+                self.check_timeout
+            ));
+        }
+        if self.max_body == 0 {
+            return Err("--max-body must be at least 1 byte".into());
+        }
         if let Some(r) = self.rps {
             if !r.is_finite() || r < 0.001 {
                 return Err(format!(
@@ -472,6 +516,10 @@ impl EndpointArgs {
             }
         }
         if let Some(e) = &self.endpoint {
+            // Checked first, and the URL not quoted: it holds a password.
+            if !e.username().is_empty() || e.password().is_some() {
+                return Err("--endpoint must not carry a user or password (the URL would reach reports and reproductions): give keys as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY".into());
+            }
             if !matches!(e.scheme(), "http" | "https") || e.host_str().is_none() {
                 return Err(format!("--endpoint {e} must be an http(s) URL with a host"));
             }
@@ -499,6 +547,12 @@ impl EndpointArgs {
             .endpoint
             .as_ref()
             .is_none_or(crate::transport::sign::is_loopback);
+        if !loopback && self.target != Some(Target::Aws) && !self.allow_remote {
+            return Err(format!(
+                "--endpoint {} is not on this machine: pass --target aws (a real account) or --allow-remote (a shared emulator) to test it",
+                self.endpoint.as_ref().map(|u| u.as_str()).unwrap_or_default()
+            ));
+        }
         let rps = self.rps.or(if loopback { None } else { Some(5.0) });
         if self.mutant.is_some() && self.endpoint.is_some() {
             return Err("--mutant runs the embedded stub; it cannot go with --endpoint".into());
@@ -519,6 +573,9 @@ impl EndpointArgs {
             env: env_credentials(),
             mutant: self.mutant,
             snapshots: Snapshots::Off,
+            max_body: self.max_body,
+            sts_endpoint: self.sts_endpoint.clone(),
+            check_timeout: Duration::from_secs_f64(self.check_timeout),
             ..RunConfig::default()
         })
     }

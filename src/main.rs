@@ -52,7 +52,11 @@ fn one_line(text: &str) -> String {
 /// Prints `error: MSG` as one line (a multi-line message, such as a TOML parser's, joined with `; `)
 /// and gives `code`.
 fn fail(code: u8, msg: impl std::fmt::Display) -> u8 {
+    // An error may quote an endpoint's answer, which may echo the keys.
+    let secrets =
+        lambda_conform::transport::Secrets::from_env(&lambda_conform::cli::env_credentials());
     let msg = msg.to_string();
+    let msg = secrets.scrub(&msg);
     let line = msg
         .lines()
         .map(str::trim)
@@ -500,7 +504,13 @@ fn stub_cmd(args: lambda_conform::cli::StubArgs, spec_dir: Option<PathBuf>) -> u
     };
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
     let result = runtime.block_on(async {
-        let server = lambda_conform::stub::bind(table.clone(), addr, args.mutant)
+        let mut core = lambda_conform::stub::StubCore::new(table.clone(), args.mutant);
+        if args.require_signature {
+            core = core.with_signature_check(lambda_conform::stub::SignatureCheck::new(
+                lambda_conform::cli::stub_keys(),
+            ));
+        }
+        let server = lambda_conform::stub::bind_with(core, addr)
             .await
             .map_err(|e| e.to_string())?;
         println!(
@@ -646,6 +656,10 @@ fn matrix_run(
         region: None,
         no_sign: false,
         mutant: None,
+        max_body: lambda_conform::transport::raw::DEFAULT_MAX_BODY,
+        check_timeout: harness::DEFAULT_CHECK_TIMEOUT.as_secs_f64(),
+        allow_remote: false,
+        sts_endpoint: None,
     };
     let mut config = ea.config(spec_dir).map_err(usage)?;
     config.regressions = None;

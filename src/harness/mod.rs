@@ -28,4 +28,5 @@ pub use lifecycle::Lifecycle;
 pub use regressions::Regressions;
 pub use session::{
     feasible_cases, infeasible_cases, ClientMode, RunConfig, RunError, Session, Snapshots,
+    DEFAULT_CHECK_TIMEOUT,
 };

@@ -45,6 +45,10 @@ pub enum Snapshots {
     Check(PathBuf),
 }
 
+/// The default per-check deadline: room for 16 instances and a shrink at `--rps 5` shared by 8
+/// checks, far below the minutes a drip-feeding endpoint would take.
+pub const DEFAULT_CHECK_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// Everything a run needs to know. Filled by the CLI or the test binary (the only env readers).
 #[derive(Debug, Clone)]
 pub struct RunConfig {
@@ -93,6 +97,12 @@ pub struct RunConfig {
     pub corpus: Option<Arc<super::corpus::Corpus>>,
     /// Keep every exchange and verdict (for a results bundle, `run --bundle DIR`).
     pub record: bool,
+    /// Longest answer body read, in bytes; a longer answer is a harness error (truncated).
+    pub max_body: usize,
+    /// A check's verdict requests stop after this long, and the check is a harness error.
+    pub check_timeout: Duration,
+    /// Where a remote run asks STS its account (default AWS's regional STS).
+    pub sts_endpoint: Option<Url>,
 }
 
 impl Default for RunConfig {
@@ -120,6 +130,9 @@ impl Default for RunConfig {
             interrupt: Interrupt::new(),
             corpus: None,
             record: false,
+            max_body: crate::transport::raw::DEFAULT_MAX_BODY,
+            check_timeout: DEFAULT_CHECK_TIMEOUT,
+            sts_endpoint: None,
         }
     }
 }
@@ -210,10 +223,18 @@ impl Session {
             config.no_sign,
             Some(config.env.clone()),
         ))?;
+        if !crate::transport::sign::is_loopback(&endpoint) {
+            // Before anything is sent to it: who the run acts as, where, against what.
+            eprintln!(
+                "{}",
+                runtime.block_on(remote_banner(&config, &endpoint, &signing))
+            );
+        }
         let mut raw = RawConfig::new(endpoint.clone(), signing.clone());
         raw.timeout = config.timeout;
         raw.max_in_flight = config.concurrency.max(1) * 2;
         raw.rps = config.rps;
+        raw.max_body = config.max_body;
         let client = RawClient::new(raw)?;
         let setup =
             runtime.block_on(target::prepare(config.target, &client, config.role.clone()))?;
@@ -224,6 +245,7 @@ impl Session {
         let sdk = (config.client != ClientMode::Raw).then(|| {
             SdkClient::new(&endpoint, &signing, config.timeout)
                 .with_limiter(client.limiter().clone())
+                .with_max_body(config.max_body)
         });
         let region = signing
             .region()
@@ -324,7 +346,9 @@ impl Session {
             }
         };
         report.recount();
-        report
+        // Whatever text an endpoint echoed into a trial, no output carries the run's secrets.
+        let secrets = crate::transport::Secrets::of(self.api.client().signing(), &self.config.env);
+        crate::report::redact(report, &|t| secrets.scrub(t))
     }
 
     /// Every recorded exchange with the oracle's verdict on it when it is a check's judged request
@@ -395,14 +419,15 @@ impl Session {
         all
     }
 
-    /// Runs one check: a case class, its SDK twin or a lifecycle check.
+    /// Runs one check: a case class, its SDK twin or a lifecycle check; its verdict requests are
+    /// bounded by `check_timeout` ([`crate::transport::deadline`]).
     pub fn run_check(&self, check: &Check) -> TrialRecord {
         crate::transport::record::set_check(&check.id());
-        match check {
+        crate::transport::deadline::within(self.config.check_timeout, || match check {
             Check::Case(c) => execute::run_case(self, c),
             Check::Sdk(c) => sdk_twin::run_sdk(self, check.id(), c),
             Check::Lifecycle(l) => lifecycle::run_lifecycle(self, *l),
-        }
+        })
     }
 
     /// Whether SIGINT / SIGTERM came.
@@ -499,6 +524,36 @@ pub const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
 fn interrupted_error() -> crate::transport::TransportError {
     crate::transport::TransportError::Broken(
         "interrupted by a signal before the answer came".into(),
+    )
+}
+
+/// The lines a run against a remote endpoint prints first: account (from STS GetCallerIdentity,
+/// asked only for `--target aws` or a given `--sts-endpoint`), region and endpoint.
+async fn remote_banner(
+    config: &RunConfig,
+    endpoint: &Url,
+    signing: &crate::transport::Signing,
+) -> String {
+    use crate::transport::identity;
+    let region = signing.region().unwrap_or("none (unsigned)");
+    let sts = config.sts_endpoint.clone().or_else(|| {
+        (config.target == Target::Aws)
+            .then(|| signing.region().and_then(identity::sts_endpoint))
+            .flatten()
+    });
+    let account = match sts {
+        Some(sts) => match identity::caller_account(signing, &sts).await {
+            Ok(account) => account,
+            Err(why) => format!("unknown ({why})"),
+        },
+        None => format!(
+            "unknown (not asked: STS is asked only with --target aws or --sts-endpoint; target {})",
+            config.target
+        ),
+    };
+    format!(
+        "remote endpoint: {endpoint}\naccount: {account}\nregion: {region}\ntarget: {}",
+        config.target
     )
 }
 

@@ -78,6 +78,13 @@ pub fn judge_sdk(
         .and_then(Value::as_str)
         .map(str::to_string);
     match sdk {
+        SdkOutcome::NoAnswer(error) => {
+            j.observed = error.to_string();
+            j.fault = Some(Fault::NoAnswer {
+                during: "the SDK request".into(),
+                error: error.clone(),
+            });
+        }
         SdkOutcome::Unexpressible(why) => {
             j.skipped = Some(format!("the SDK cannot express this request: {why}"));
         }

@@ -151,7 +151,8 @@ impl Finding {
 /// divergence.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
-    /// A request of the check got no HTTP answer (refused, reset, timed out, not HTTP, unsigned).
+    /// A request of the check got no complete HTTP answer (refused, reset, timed out, not HTTP,
+    /// unsigned, a body over the cap, the check's deadline passed).
     NoAnswer {
         /// Which request (`the create`, `GetFunction`, `the SDK request`).
         during: String,
@@ -174,6 +175,11 @@ pub enum Fault {
 impl std::fmt::Display for Fault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            // An answer was there, but too long to read: the endpoint's plumbing, not its API.
+            Fault::NoAnswer {
+                during,
+                error: error @ TransportError::Truncated(_),
+            } => write!(f, "{error} on {during}; not judged"),
             Fault::NoAnswer { during, error } => write!(f, "no answer to {during}: {error}"),
             Fault::Throttled { during, detail } => write!(
                 f,

@@ -12,10 +12,12 @@ pub mod levels;
 pub mod markdown;
 pub mod matrix;
 mod model;
+mod redact;
 pub mod replay;
 mod write;
 
 pub use crate::oracle::{Basis, Finding, Outcome};
 pub use model::{display_seed, instance_seed, FamilyCounts, Report, Summary, Tool, TrialRecord};
+pub use redact::redact;
 pub use write::{leak_line, summary_line, write_all, ReportError, ASSUMED_MARKER};
 pub(crate) use write::{plural, write_text};

@@ -91,6 +91,8 @@ pub struct StubCore {
     active_after: Duration,
     capacity: usize,
     state: Mutex<State>,
+    /// With `--require-signature`: the key pairs a request must be signed with.
+    signature: Option<super::SignatureCheck>,
 }
 
 impl StubCore {
@@ -105,6 +107,7 @@ impl StubCore {
             active_after: DEFAULT_ACTIVE_AFTER,
             capacity: DEFAULT_CAPACITY,
             state: Mutex::new(State::default()),
+            signature: None,
         }
     }
 
@@ -129,6 +132,13 @@ impl StubCore {
     /// Keep at most this many functions (default 10 000; at least 1); the oldest is evicted.
     pub fn with_capacity(mut self, capacity: usize) -> Self {
         self.capacity = capacity.max(1);
+        self
+    }
+
+    /// Refuses every request not signed (SigV4) with one of the key pairs of `check`, as AWS does
+    /// (403 MissingAuthenticationTokenException, InvalidSignatureException, …).
+    pub fn with_signature_check(mut self, check: super::SignatureCheck) -> Self {
+        self.signature = Some(check);
         self
     }
 
@@ -166,6 +176,16 @@ impl StubCore {
         headers: &[(String, String)],
         body: &[u8],
     ) -> Reply {
+        if let Some(check) = &self.signature {
+            if let Err(refusal) =
+                check.verify(method, path, headers, body, std::time::SystemTime::now())
+            {
+                return Reply {
+                    response: self.error(refusal.status, refusal.error_type, &refusal.message, &[]),
+                    delay: None,
+                };
+            }
+        }
         let mut reply = self.route(method, path, headers, body);
         if self.mutant == Some(Mutant::NoRequestId) {
             reply

@@ -25,6 +25,7 @@ mod core;
 mod embedded;
 pub mod mutants;
 mod serve;
+pub mod signature;
 mod wire;
 
 use std::net::SocketAddr;
@@ -35,6 +36,7 @@ pub use self::core::{
 pub use embedded::{start, start_blocking, start_blocking_with, start_with, EmbeddedStub};
 pub use mutants::Mutant;
 pub use serve::{bind, bind_with, serve, StubServer, MAX_BODY_BYTES};
+pub use signature::SignatureCheck;
 pub use wire::region_of;
 
 /// Why a stub could not start.

@@ -15,6 +15,13 @@ pub enum TransportError {
     /// The connection broke or the answer was not valid HTTP.
     #[error("the connection failed or the answer was not HTTP: {0}")]
     Broken(String),
+    /// The answer's body was longer than the cap (`--max-body`): the rest was not read and the
+    /// connection dropped. A fault of the endpoint's plumbing, never a verdict on its API.
+    #[error("answer body over {0} bytes (truncated)")]
+    Truncated(usize),
+    /// The check's deadline (`--check-timeout`) passed before this request was answered.
+    #[error("the check ran out of time: over its {0:?} deadline (--check-timeout)")]
+    CheckDeadline(Duration),
     /// The request could not be signed.
     #[error("could not sign the request: {0}")]
     Signing(String),

@@ -112,13 +112,21 @@ impl LambdaApi {
         self.requests.fetch_add(n, Ordering::Relaxed);
     }
 
-    /// A verdict request: sent once, counted, never retried.
-    pub async fn send(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
-        self.count(1);
-        let (at, started) = (std::time::Instant::now(), super::record::now());
-        let result = self.client.send(req).await;
-        self.keep(req, &result, at, started);
-        result
+    /// A verdict request: sent once, counted, never retried, kept when the run records exchanges,
+    /// and bounded by the running check's deadline ([`super::deadline`]).
+    pub fn send<'a>(
+        &'a self,
+        req: &'a WireRequest,
+    ) -> impl std::future::Future<Output = Result<WireResponse, TransportError>> + 'a {
+        // Read on the caller's thread, where the check runs.
+        let deadline = super::deadline::current();
+        async move {
+            self.count(1);
+            let (at, started) = (std::time::Instant::now(), super::record::now());
+            let result = super::deadline::bounded(deadline, self.client.send(req)).await;
+            self.keep(req, &result, at, started);
+            result
+        }
     }
 
     /// A call whose answer is not the verdict (read-back, clean-up): 429s and dropped connections

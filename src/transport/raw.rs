@@ -17,15 +17,17 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::repro::ReproContext;
-use super::sign::Signing;
+use super::secrets::Secrets;
+use super::sign::{EnvCredentials, Signing};
 use super::{SetupError, TransportError, WireRequest, WireResponse};
 
 /// The default per-request timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default number of requests in flight at once.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 4;
-/// Longest response body read; a longer one is [`TransportError::Broken`].
-pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Default longest answer body read (1 MiB; `--max-body`). A longer one is not read further: the
+/// connection is dropped and the answer is [`TransportError::Truncated`].
+pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
 /// Bodies up to this many bytes, on one line, go inline in [`RawClient::curl`]; longer ones in a here-document.
 const CURL_INLINE_MAX: usize = 200;
 
@@ -42,10 +44,12 @@ pub struct RawConfig {
     pub max_in_flight: usize,
     /// At most this many request starts per second (positive), or unlimited.
     pub rps: Option<f64>,
+    /// Longest answer body read, in bytes (at least 1).
+    pub max_body: usize,
 }
 
 impl RawConfig {
-    /// Defaults: 10 s timeout, 4 in flight, no rate limit.
+    /// Defaults: 10 s timeout, 4 in flight, no rate limit, bodies up to 1 MiB.
     pub fn new(endpoint: Url, signing: Signing) -> Self {
         Self {
             endpoint,
@@ -53,6 +57,7 @@ impl RawConfig {
             timeout: DEFAULT_TIMEOUT,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             rps: None,
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 }
@@ -181,8 +186,10 @@ pub struct RawClient {
     endpoint: Url,
     signing: Signing,
     timeout: Duration,
+    max_body: usize,
     limiter: Limiter,
     repro: Option<Arc<ReproContext>>,
+    secrets: Arc<Secrets>,
 }
 
 impl RawClient {
@@ -191,6 +198,9 @@ impl RawClient {
         check_endpoint(&config.endpoint)?;
         if config.timeout.is_zero() {
             return Err(SetupError::BadConfig("timeout must be above zero".into()));
+        }
+        if config.max_body == 0 {
+            return Err(SetupError::BadConfig("max_body must be at least 1".into()));
         }
         let limiter = Limiter::new(config.max_in_flight, config.rps)?;
         let http = reqwest::Client::builder()
@@ -203,10 +213,12 @@ impl RawClient {
         Ok(Self {
             http,
             endpoint: config.endpoint,
-            signing: config.signing,
             timeout: config.timeout,
+            max_body: config.max_body,
             limiter,
             repro: None,
+            secrets: Arc::new(Secrets::of(&config.signing, &EnvCredentials::default())),
+            signing: config.signing,
         })
     }
 
@@ -223,6 +235,11 @@ impl RawClient {
     /// The per-request timeout.
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+
+    /// The longest answer body read, in bytes.
+    pub fn max_body(&self) -> usize {
+        self.max_body
     }
 
     /// The shared limiter, to put other clients (the SDK path) under the same limits.
@@ -334,6 +351,12 @@ impl RawClient {
         let mut words = vec![head.to_owned(), format!("-X {}", shell_word(&req.method))];
         words.push(url.to_owned());
         for (name, value) in &req.headers {
+            // A request that carries its own signature or token: never written out.
+            let value = if is_credential_header(name) {
+                super::secrets::REDACTED
+            } else {
+                value.as_str()
+            };
             words.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
         }
         if !req.body.is_empty() && req.header("content-type").is_none() {
@@ -423,20 +446,30 @@ impl RawClient {
                     )
                 })
                 .collect();
-            let mut body = Vec::new();
+            // Never more than `max_body` bytes in memory: a longer answer is dropped unread (the
+            // connection with it) and judged truncated, a fault of the endpoint's plumbing.
+            let limit = self.max_body;
+            if resp.content_length().is_some_and(|n| n > limit as u64) {
+                return Err(TransportError::Truncated(limit));
+            }
+            let mut body = Vec::with_capacity(
+                resp.content_length()
+                    .map_or(0, |n| usize::try_from(n).unwrap_or(limit).min(limit)),
+            );
             while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&e))? {
-                if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(TransportError::Broken(format!(
-                        "response body longer than {MAX_BODY_BYTES} bytes"
-                    )));
+                if body.len() + chunk.len() > limit {
+                    return Err(TransportError::Truncated(limit));
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok(WireResponse {
+            let mut resp = WireResponse {
                 status,
                 headers,
                 body,
-            })
+            };
+            // An answer echoing the keys or the signature must not carry them into any output.
+            self.secrets.scrub_response(&mut resp);
+            Ok(resp)
         };
         tokio::time::timeout(self.timeout, exchange)
             .await
@@ -525,6 +558,11 @@ fn heredoc_delimiter(text: &str) -> String {
         delimiter = format!("JSON_{n}");
     }
     delimiter
+}
+
+/// Headers whose value is a credential: `Authorization`, `X-Amz-Security-Token`.
+fn is_credential_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("x-amz-security-token")
 }
 
 /// `s` in single quotes, each `'` written as `'\''`.

@@ -29,9 +29,10 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 use url::Url;
 
-use super::raw::Limiter;
+use super::raw::{Limiter, DEFAULT_MAX_BODY};
 pub use super::sdk_output::output_to_json;
 use super::sign::{dummy_credentials, Signing, DEFAULT_LOOPBACK_REGION};
+use super::TransportError;
 
 /// What the SDK made of one CreateFunction request.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +55,10 @@ pub enum SdkOutcome {
     },
     /// No parsed answer: dispatch failure, timeout, or a 2xx the SDK could not parse.
     Failed(String),
+    /// No answer the harness may judge, for a reason that is not the SDK's reading: the answer's
+    /// body was over the cap ([`TransportError::Truncated`]) or the check ran out of time
+    /// ([`TransportError::CheckDeadline`]).
+    NoAnswer(TransportError),
     /// The request cannot be expressed with the SDK's types; nothing was sent.
     Unexpressible(String),
 }
@@ -63,12 +68,15 @@ pub enum SdkOutcome {
 pub struct SdkClient {
     client: aws_sdk_lambda::Client,
     limiter: Option<Limiter>,
+    body_cap: BodyCap,
 }
 
 impl SdkClient {
     /// A client for `endpoint`. `Signing::None` uses the dummy loopback keys (the SDK always
-    /// signs). Retries are disabled; `timeout` bounds each operation and each connect.
+    /// signs). Retries are disabled; `timeout` bounds each operation and each connect; answer
+    /// bodies are read up to 1 MiB (see [`SdkClient::with_max_body`]).
     pub fn new(endpoint: &Url, signing: &Signing, timeout: Duration) -> Self {
+        let body_cap = BodyCap::default();
         let (credentials, region) = match signing {
             Signing::SigV4 {
                 credentials,
@@ -89,11 +97,22 @@ impl SdkClient {
                     .connect_timeout(timeout)
                     .build(),
             )
+            .interceptor(body_cap.clone())
             .build();
         Self {
             client: aws_sdk_lambda::Client::from_conf(config),
             limiter: None,
+            body_cap,
         }
+    }
+
+    /// Reads answer bodies up to `max_body` bytes (at least 1): a longer one is not read further
+    /// and the outcome is [`SdkOutcome::NoAnswer`] with [`TransportError::Truncated`].
+    pub fn with_max_body(self, max_body: usize) -> Self {
+        self.body_cap
+            .0
+            .store(max_body.max(1), std::sync::atomic::Ordering::Relaxed);
+        self
     }
 
     /// Puts the SDK's requests under a shared limiter (usually [`super::RawClient::limiter`]).
@@ -102,8 +121,24 @@ impl SdkClient {
         self
     }
 
-    /// Sends `request` (a CreateFunction body as on the wire) through the SDK, once.
-    pub async fn create_function(&self, request: &Value) -> SdkOutcome {
+    /// Sends `request` (a CreateFunction body as on the wire) through the SDK, once, bounded by
+    /// the running check's deadline ([`super::deadline`]).
+    pub fn create_function<'a>(
+        &'a self,
+        request: &'a Value,
+    ) -> impl std::future::Future<Output = SdkOutcome> + 'a {
+        // Read on the caller's thread, where the check runs.
+        let deadline = super::deadline::current();
+        async move {
+            let send = async { Ok(self.send_create(request).await) };
+            match super::deadline::bounded(deadline, send).await {
+                Ok(outcome) => outcome,
+                Err(e) => SdkOutcome::NoAnswer(e),
+            }
+        }
+    }
+
+    async fn send_create(&self, request: &Value) -> SdkOutcome {
         let operation = match build_request(self.client.create_function(), request) {
             Ok(operation) => operation,
             Err(reason) => return SdkOutcome::Unexpressible(reason),
@@ -133,6 +168,9 @@ impl SdkClient {
                     status: Some(status),
                 }
             }
+            Err(e) if truncated(&e) => SdkOutcome::NoAnswer(TransportError::Truncated(
+                self.body_cap.0.load(std::sync::atomic::Ordering::Relaxed),
+            )),
             Err(e) => {
                 let status = e
                     .raw_response()
@@ -142,6 +180,52 @@ impl SdkClient {
             }
         }
     }
+}
+
+/// The cap on answer bodies the SDK reads, shared by the client's interceptor and
+/// [`SdkClient::with_max_body`]. Before the SDK reads an answer, its body is wrapped so that reading
+/// past the cap fails with [`http_body_util::LengthLimitError`] (the connection is then dropped).
+#[derive(Debug, Clone)]
+struct BodyCap(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Default for BodyCap {
+    fn default() -> Self {
+        Self(std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(
+            DEFAULT_MAX_BODY,
+        )))
+    }
+}
+
+impl aws_sdk_lambda::config::Intercept for BodyCap {
+    fn name(&self) -> &'static str {
+        "lambda-conform body cap"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut aws_sdk_lambda::config::interceptors::BeforeDeserializationInterceptorContextMut<'_>,
+        _components: &aws_sdk_lambda::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_lambda::config::ConfigBag,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let cap = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        let response = context.response_mut();
+        let body = response.take_body();
+        *response.body_mut() =
+            aws_smithy_types::body::SdkBody::from_body_1_x(http_body_util::Limited::new(body, cap));
+        Ok(())
+    }
+}
+
+/// Whether the SDK failed because the answer's body went over the cap.
+fn truncated(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// The name of the typed error variant; `Unhandled` for anything the SDK did not type.
