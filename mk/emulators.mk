@@ -43,9 +43,9 @@ localstack-expectations: ## rewrite expectations/localstack.toml from a run agai
 moto-bundle:             ## a results bundle of corpus/aws-2026.jsonl against moto (reports/moto-bundle), verified
 	rm -rf reports/moto-bundle
 	$(EMULATOR) run moto -- $(LC) run --endpoint {endpoint} --target moto --corpus corpus/aws-2026.jsonl --regressions none --quiet --bundle reports/moto-bundle || [ $$? -eq 1 ]
-	$(LC) verify reports/moto-bundle
+	scripts/bundle-check.sh reports/moto-bundle
 
 localstack-bundle:       ## the same against LocalStack (reports/localstack-bundle)
 	rm -rf reports/localstack-bundle
 	$(EMULATOR) run localstack -- $(LC) run --endpoint {endpoint} --target localstack --corpus corpus/aws-2026.jsonl --regressions none --quiet --bundle reports/localstack-bundle || [ $$? -eq 1 ]
-	$(LC) verify reports/localstack-bundle
+	scripts/bundle-check.sh reports/localstack-bundle
