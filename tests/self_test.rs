@@ -59,7 +59,16 @@ struct Classes {
     over_1mib: Vec<String>,
 }
 
-fn classes() -> Result<Classes, Failed> {
+/// The table's classes, worked out once for the binary (every test reads the same ones).
+fn classes() -> Result<&'static Classes, Failed> {
+    static CLASSES: std::sync::OnceLock<Result<Classes, String>> = std::sync::OnceLock::new();
+    CLASSES
+        .get_or_init(|| make_classes().map_err(|e| format!("{e:?}")))
+        .as_ref()
+        .map_err(|e| e.clone().into())
+}
+
+fn make_classes() -> Result<Classes, Failed> {
     let s = spec::load("aws-2026", None).map_err(|e| e.to_string())?;
     let ctx = Context::new(0x5e1f, lambda_conform::transport::target::EMULATOR_ROLE_ARN);
     let mut out = Classes {
