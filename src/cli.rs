@@ -63,6 +63,8 @@ pub enum Command {
     Compat(CompatArgs),
     /// Delete the functions earlier runs left behind: only names carrying one run prefix.
     Sweep(Box<SweepArgs>),
+    /// Join the reports of several runs of one suite (e.g. `run --shard K/N`) into one report.
+    Merge(MergeArgs),
 }
 
 /// `sweep`.
@@ -198,6 +200,24 @@ pub struct RunArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// Fail (exit 1) on unconfirmed trials too: differences from what the table only assumes AWS does.
+    #[arg(long)]
+    pub strict: bool,
+    /// Run only part K of N of the checks (a stable split by a hash of the check id; `merge` joins
+    /// the parts' reports).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::harness::Shard>,
+}
+
+/// `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Report directories (holding report.json) or report.json files, e.g. one per shard.
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Write the merged report.json, junit.xml, report.md and report.html here.
+    #[arg(long)]
+    pub report_dir: PathBuf,
+    /// Fail (exit 1) on unconfirmed trials too.
     #[arg(long)]
     pub strict: bool,
 }

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => audit_cmd(args, cli.spec_dir),
         Command::Compat(args) => compat_cmd(args),
         Command::Sweep(args) => sweep_cmd(*args, cli.spec_dir),
+        Command::Merge(args) => merge_cmd(args),
     };
     ExitCode::from(code)
 }
@@ -131,6 +132,9 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
                 format!("--filter {f:?} matches no check id (`lambda-conform cases` lists them)"),
             );
         }
+    }
+    if let Some(shard) = &args.shard {
+        cases.retain(|c| shard.contains(&c.id()));
     }
     if !args.quiet {
         eprintln!(
@@ -454,6 +458,19 @@ fn audit_cmd(args: lambda_conform::cli::AuditArgs, spec_dir: Option<PathBuf>) ->
                 ),
             }
         }
+    }
+    println!("{}", report::summary_line(&report));
+    run_exit_code(&report, args.strict)
+}
+
+/// `merge`: the shards' reports as one report directory; exits as `run` would on the whole.
+fn merge_cmd(args: lambda_conform::cli::MergeArgs) -> u8 {
+    let report = match report::merge::merge_files(&args.reports) {
+        Ok(r) => r,
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    if let Err(e) = report::write_all(&report, &args.report_dir) {
+        return fail(exit_code::SETUP, e);
     }
     println!("{}", report::summary_line(&report));
     run_exit_code(&report, args.strict)

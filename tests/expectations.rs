@@ -14,6 +14,7 @@ use lambda_conform::report::{Basis, Finding, Outcome, Report, Summary, Tool, Tri
 fn report(trials: &[(&str, Outcome)]) -> Report {
     let mut r = Report {
         findings: Vec::new(),
+        coverage: Vec::new(),
         tool: Tool {
             name: "lambda-conform".into(),
             version: "0".into(),

@@ -173,6 +173,7 @@ fn fixture() -> Report {
     };
     let mut report = Report {
         findings: Vec::new(),
+        coverage: Vec::new(),
         tool: Tool {
             name: "lambda-conform".to_string(),
             version: "0.1.0".to_string(),

@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod regressions;
 mod sdk_twin;
 mod session;
+pub mod shard;
 
 pub use check::{checks, Check};
 pub use cleanup::{
@@ -27,3 +28,4 @@ pub use regressions::Regressions;
 pub use session::{
     feasible_cases, infeasible_cases, ClientMode, RunConfig, RunError, Session, Snapshots,
 };
+pub use shard::Shard;

@@ -264,6 +264,7 @@ impl Session {
         trials.sort_by(|a, b| a.id.cmp(&b.id));
         let mut report = Report {
             findings: Vec::new(),
+            coverage: Vec::new(),
             tool: Tool {
                 name: env!("CARGO_PKG_NAME").into(),
                 version: env!("CARGO_PKG_VERSION").into(),

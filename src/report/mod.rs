@@ -10,10 +10,11 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod merge;
 mod model;
 mod write;
 
 pub use crate::oracle::{Basis, Finding, Outcome};
-pub use model::{FamilyCounts, Report, Summary, Tool, TrialRecord};
+pub use model::{Covered, FamilyCounts, Report, Summary, Tool, TrialRecord};
 pub use write::{leak_line, summary_line, write_all, ReportError, ASSUMED_MARKER};
 pub(crate) use write::{plural, write_text};

@@ -222,6 +222,20 @@ pub struct Report {
     pub findings: Vec<findings::FindingGroup>,
     /// Every trial, sorted by id.
     pub trials: Vec<TrialRecord>,
+    /// `run --covering`: which request covered which case ids (empty for other runs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coverage: Vec<Covered>,
+}
+
+/// One request of a `--covering` run and the case ids its answer covered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Covered {
+    /// The request's number in the run (1-based, in the order the run counted it).
+    pub request: u64,
+    /// What it was (`CreateFunction`, `GetFunction`, …).
+    pub operation: String,
+    /// The case ids it covered, sorted.
+    pub case_ids: Vec<String>,
 }
 
 impl Report {
