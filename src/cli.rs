@@ -206,6 +206,11 @@ pub struct RunArgs {
     /// the parts' reports).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<crate::harness::Shard>,
+    /// Every case id once with the fewest requests: one instance per class, successful creates
+    /// shared by the valid classes that fit in one body (report.json says which request covered which
+    /// case ids). Case classes only: no SDK twins, no lifecycle checks.
+    #[arg(long)]
+    pub covering: bool,
 }
 
 /// `merge`.

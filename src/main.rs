@@ -160,17 +160,33 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let trials = session.run_all(&cases, &|t| {
-        if t.outcome.differs() || t.outcome.is_harness_error() {
-            bar.println(format!("{:<13} {}", t.outcome.as_str(), t.id));
-        }
-        bar.inc(1);
-    });
+    let mut coverage = Vec::new();
+    let trials = if args.covering {
+        let classes: Vec<_> = cases
+            .iter()
+            .filter_map(|c| match c {
+                harness::Check::Case(case) => Some(case.clone()),
+                _ => None,
+            })
+            .collect();
+        let (trials, covered) = session.run_covering(&classes);
+        coverage = covered;
+        bar.set_position(cases.len() as u64);
+        trials
+    } else {
+        session.run_all(&cases, &|t| {
+            if t.outcome.differs() || t.outcome.is_harness_error() {
+                bar.println(format!("{:<13} {}", t.outcome.as_str(), t.id));
+            }
+            bar.inc(1);
+        })
+    };
     bar.finish_and_clear();
     let finished = trials.len();
     let leaked = harness::clean_up(&session);
     let mut report = session.report(trials);
     report.summary.leaked = leaked;
+    report.coverage = coverage;
     let interrupt = session.config.interrupt.clone();
     if interrupt.is_set() {
         report.summary.partial = true;

@@ -6,6 +6,7 @@
 
 mod check;
 mod cleanup;
+mod covering;
 mod execute;
 pub mod expectations;
 mod interrupt;
