@@ -136,6 +136,10 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
     if let Some(shard) = &args.shard {
         cases.retain(|c| shard.contains(&c.id()));
     }
+    if args.covering {
+        // Case classes only: the SDK twins and lifecycle checks are not part of a covering run.
+        cases.retain(|c| matches!(c, harness::Check::Case(_)));
+    }
     if !args.quiet {
         eprintln!(
             "lambda-conform {}: {} checks against {} (profile {}, seed {:016x}, {} instances each)",
