@@ -556,6 +556,7 @@ pub fn audit_files(
     }
     let mut report = Report {
         findings: Vec::new(),
+        coverage: Vec::new(),
         tool: Tool {
             name: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),

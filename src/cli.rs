@@ -72,6 +72,8 @@ pub enum Command {
     /// Check a results bundle (`run --bundle DIR`) offline: file hashes, and every recorded
     /// exchange judged again against its recorded verdict.
     Verify(VerifyArgs),
+    /// Join the reports of several runs of one suite (e.g. `run --shard K/N`) into one report.
+    Merge(MergeArgs),
 }
 
 /// `corpus`.
@@ -292,6 +294,29 @@ pub struct RunArgs {
     #[arg(long, short)]
     pub quiet: bool,
     /// Fail (exit 1) on unconfirmed trials too: differences from what the table only assumes AWS does.
+    #[arg(long)]
+    pub strict: bool,
+    /// Run only part K of N of the checks (a stable split by a hash of the check id; `merge` joins
+    /// the parts' reports).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::harness::Shard>,
+    /// Every case id once with the fewest requests: one instance per class, successful creates
+    /// shared by the valid classes that fit in one body (report.json says which request covered which
+    /// case ids). Case classes only: no SDK twins, no lifecycle checks.
+    #[arg(long)]
+    pub covering: bool,
+}
+
+/// `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Report directories (holding report.json) or report.json files, e.g. one per shard.
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Write the merged report.json, junit.xml, report.md and report.html here.
+    #[arg(long)]
+    pub report_dir: PathBuf,
+    /// Fail (exit 1) on unconfirmed trials too.
     #[arg(long)]
     pub strict: bool,
 }

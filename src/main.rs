@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         Command::Matrix(args) => matrix_cmd(args, cli.spec_dir),
         Command::Corpus(args) => corpus_cmd(args, cli.spec_dir),
         Command::Verify(args) => verify_cmd(args, cli.spec_dir),
+        Command::Merge(args) => merge_cmd(args),
     };
     ExitCode::from(code)
 }
@@ -168,6 +169,13 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             );
         }
     }
+    if let Some(shard) = &args.shard {
+        cases.retain(|c| shard.contains(&c.id()));
+    }
+    if args.covering {
+        // Case classes only: the SDK twins and lifecycle checks are not part of a covering run.
+        cases.retain(|c| matches!(c, harness::Check::Case(_)));
+    }
     if !args.quiet {
         eprintln!(
             "lambda-conform {}: {} checks against {} (profile {}, seed 0x{:016x}, {} instances each)",
@@ -198,17 +206,33 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         .filter(|_| !args.update_expectations)
         .map(|(_, e)| e.cases().keys().map(|k| k.to_string()).collect())
         .unwrap_or_default();
-    let trials = session.run_all(&cases, &|t| {
-        if (t.outcome.differs() && !expected.contains(&t.id)) || t.outcome.is_harness_error() {
-            bar.println(format!("{:<13} {}", t.outcome.as_str(), t.id));
-        }
-        bar.inc(1);
-    });
+    let mut coverage = Vec::new();
+    let trials = if args.covering {
+        let classes: Vec<_> = cases
+            .iter()
+            .filter_map(|c| match c {
+                harness::Check::Case(case) => Some(case.clone()),
+                _ => None,
+            })
+            .collect();
+        let (trials, covered) = session.run_covering(&classes);
+        coverage = covered;
+        bar.set_position(cases.len() as u64);
+        trials
+    } else {
+        session.run_all(&cases, &|t| {
+            if (t.outcome.differs() && !expected.contains(&t.id)) || t.outcome.is_harness_error() {
+                bar.println(format!("{:<13} {}", t.outcome.as_str(), t.id));
+            }
+            bar.inc(1);
+        })
+    };
     bar.finish_and_clear();
     let finished = trials.len();
     let leaked = harness::clean_up(&session);
     let mut report = session.report(trials);
     report.summary.leaked = leaked;
+    report.coverage = coverage;
     let interrupt = session.config.interrupt.clone();
     if interrupt.is_set() {
         report.summary.partial = true;
@@ -562,6 +586,19 @@ fn audit_cmd(args: lambda_conform::cli::AuditArgs, spec_dir: Option<PathBuf>) ->
                 ),
             }
         }
+    }
+    println!("{}", report::summary_line(&report));
+    run_exit_code(&report, args.strict)
+}
+
+/// `merge`: the shards' reports as one report directory; exits as `run` would on the whole.
+fn merge_cmd(args: lambda_conform::cli::MergeArgs) -> u8 {
+    let report = match report::merge::merge_files(&args.reports) {
+        Ok(r) => r,
+        Err(e) => return fail(exit_code::USAGE, e),
+    };
+    if let Err(e) = report::write_all(&report, &args.report_dir) {
+        return fail(exit_code::SETUP, e);
     }
     println!("{}", report::summary_line(&report));
     run_exit_code(&report, args.strict)

@@ -16,6 +16,7 @@ fn report(trials: &[(&str, Outcome)]) -> Report {
         levels: Vec::new(),
         corpus_sha256: String::new(),
         findings: Vec::new(),
+        coverage: Vec::new(),
         tool: Tool {
             name: "lambda-conform".into(),
             version: "0".into(),

@@ -175,6 +175,7 @@ fn fixture() -> Report {
         levels: Vec::new(),
         corpus_sha256: String::new(),
         findings: Vec::new(),
+        coverage: Vec::new(),
         tool: Tool {
             name: "lambda-conform".to_string(),
             version: "0.1.0".to_string(),

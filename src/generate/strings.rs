@@ -97,10 +97,17 @@ fn strip_lookaround(pattern: &str) -> String {
     out
 }
 
-/// Generates strings matching one pattern.
+/// Generates strings matching one pattern. Cheap to clone: one parse per pattern source is kept for
+/// the process (`StringGen::new`).
 #[derive(Debug, Clone)]
 pub struct StringGen {
+    parsed: std::sync::Arc<Parsed>,
+}
+
+#[derive(Debug)]
+struct Parsed {
     hir: Hir,
+    pools: ClassPools,
     pattern: Pattern,
 }
 
@@ -171,49 +178,108 @@ pub const STABLE_NON_ASCII: &[(u32, u32)] = &[
     (0xAC00, 0xD7A3), // Hangul syllables (Lo)
 ];
 
-fn class_char(class: &Class, rng: &mut Rng) -> Option<char> {
-    match class {
-        Class::Unicode(u) => {
-            let ranges = u.ranges();
-            // Prefer printable ASCII, so requests stay readable; sometimes take a member beyond ASCII,
-            // but only one that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
-            let ascii: Vec<(u32, u32)> = ranges
-                .iter()
-                .filter_map(|r| {
-                    let lo = (r.start() as u32).max(0x21);
-                    let hi = (r.end() as u32).min(0x7e);
+/// What `class_char` draws from for one Unicode class, worked out once per class of a pattern
+/// (a class such as `\p{L}` has hundreds of ranges; filtering them per character was the generator's
+/// hot spot).
+#[derive(Debug, Clone)]
+struct Pools {
+    /// The class's members in printable ASCII.
+    ascii: Vec<(u32, u32)>,
+    /// Its members that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
+    stable: Vec<(u32, u32)>,
+    /// Its ranges clipped to the BMP (used when it has no ASCII member and no stable one).
+    bmp: Vec<(u32, u32)>,
+    /// No range of the class starts with a graphic ASCII character (then a control character is fine).
+    no_graphic_start: bool,
+}
+
+impl Pools {
+    fn of(u: &regex_syntax::hir::ClassUnicode) -> Self {
+        let ranges = u.ranges();
+        let ascii = ranges
+            .iter()
+            .filter_map(|r| {
+                let lo = (r.start() as u32).max(0x21);
+                let hi = (r.end() as u32).min(0x7e);
+                (lo <= hi).then_some((lo, hi))
+            })
+            .collect();
+        let stable = ranges
+            .iter()
+            .flat_map(|r| {
+                STABLE_NON_ASCII.iter().filter_map(move |&(a, b)| {
+                    let lo = (r.start() as u32).max(a);
+                    let hi = (r.end() as u32).min(b);
                     (lo <= hi).then_some((lo, hi))
                 })
-                .collect();
-            let stable: Vec<(u32, u32)> = ranges
-                .iter()
-                .flat_map(|r| {
-                    STABLE_NON_ASCII.iter().filter_map(move |&(a, b)| {
-                        let lo = (r.start() as u32).max(a);
-                        let hi = (r.end() as u32).min(b);
-                        (lo <= hi).then_some((lo, hi))
-                    })
-                })
-                .collect();
-            let pool: Vec<(u32, u32)> =
-                if stable.is_empty() || (!ascii.is_empty() && rng.chance(0.9)) {
-                    if ascii.is_empty() {
-                        ranges
-                            .iter()
-                            .map(|r| (r.start() as u32, (r.end() as u32).min(0xFFFF)))
-                            .filter(|(a, b)| a <= b)
-                            .collect()
+            })
+            .collect();
+        let bmp = ranges
+            .iter()
+            .map(|r| (r.start() as u32, (r.end() as u32).min(0xFFFF)))
+            .filter(|(a, b)| a <= b)
+            .collect();
+        Self {
+            ascii,
+            stable,
+            bmp,
+            no_graphic_start: ranges.iter().all(|r| !r.start().is_ascii_graphic()),
+        }
+    }
+}
+
+/// The pools of every Unicode class of one parsed pattern, keyed by the address of the class's
+/// range list (stable while the `Hir` that owns it lives; the map lives beside it in `StringGen`).
+type ClassPools = std::collections::HashMap<usize, Pools>;
+
+fn class_key(u: &regex_syntax::hir::ClassUnicode) -> usize {
+    u.ranges().as_ptr() as usize
+}
+
+fn collect_pools(h: &Hir, out: &mut ClassPools) {
+    match h.kind() {
+        HirKind::Class(Class::Unicode(u)) => {
+            out.entry(class_key(u)).or_insert_with(|| Pools::of(u));
+        }
+        HirKind::Capture(c) => collect_pools(&c.sub, out),
+        HirKind::Repetition(r) => collect_pools(&r.sub, out),
+        HirKind::Alternation(xs) | HirKind::Concat(xs) => {
+            for x in xs {
+                collect_pools(x, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn class_char(class: &Class, pools: &ClassPools, rng: &mut Rng) -> Option<char> {
+    match class {
+        Class::Unicode(u) => {
+            let computed;
+            let p = match pools.get(&class_key(u)) {
+                Some(p) => p,
+                None => {
+                    computed = Pools::of(u);
+                    &computed
+                }
+            };
+            // Prefer printable ASCII, so requests stay readable; sometimes take a member beyond ASCII,
+            // but only one that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
+            let pool: &[(u32, u32)] =
+                if p.stable.is_empty() || (!p.ascii.is_empty() && rng.chance(0.9)) {
+                    if p.ascii.is_empty() {
+                        &p.bmp
                     } else {
-                        ascii
+                        &p.ascii
                     }
                 } else {
-                    stable
+                    &p.stable
                 };
             for _ in 0..8 {
-                let (lo, hi) = *rng.pick(&pool)?;
+                let (lo, hi) = *rng.pick(pool)?;
                 let c = rng.range(lo as u64, hi as u64) as u32;
                 if let Some(ch) = char::from_u32(c) {
-                    if !ch.is_control() || ranges.iter().all(|r| !r.start().is_ascii_graphic()) {
+                    if !ch.is_control() || p.no_graphic_start {
                         return Some(ch);
                     }
                 }
@@ -276,7 +342,7 @@ fn split(
     (left == 0).then_some(out)
 }
 
-fn emit(h: &Hir, n: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
+fn emit(h: &Hir, pools: &ClassPools, n: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
     match h.kind() {
         HirKind::Empty | HirKind::Look(_) => (n == 0).then_some(()),
         HirKind::Literal(lit) => {
@@ -287,19 +353,19 @@ fn emit(h: &Hir, n: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
             if n != 1 {
                 return None;
             }
-            out.push(class_char(c, rng)?);
+            out.push(class_char(c, pools, rng)?);
             Some(())
         }
-        HirKind::Capture(c) => emit(&c.sub, n, rng, out),
+        HirKind::Capture(c) => emit(&c.sub, pools, n, rng, out),
         HirKind::Alternation(alts) => {
             let ok: Vec<&Hir> = alts.iter().filter(|a| fits(a, n)).collect();
-            emit(rng.pick(&ok)?, n, rng, out)
+            emit(rng.pick(&ok)?, pools, n, rng, out)
         }
         HirKind::Concat(parts) => {
             let b: Vec<_> = parts.iter().map(bounds).collect();
             let sizes = split(&b, n, rng, true)?;
             for (p, k) in parts.iter().zip(sizes) {
-                emit(p, k, rng, out)?;
+                emit(p, pools, k, rng, out)?;
             }
             Some(())
         }
@@ -329,7 +395,7 @@ fn emit(h: &Hir, n: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
             let parts = vec![(lo, hi); k];
             let sizes = split(&parts, n, rng, false)?;
             for s in sizes {
-                emit(&r.sub, s, rng, out)?;
+                emit(&r.sub, pools, s, rng, out)?;
             }
             Some(())
         }
@@ -337,35 +403,61 @@ fn emit(h: &Hir, n: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
 }
 
 impl StringGen {
-    /// A generator for a pattern (as the model prints it).
+    /// A generator for a pattern (as the model prints it). Parsed once per pattern source and process:
+    /// parsing a Unicode class and working out what to draw from it cost more than drawing.
     pub fn new(pattern: &Pattern) -> Option<Self> {
+        static PARSED: std::sync::OnceLock<
+            std::sync::Mutex<std::collections::HashMap<String, Option<StringGen>>>,
+        > = std::sync::OnceLock::new();
+        let cache = PARSED.get_or_init(Default::default);
+        if let Some(hit) = cache
+            .lock()
+            .ok()
+            .and_then(|m| m.get(pattern.source()).cloned())
+        {
+            return hit;
+        }
+        let made = Self::parse(pattern);
+        if let Ok(mut m) = cache.lock() {
+            m.insert(pattern.source().to_string(), made.clone());
+        }
+        made
+    }
+
+    fn parse(pattern: &Pattern) -> Option<Self> {
         let text = strip_lookaround(pattern.source());
         let hir = regex_syntax::ParserBuilder::new()
             .unicode(true)
             .build()
             .parse(&text)
             .ok()?;
+        let mut pools = ClassPools::new();
+        collect_pools(&hir, &mut pools);
         Some(Self {
-            hir,
-            pattern: pattern.clone(),
+            parsed: std::sync::Arc::new(Parsed {
+                hir,
+                pools,
+                pattern: pattern.clone(),
+            }),
         })
     }
 
     /// The shortest and longest lengths the pattern allows (longest None when unbounded).
     pub fn length_bounds(&self) -> (usize, Option<usize>) {
-        bounds(&self.hir)
+        bounds(&self.parsed.hir)
     }
 
     /// A matching string of exactly `n` characters, or None when none was found.
     pub fn of_length(&self, n: usize, rng: &mut Rng) -> Option<String> {
-        if !fits(&self.hir, n) {
+        let p = &*self.parsed;
+        if !fits(&p.hir, n) {
             return None;
         }
         for _ in 0..40 {
             let mut out = String::new();
-            if emit(&self.hir, n, rng, &mut out).is_some()
+            if emit(&p.hir, &p.pools, n, rng, &mut out).is_some()
                 && out.chars().count() == n
-                && self.pattern.matches(&out)
+                && p.pattern.matches(&out)
             {
                 return Some(out);
             }

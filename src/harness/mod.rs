@@ -7,6 +7,7 @@
 mod check;
 mod cleanup;
 pub mod corpus;
+mod covering;
 mod execute;
 pub mod expectations;
 mod interrupt;
@@ -16,6 +17,7 @@ pub mod regressions;
 pub mod replay;
 mod sdk_twin;
 mod session;
+pub mod shard;
 
 pub use check::{checks, Check};
 pub use cleanup::{
@@ -30,3 +32,4 @@ pub use session::{
     feasible_cases, infeasible_cases, ClientMode, RunConfig, RunError, Session, Snapshots,
     DEFAULT_CHECK_TIMEOUT,
 };
+pub use shard::Shard;

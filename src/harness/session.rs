@@ -316,6 +316,7 @@ impl Session {
             levels: Vec::new(),
             corpus_sha256: String::new(),
             findings: Vec::new(),
+            coverage: Vec::new(),
             tool: Tool {
                 name: env!("CARGO_PKG_NAME").into(),
                 version: env!("CARGO_PKG_VERSION").into(),
@@ -558,7 +559,39 @@ async fn remote_banner(
 }
 
 /// Case classes that can build at least one instance (a few draws with a probe context).
+///
+/// Worked out once per process for a given table and context (keyed by the table's serialised
+/// content and every field of the context): the test binaries and self-tests prepare many runs of
+/// the same table, and the probing draws cost more than a run against the stub.
 pub fn feasible_cases(spec: &Spec, ctx: &Context) -> Vec<Case> {
+    type Memo = Mutex<std::collections::HashMap<[u8; 32], Vec<Case>>>;
+    static MEMO: std::sync::OnceLock<Memo> = std::sync::OnceLock::new();
+    let key = serde_json::to_vec(spec).ok().map(|table| {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(&table);
+        for part in [&ctx.run_prefix, &ctx.role, &ctx.region] {
+            h.update(part.len().to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        h.update(ctx.account.as_deref().unwrap_or("\0none").as_bytes());
+        h.update(&ctx.zip);
+        <[u8; 32]>::from(h.finalize())
+    });
+    let memo = MEMO.get_or_init(Default::default);
+    if let Some(k) = &key {
+        if let Some(hit) = memo.lock().ok().and_then(|m| m.get(k).cloned()) {
+            return hit;
+        }
+    }
+    let made = probe_feasible(spec, ctx);
+    if let (Some(k), Ok(mut m)) = (key, memo.lock()) {
+        m.insert(k, made.clone());
+    }
+    made
+}
+
+fn probe_feasible(spec: &Spec, ctx: &Context) -> Vec<Case> {
     let buildable = |c: &Case| {
         (0..24u64).any(|s| {
             c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9))

@@ -11,13 +11,16 @@ pub mod junit;
 pub mod levels;
 pub mod markdown;
 pub mod matrix;
+pub mod merge;
 mod model;
 mod redact;
 pub mod replay;
 mod write;
 
 pub use crate::oracle::{Basis, Finding, Outcome};
-pub use model::{display_seed, instance_seed, FamilyCounts, Report, Summary, Tool, TrialRecord};
+pub use model::{
+    display_seed, instance_seed, Covered, FamilyCounts, Report, Summary, Tool, TrialRecord,
+};
 pub use redact::redact;
 pub use write::{leak_line, summary_line, write_all, ReportError, ASSUMED_MARKER};
 pub(crate) use write::{plural, write_text};

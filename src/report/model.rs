@@ -248,6 +248,20 @@ pub struct Report {
     /// frozen form of every CreateFunction request the cases sent (see `lambda-conform corpus`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub corpus_sha256: String,
+    /// `run --covering`: which request covered which case ids (empty for other runs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coverage: Vec<Covered>,
+}
+
+/// One request of a `--covering` run and the case ids its answer covered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Covered {
+    /// The request's number in the run (1-based, in the order the run counted it).
+    pub request: u64,
+    /// What it was (`CreateFunction`, `GetFunction`, …).
+    pub operation: String,
+    /// The case ids it covered, sorted.
+    pub case_ids: Vec<String>,
 }
 
 impl Report {

@@ -24,6 +24,8 @@ pub const ACCOUNT: &str = "123456789012";
 pub const DEFAULT_REGION: &str = "us-east-1";
 /// How long after a create the first read shows the function Active.
 pub const DEFAULT_ACTIVE_AFTER: Duration = Duration::from_millis(50);
+/// How long functions stay Pending under [`Mutant::ListOmitsPending`].
+pub const LIST_OMITS_PENDING_ACTIVE_AFTER: Duration = Duration::from_millis(1500);
 /// How many functions the stub keeps; creating one more evicts the oldest.
 pub const DEFAULT_CAPACITY: usize = 10_000;
 /// How long the [`Mutant::Hang`] stub holds a CreateFunction reply: longer than any client timeout.
@@ -104,7 +106,13 @@ impl StubCore {
             checks,
             mutant,
             account: ACCOUNT.to_string(),
-            active_after: DEFAULT_ACTIVE_AFTER,
+            // The mutant hides Pending functions from ListFunctions: they stay Pending long enough
+            // that a read-back on a loaded machine still meets one (50 ms was missed under load).
+            active_after: if mutant == Some(Mutant::ListOmitsPending) {
+                LIST_OMITS_PENDING_ACTIVE_AFTER
+            } else {
+                DEFAULT_ACTIVE_AFTER
+            },
             capacity: DEFAULT_CAPACITY,
             state: Mutex::new(State::default()),
             signature: None,
