@@ -64,6 +64,10 @@ fn main() -> ExitCode {
             summary_line_singular_and_quiet,
         ),
         ("report::write_all::four_files", write_all_four_files),
+        (
+            "report::leak_line::long_lists_cut",
+            leak_line_long_lists_cut,
+        ),
     ])
 }
 
@@ -533,6 +537,26 @@ fn summary_line_singular_and_quiet() -> Result<(), Failed> {
     report.summary.throttled_retries = 4;
     let line = summary_line(&report);
     check(line.ends_with("; 1 request, 4 retried after 429"), line)
+}
+
+/// A run against an endpoint whose deletes fail leaks hundreds of names: the line shows ten, names
+/// an empty name visibly, and says how many more the report holds.
+fn leak_line_long_lists_cut() -> Result<(), Failed> {
+    let mut report = fixture();
+    check(
+        lambda_conform::report::leak_line(&report) == "leaked: 0 functions",
+        lambda_conform::report::leak_line(&report),
+    )?;
+    report.summary.leaked = std::iter::once(String::new())
+        .chain((0..462).map(|i| format!("lc-00000000-{i:04}")))
+        .collect();
+    let line = lambda_conform::report::leak_line(&report);
+    check(
+        line.starts_with("leaked: 463 functions: \"\", lc-00000000-0000, ")
+            && line
+                .ends_with("lc-00000000-0008, and 453 more (all in report.json, summary.leaked)"),
+        line,
+    )
 }
 
 fn write_all_four_files() -> Result<(), Failed> {

@@ -103,10 +103,24 @@ pub fn leak_line(report: &Report) -> String {
     );
     if !leaked.is_empty() {
         line.push_str(": ");
-        line.push_str(&leaked.join(", "));
+        let shown: Vec<&str> = leaked
+            .iter()
+            .take(LEAKS_SHOWN)
+            .map(|n| if n.is_empty() { "\"\"" } else { n.as_str() })
+            .collect();
+        line.push_str(&shown.join(", "));
+        if leaked.len() > LEAKS_SHOWN {
+            line.push_str(&format!(
+                ", and {} more (all in report.json, summary.leaked)",
+                leaked.len() - LEAKS_SHOWN
+            ));
+        }
     }
     line
 }
+
+/// Leaked names the leak line shows; the report keeps them all.
+const LEAKS_SHOWN: usize = 10;
 
 /// `1 trial`, `2 trials`.
 pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
