@@ -158,6 +158,8 @@ pub enum SpecFormat {
     Table,
     /// The merged table as JSON.
     Json,
+    /// The request and response schemas and the error answers as an OpenAPI 3.1 document (JSON).
+    Openapi,
 }
 
 /// `spec`.

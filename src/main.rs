@@ -255,6 +255,10 @@ fn spec_cmd(args: lambda_conform::cli::SpecArgs, spec_dir: Option<PathBuf>) -> u
             Ok(s) => println!("{s}"),
             Err(e) => return fail(exit_code::SETUP, e),
         },
+        SpecFormat::Openapi => match serde_json::to_string_pretty(&spec::openapi_view(&table)) {
+            Ok(s) => println!("{s}"),
+            Err(e) => return fail(exit_code::SETUP, e),
+        },
         SpecFormat::Table => print!("{}", spec::table_view(&table)),
     }
     exit_code::CONFORMANT
