@@ -143,9 +143,12 @@ pub struct RunArgs {
     /// Seconds to wait for a created function to leave Pending in the lifecycle checks.
     #[arg(long, default_value_t = 30.0)]
     pub settle: f64,
-    /// Less output: only the summary line.
+    /// Less output: only the summary line (no progress bar or progress lines).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Seconds between progress lines when stderr is not a terminal (on a terminal: a bar).
+    #[arg(long, default_value_t = 10.0)]
+    pub progress_every: f64,
     /// Fail (exit 1) on unconfirmed trials too: differences from what the table only assumes AWS does.
     #[arg(long)]
     pub strict: bool,

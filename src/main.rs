@@ -93,22 +93,23 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             session.config.cases
         );
     }
-    let bar = if args.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::new(cases.len() as u64)
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    if !(args.progress_every >= 0.0) {
+        return fail(
+            exit_code::USAGE,
+            format!(
+                "--progress-every {} must be 0 or more seconds",
+                args.progress_every
+            ),
+        );
+    }
+    let progress = harness::progress::Progress::new(
+        cases.len() as u64,
+        args.quiet,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        std::time::Duration::from_secs_f64(args.progress_every.min(86_400.0)),
     );
-    let trials = session.run_all(&cases, &|t| {
-        if t.outcome.differs() || t.outcome.is_harness_error() {
-            bar.println(format!("{:<13} {}", t.outcome.as_str(), t.id));
-        }
-        bar.inc(1);
-    });
-    bar.finish_and_clear();
+    let trials = session.run_all(&cases, &|t| progress.record(t, session.requests()));
+    progress.finish();
     let report = session.report(trials);
     if let Some(dir) = &args.report_dir {
         if let Err(e) = report::write_all(&report, dir) {
@@ -119,6 +120,9 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         print_findings(&report);
     }
     println!("{}", report::summary_line(&report));
+    if !args.quiet {
+        print_closing(&report, args.report_dir.as_deref());
+    }
 
     if let Some((path, e)) = expectations {
         if args.update_expectations {
@@ -171,6 +175,20 @@ fn run_exit_code(report: &report::Report, strict: bool) -> u8 {
         exit_code::SETUP
     } else {
         exit_code::CONFORMANT
+    }
+}
+
+/// Where the reports are, and the skipped checks counted by reason.
+fn print_closing(report: &report::Report, dir: Option<&std::path::Path>) {
+    match dir {
+        Some(d) => println!(
+            "reports: {} (report.json, junit.xml, report.md, report.html)",
+            d.display()
+        ),
+        None => println!("reports: none written (--report-dir DIR writes them)"),
+    }
+    for (why, n) in harness::progress::skipped_by_reason(&report.trials) {
+        println!("skipped {n}: {why}");
     }
 }
 

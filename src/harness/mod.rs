@@ -8,6 +8,7 @@ mod check;
 mod execute;
 pub mod expectations;
 pub mod lifecycle;
+pub mod progress;
 pub mod regressions;
 mod sdk_twin;
 mod session;
