@@ -98,9 +98,11 @@ fn strip_lookaround(pattern: &str) -> String {
 }
 
 /// Generates strings matching one pattern.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct StringGen {
-    hir: Hir,
+    /// Boxed so that its classes keep their addresses (the keys of `pools`).
+    hir: Box<Hir>,
+    pools: PoolMap,
     pattern: Pattern,
 }
 
@@ -171,49 +173,107 @@ pub const STABLE_NON_ASCII: &[(u32, u32)] = &[
     (0xAC00, 0xD7A3), // Hangul syllables (Lo)
 ];
 
-fn class_char(class: &Class, rng: &mut Rng) -> Option<char> {
-    match class {
-        Class::Unicode(u) => {
-            let ranges = u.ranges();
-            // Prefer printable ASCII, so requests stay readable; sometimes take a member beyond ASCII,
-            // but only one that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
-            let ascii: Vec<(u32, u32)> = ranges
-                .iter()
-                .filter_map(|r| {
-                    let lo = (r.start() as u32).max(0x21);
-                    let hi = (r.end() as u32).min(0x7e);
+/// The code-point pools a Unicode class draws from: printable ASCII members, and members beyond
+/// ASCII that [`STABLE_NON_ASCII`] allows (the latter empty when there are none).
+#[derive(Debug, Clone)]
+struct Pools {
+    ascii: Vec<(u32, u32)>,
+    stable: Vec<(u32, u32)>,
+    /// Every range up to U+FFFF, for a class with neither.
+    all: Vec<(u32, u32)>,
+    /// No member of the class is printable ASCII.
+    no_graphic: bool,
+}
+
+impl Pools {
+    fn of(u: &regex_syntax::hir::ClassUnicode) -> Self {
+        let ranges = u.ranges();
+        let ascii = ranges
+            .iter()
+            .filter_map(|r| {
+                let lo = (r.start() as u32).max(0x21);
+                let hi = (r.end() as u32).min(0x7e);
+                (lo <= hi).then_some((lo, hi))
+            })
+            .collect();
+        let stable = ranges
+            .iter()
+            .flat_map(|r| {
+                STABLE_NON_ASCII.iter().filter_map(move |&(a, b)| {
+                    let lo = (r.start() as u32).max(a);
+                    let hi = (r.end() as u32).min(b);
                     (lo <= hi).then_some((lo, hi))
                 })
-                .collect();
-            let stable: Vec<(u32, u32)> = ranges
-                .iter()
-                .flat_map(|r| {
-                    STABLE_NON_ASCII.iter().filter_map(move |&(a, b)| {
-                        let lo = (r.start() as u32).max(a);
-                        let hi = (r.end() as u32).min(b);
-                        (lo <= hi).then_some((lo, hi))
-                    })
-                })
-                .collect();
-            let pool: Vec<(u32, u32)> =
-                if stable.is_empty() || (!ascii.is_empty() && rng.chance(0.9)) {
-                    if ascii.is_empty() {
-                        ranges
-                            .iter()
-                            .map(|r| (r.start() as u32, (r.end() as u32).min(0xFFFF)))
-                            .filter(|(a, b)| a <= b)
-                            .collect()
+            })
+            .collect();
+        let all = ranges
+            .iter()
+            .map(|r| (r.start() as u32, (r.end() as u32).min(0xFFFF)))
+            .filter(|(a, b)| a <= b)
+            .collect();
+        Self {
+            ascii,
+            stable,
+            all,
+            no_graphic: ranges.iter().all(|r| !r.start().is_ascii_graphic()),
+        }
+    }
+}
+
+/// The pools of every Unicode class of a pattern, by the class's address inside the generator's
+/// own (never moved) `Hir`.
+type PoolMap = std::collections::HashMap<usize, Pools>;
+
+fn class_key(class: &Class) -> usize {
+    class as *const Class as usize
+}
+
+fn collect_pools(h: &Hir, out: &mut PoolMap) {
+    match h.kind() {
+        HirKind::Class(c) => {
+            if let Class::Unicode(u) = c {
+                out.insert(class_key(c), Pools::of(u));
+            }
+        }
+        HirKind::Capture(c) => collect_pools(&c.sub, out),
+        HirKind::Repetition(r) => collect_pools(&r.sub, out),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            for p in parts {
+                collect_pools(p, out);
+            }
+        }
+        HirKind::Empty | HirKind::Look(_) | HirKind::Literal(_) => {}
+    }
+}
+
+fn class_char(class: &Class, pools: &PoolMap, rng: &mut Rng) -> Option<char> {
+    match class {
+        Class::Unicode(u) => {
+            // Prefer printable ASCII, so requests stay readable; sometimes take a member beyond ASCII,
+            // but only one that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
+            let computed;
+            let p = match pools.get(&class_key(class)) {
+                Some(p) => p,
+                None => {
+                    computed = Pools::of(u);
+                    &computed
+                }
+            };
+            let pool: &[(u32, u32)] =
+                if p.stable.is_empty() || (!p.ascii.is_empty() && rng.chance(0.9)) {
+                    if p.ascii.is_empty() {
+                        &p.all
                     } else {
-                        ascii
+                        &p.ascii
                     }
                 } else {
-                    stable
+                    &p.stable
                 };
             for _ in 0..8 {
-                let (lo, hi) = *rng.pick(&pool)?;
+                let (lo, hi) = *rng.pick(pool)?;
                 let c = rng.range(lo as u64, hi as u64) as u32;
                 if let Some(ch) = char::from_u32(c) {
-                    if !ch.is_control() || ranges.iter().all(|r| !r.start().is_ascii_graphic()) {
+                    if !ch.is_control() || p.no_graphic {
                         return Some(ch);
                     }
                 }
@@ -276,7 +336,7 @@ fn split(
     (left == 0).then_some(out)
 }
 
-fn emit(h: &Hir, n: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
+fn emit(h: &Hir, n: usize, pools: &PoolMap, rng: &mut Rng, out: &mut String) -> Option<()> {
     match h.kind() {
         HirKind::Empty | HirKind::Look(_) => (n == 0).then_some(()),
         HirKind::Literal(lit) => {
@@ -287,19 +347,19 @@ fn emit(h: &Hir, n: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
             if n != 1 {
                 return None;
             }
-            out.push(class_char(c, rng)?);
+            out.push(class_char(c, pools, rng)?);
             Some(())
         }
-        HirKind::Capture(c) => emit(&c.sub, n, rng, out),
+        HirKind::Capture(c) => emit(&c.sub, n, pools, rng, out),
         HirKind::Alternation(alts) => {
             let ok: Vec<&Hir> = alts.iter().filter(|a| fits(a, n)).collect();
-            emit(rng.pick(&ok)?, n, rng, out)
+            emit(rng.pick(&ok)?, n, pools, rng, out)
         }
         HirKind::Concat(parts) => {
             let b: Vec<_> = parts.iter().map(bounds).collect();
             let sizes = split(&b, n, rng, true)?;
             for (p, k) in parts.iter().zip(sizes) {
-                emit(p, k, rng, out)?;
+                emit(p, k, pools, rng, out)?;
             }
             Some(())
         }
@@ -329,7 +389,7 @@ fn emit(h: &Hir, n: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
             let parts = vec![(lo, hi); k];
             let sizes = split(&parts, n, rng, false)?;
             for s in sizes {
-                emit(&r.sub, s, rng, out)?;
+                emit(&r.sub, s, pools, rng, out)?;
             }
             Some(())
         }
@@ -345,9 +405,32 @@ impl StringGen {
             .build()
             .parse(&text)
             .ok()?;
+        let hir = Box::new(hir);
+        let mut pools = PoolMap::new();
+        collect_pools(&hir, &mut pools);
         Some(Self {
             hir,
+            pools,
             pattern: pattern.clone(),
+        })
+    }
+
+    /// The generator of a pattern, parsed once per thread and pattern (parsing a Unicode class
+    /// such as `\p{L}` costs far more than drawing a string from it).
+    pub fn cached(pattern: &Pattern) -> Option<std::sync::Arc<Self>> {
+        thread_local! {
+            static CACHE: std::cell::RefCell<
+                std::collections::HashMap<String, Option<std::sync::Arc<StringGen>>>,
+            > = Default::default();
+        }
+        CACHE.with(|c| {
+            if let Some(g) = c.borrow().get(pattern.source()) {
+                return g.clone();
+            }
+            let g = Self::new(pattern).map(std::sync::Arc::new);
+            c.borrow_mut()
+                .insert(pattern.source().to_string(), g.clone());
+            g
         })
     }
 
@@ -363,7 +446,7 @@ impl StringGen {
         }
         for _ in 0..40 {
             let mut out = String::new();
-            if emit(&self.hir, n, rng, &mut out).is_some()
+            if emit(&self.hir, n, &self.pools, rng, &mut out).is_some()
                 && out.chars().count() == n
                 && self.pattern.matches(&out)
             {

@@ -86,7 +86,7 @@ pub fn pattern_lengths(member: &Member) -> (usize, Option<usize>) {
         .iter()
         .filter(|c| matches!(c.kind, Kind::Pattern { .. }))
         .find_map(|c| c.compiled.as_ref())
-        .and_then(StringGen::new)
+        .and_then(StringGen::cached)
         .map_or((0, None), |g| g.length_bounds())
 }
 
@@ -98,7 +98,7 @@ pub fn string_of_length(member: &Member, n: usize, rng: &mut Rng) -> Option<Stri
         .filter(|c| matches!(c.kind, Kind::Pattern { .. }))
         .find_map(|c| c.compiled.as_ref());
     match pattern {
-        Some(p) => StringGen::new(p)?.of_length(n, rng),
+        Some(p) => StringGen::cached(p)?.of_length(n, rng),
         None => Some(
             (0..n)
                 .map(|_| (b'a' + rng.below(26) as u8) as char)

@@ -352,12 +352,14 @@ pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation
                     None => ("", m.path.as_str()),
                 };
                 let parents = if parent.is_empty() {
-                    vec![root.clone()]
+                    vec![Cow::Borrowed(root)]
                 } else {
-                    reach(root, parent)
+                    reach_ref(root, parent)
                 };
                 for p in parents {
-                    let Value::Object(obj) = &p else { continue };
+                    let Value::Object(obj) = p.as_ref() else {
+                        continue;
+                    };
                     let missing = obj.get(field).is_none_or(Value::is_null);
                     if missing
                         && condition_holds(c.when, root, None)
