@@ -221,8 +221,19 @@ impl Pools {
 }
 
 /// The pools of every Unicode class of a pattern, by the class's address inside the generator's
-/// own (never moved) `Hir`.
-type PoolMap = std::collections::HashMap<usize, Pools>;
+/// own (never moved) `Hir`. A pattern has a handful of classes: a list beats hashing.
+#[derive(Debug, Default)]
+struct PoolMap(Vec<(usize, Pools)>);
+
+impl PoolMap {
+    fn insert(&mut self, key: usize, pools: Pools) {
+        self.0.push((key, pools));
+    }
+
+    fn get(&self, key: &usize) -> Option<&Pools> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, p)| p)
+    }
+}
 
 fn class_key(class: &Class) -> usize {
     class as *const Class as usize
@@ -406,7 +417,7 @@ impl StringGen {
             .parse(&text)
             .ok()?;
         let hir = Box::new(hir);
-        let mut pools = PoolMap::new();
+        let mut pools = PoolMap::default();
         collect_pools(&hir, &mut pools);
         Some(Self {
             hir,

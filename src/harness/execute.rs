@@ -10,7 +10,6 @@ use super::session::{Session, Snapshots};
 use crate::generate::{Case, Context, Instance};
 use crate::oracle::{self, snapshot, Facts, Fault, Finding, Judgement};
 use crate::report::TrialRecord;
-use crate::spec::validate;
 use crate::spec::Spec;
 use crate::transport::{target::Target, WireResponse};
 
@@ -37,12 +36,8 @@ fn facts_for(s: &Session, case: &Case) -> Facts {
 
 /// Sends one request and judges it; deletes the function if the request created one.
 fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<WireResponse>) {
-    let answer = validate::answer_with(
-        &s.spec,
-        &inst.request.body,
-        inst.request.header("content-type"),
-        &s.ctx.facts(inst.request.body.len()),
-    );
+    // Worked out when the instance was built, with this session's spec and context.
+    let answer = &inst.answer;
     let result = s.runtime.block_on(s.api.send(&inst.request));
     let mut notes = Vec::new();
     if oracle::created(&result) {
@@ -64,13 +59,7 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
         Ok(r) if !oracle::created(&result) => sweep(s, &inst.function_name, r),
         _ => None,
     };
-    let mut judgement = oracle::judge(
-        &s.spec,
-        &inst.request,
-        &answer,
-        &result,
-        &facts_for(s, case),
-    );
+    let mut judgement = oracle::judge(&s.spec, &inst.request, answer, &result, &facts_for(s, case));
     judgement.findings.extend(leaked);
     if let (Snapshots::Check(dir), Ok(resp)) = (&s.config.snapshots, &result) {
         let value = snapshot::normalise(&s.spec, inst.json.as_ref(), resp);
