@@ -105,10 +105,15 @@ pre, post = text.split(name, 1)
 print(f'''wrk.method = "POST"
 wrk.path = "/2015-03-31/functions"
 wrk.headers["Content-Type"] = "application/json"
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
 local n = 0
 request = function()
   n = n + 1
-  return wrk.format(nil, nil, nil, {json.dumps(pre)} .. "wrk-" .. tostring(math.random(1, 1e9)) .. "-" .. n .. {json.dumps(post)})
+  return wrk.format(nil, nil, nil, {json.dumps(pre)} .. "wrk" .. id .. "-" .. n .. {json.dumps(post)})
 end''')
 EOF
 wrk -t 2 -c "$CONC" -d "${WRK_SECONDS}s" -s "$OUT/create.lua" "http://127.0.0.1:$PORT" >"$OUT/wrk.txt"
