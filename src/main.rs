@@ -93,7 +93,7 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             session.config.cases
         );
     }
-    if !(args.progress_every >= 0.0) {
+    if args.progress_every.is_nan() || args.progress_every < 0.0 {
         return fail(
             exit_code::USAGE,
             format!(
