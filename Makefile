@@ -1,5 +1,5 @@
 # lambda-conform — everyday tasks. `make help` lists them.
-.PHONY: help test run replay stub spec spec-check lint fmt doc bench compat selftest corpus corpus-check
+.PHONY: help test run replay stub spec spec-check lint fmt doc bench bench-soak compat selftest corpus corpus-check
 
 LC ?= cargo run --quiet --
 
@@ -46,7 +46,10 @@ fmt: ## format the code
 doc: ## build the API docs
 	cargo doc --no-deps
 
-bench: ## speed figures (see README): the suite against the stub, and the stub's soak test
+bench: ## speed figures (docs/benchmarks.md): generation, run vs wrk vs Schemathesis on the stub, one run
+	scripts/bench.sh
+
+bench-soak: ## the suite at several concurrencies, and the stub's memory under sustained load
 	cargo bench --bench suite
 	cargo bench --bench stub_soak
 

@@ -290,9 +290,12 @@ pub struct RunArgs {
     /// Seconds to wait for a created function to leave Pending in the lifecycle checks.
     #[arg(long, default_value_t = 30.0)]
     pub settle: f64,
-    /// Less output: only the summary line and the leak line.
+    /// Less output: only the summary line and the leak line (no progress bar or progress lines).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Seconds between progress lines when stderr is not a terminal (on a terminal: a bar).
+    #[arg(long, default_value_t = 10.0)]
+    pub progress_every: f64,
     /// Fail (exit 1) on unconfirmed trials too: differences from what the table only assumes AWS does.
     #[arg(long)]
     pub strict: bool,
@@ -328,6 +331,8 @@ pub enum SpecFormat {
     Table,
     /// The merged table as JSON.
     Json,
+    /// The request and response schemas and the error answers as an OpenAPI 3.1 document (JSON).
+    Openapi,
 }
 
 /// `spec`.

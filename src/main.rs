@@ -191,14 +191,20 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             session.config.cases
         );
     }
-    let bar = if args.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::new(cases.len() as u64)
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    if args.progress_every.is_nan() || args.progress_every < 0.0 {
+        return fail(
+            exit_code::USAGE,
+            format!(
+                "--progress-every {} must be 0 or more seconds",
+                args.progress_every
+            ),
+        );
+    }
+    let progress = harness::progress::Progress::new(
+        cases.len() as u64,
+        args.quiet,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        std::time::Duration::from_secs_f64(args.progress_every.min(86_400.0)),
     );
     // With an expectation file, only what it does not already list is worth a line.
     let expected: std::collections::BTreeSet<String> = expectations
@@ -206,6 +212,7 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         .filter(|_| !args.update_expectations)
         .map(|(_, e)| e.cases().keys().map(|k| k.to_string()).collect())
         .unwrap_or_default();
+    let progress = progress.hiding(expected.clone());
     let mut coverage = Vec::new();
     let trials = if args.covering {
         let classes: Vec<_> = cases
@@ -217,17 +224,11 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             .collect();
         let (trials, covered) = session.run_covering(&classes);
         coverage = covered;
-        bar.set_position(cases.len() as u64);
         trials
     } else {
-        session.run_all(&cases, &|t| {
-            if (t.outcome.differs() && !expected.contains(&t.id)) || t.outcome.is_harness_error() {
-                bar.println(format!("{:<13} {}", t.outcome.as_str(), t.id));
-            }
-            bar.inc(1);
-        })
+        session.run_all(&cases, &|t| progress.record(t, session.requests()))
     };
-    bar.finish_and_clear();
+    progress.finish();
     let finished = trials.len();
     let leaked = harness::clean_up(&session);
     let mut report = session.report(trials);
@@ -297,6 +298,9 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
             html.display()
         );
     }
+    if !args.quiet {
+        print_skipped(&report);
+    }
     println!("{}", report::leak_line(&report));
     if let Some(code) = interrupt.exit_code() {
         // A partial run neither updates nor checks the expectations.
@@ -354,6 +358,13 @@ fn run_exit_code(report: &report::Report, strict: bool) -> u8 {
         exit_code::SETUP
     } else {
         exit_code::CONFORMANT
+    }
+}
+
+/// The skipped checks, counted by reason.
+fn print_skipped(report: &report::Report) {
+    for (why, n) in harness::progress::skipped_by_reason(&report.trials) {
+        println!("skipped {n}: {why}");
     }
 }
 
@@ -455,6 +466,10 @@ fn spec_cmd(args: lambda_conform::cli::SpecArgs, spec_dir: Option<PathBuf>) -> u
     };
     match args.format {
         SpecFormat::Json => match serde_json::to_string_pretty(&spec::json_view(&table)) {
+            Ok(s) => println!("{s}"),
+            Err(e) => return fail(exit_code::SETUP, e),
+        },
+        SpecFormat::Openapi => match serde_json::to_string_pretty(&spec::openapi_view(&table)) {
             Ok(s) => println!("{s}"),
             Err(e) => return fail(exit_code::SETUP, e),
         },

@@ -505,10 +505,11 @@ fn corpus_runs_send_exactly_it() -> Result<(), Failed> {
         99,
         lambda_conform::transport::target::EMULATOR_ROLE_ARN,
     );
+    let spec = lambda_conform::spec::load(&c.header.profile, None).map_err(|e| e.to_string())?;
     let mut want: Vec<String> = c
         .cases
         .keys()
-        .flat_map(|id| c.instances(id, &ctx))
+        .flat_map(|id| c.instances(id, &spec, &ctx))
         .map(|i| String::from_utf8_lossy(&i.request.body).into_owned())
         .collect();
     sent.sort();

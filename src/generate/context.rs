@@ -54,14 +54,18 @@ impl Context {
 
     fn fill(&self, v: &Value, name: &str) -> Value {
         match v {
-            Value::String(s) => Value::String(
-                s.replace("{name}", name)
-                    .replace("{role}", &self.role)
-                    .replace(
+            Value::String(s) if !s.contains('{') => Value::String(s.clone()),
+            Value::String(s) => {
+                let mut t = s.replace("{name}", name).replace("{role}", &self.role);
+                if t.contains("{zip}") {
+                    // Encoded only where a string asks for it (once per base request, not per string).
+                    t = t.replace(
                         "{zip}",
                         &base64::engine::general_purpose::STANDARD.encode(&self.zip),
-                    ),
-            ),
+                    );
+                }
+                Value::String(t)
+            }
             Value::Array(a) => Value::Array(a.iter().map(|x| self.fill(x, name)).collect()),
             Value::Object(m) => Value::Object(
                 m.iter()

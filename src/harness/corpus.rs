@@ -450,8 +450,9 @@ impl Corpus {
         })
     }
 
-    /// The instances of a case class, filled for a run's context.
-    pub fn instances(&self, case_id: &str, ctx: &Context) -> Vec<Instance> {
+    /// The instances of a case class, filled for a run's context, each with the answer the table
+    /// gives it.
+    pub fn instances(&self, case_id: &str, spec: &Spec, ctx: &Context) -> Vec<Instance> {
         let fill = Fill::of(ctx);
         self.cases
             .get(case_id)
@@ -459,7 +460,14 @@ impl Corpus {
                 v.iter()
                     .map(|f| {
                         let request = fill.request(&f.request, false);
+                        let answer = validate::answer_with(
+                            spec,
+                            &request.body,
+                            request.header("content-type"),
+                            &ctx.facts(request.body.len()),
+                        );
                         Instance {
+                            answer,
                             case_id: f.case.clone(),
                             param: f.param,
                             seed: u64::from_str_radix(&f.seed, 16).unwrap_or(0),

@@ -10,7 +10,6 @@ use super::session::{Session, Snapshots};
 use crate::generate::{Case, Context, Instance};
 use crate::oracle::{self, snapshot, Facts, Fault, Finding, Judgement};
 use crate::report::TrialRecord;
-use crate::spec::validate;
 use crate::spec::Spec;
 use crate::transport::{target::Target, WireResponse};
 
@@ -37,13 +36,9 @@ fn facts_for(s: &Session, case: &Case) -> Facts {
 
 /// Sends one request and judges it; deletes the function if the request created one.
 fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<WireResponse>) {
-    let answer = validate::answer_with(
-        &s.spec,
-        &inst.request.body,
-        inst.request.header("content-type"),
-        &s.ctx.facts(inst.request.body.len()),
-    );
-    note_sent(s, case, inst, &answer);
+    // Worked out when the instance was built, with this session's spec and context.
+    let answer = &inst.answer;
+    note_sent(s, case, inst, answer);
     let result = s.send_create(&inst.request, &inst.function_name);
     let recorded = crate::transport::record::last_index();
     let mut notes = Vec::new();
@@ -66,13 +61,7 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
         Ok(r) if !oracle::created(&result) => sweep(s, &inst.function_name, r),
         _ => None,
     };
-    let mut judgement = oracle::judge(
-        &s.spec,
-        &inst.request,
-        &answer,
-        &result,
-        &facts_for(s, case),
-    );
+    let mut judgement = oracle::judge(&s.spec, &inst.request, answer, &result, &facts_for(s, case));
     if let (Some(i), Ok(mut v)) = (recorded, s.verdicts.lock()) {
         v.insert(i, judgement.clone());
     }
@@ -97,7 +86,12 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
 
 /// Keeps the frozen line of a request a case class sends (the run's `corpus_sha256`). A case
 /// class runs on one thread, so its lines keep their send order.
-fn note_sent(s: &Session, case: &Case, inst: &Instance, answer: &validate::Expectation) {
+fn note_sent(
+    s: &Session,
+    case: &Case,
+    inst: &Instance,
+    answer: &crate::spec::validate::Expectation,
+) {
     let n = s
         .sent
         .lock()
@@ -116,7 +110,7 @@ fn note_sent(s: &Session, case: &Case, inst: &Instance, answer: &validate::Expec
 fn run_corpus_case(s: &Session, case: &Case, corpus: &super::corpus::Corpus) -> TrialRecord {
     let mut instances = 0u32;
     let mut shown: Option<(Instance, Judgement)> = None;
-    for inst in corpus.instances(&case.id, &s.ctx) {
+    for inst in corpus.instances(&case.id, &s.spec, &s.ctx) {
         let (j, _) = exchange(s, case, &inst);
         instances += 1;
         let keep = match &shown {

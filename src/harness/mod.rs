@@ -13,6 +13,7 @@ pub mod expectations;
 mod interrupt;
 mod ledger;
 pub mod lifecycle;
+pub mod progress;
 pub mod regressions;
 pub mod replay;
 mod sdk_twin;

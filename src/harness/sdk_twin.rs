@@ -36,7 +36,7 @@ fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate:
     // Another seed than the raw case's, so the two never race for one function name.
     // With a frozen corpus, the class's first request of the corpus (renamed below).
     let first = match &s.config.corpus {
-        Some(c) => c.instances(&case.id, &s.ctx).into_iter().next(),
+        Some(c) => c.instances(&case.id, &s.spec, &s.ctx).into_iter().next(),
         None => super::boundary(&s.spec, &s.ctx, case, s.config.seed ^ 0x5d4_0000_05d4),
     };
     let Some(inst) = first else {

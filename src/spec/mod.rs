@@ -9,6 +9,7 @@ pub mod import;
 mod load;
 pub mod message;
 mod model;
+pub mod openapi;
 mod overlay;
 pub mod pattern;
 mod profiles;
@@ -17,6 +18,7 @@ pub mod validate;
 mod view;
 
 pub use model::*;
+pub use openapi::openapi_view;
 pub use profiles::{
     load, load_texts, load_texts_with, profiles, SpecError, DEFAULT_PROFILE, RULES_FILE,
 };

@@ -57,6 +57,43 @@ pub fn steps(path: &str) -> Vec<Step> {
     out
 }
 
+/// [`Step`] borrowing the field name (no allocation per name).
+enum StepRef<'a> {
+    Field(&'a str),
+    Items,
+    Keys,
+    Values,
+}
+
+/// [`steps`] without copying the names.
+fn step_refs(path: &str) -> Vec<StepRef<'_>> {
+    let mut out = Vec::with_capacity(4);
+    for seg in path.split('.') {
+        let mut name = seg;
+        let start = out.len();
+        loop {
+            if let Some(n) = name.strip_suffix("[]") {
+                out.push(StepRef::Items);
+                name = n;
+            } else if let Some(n) = name.strip_suffix("{key}") {
+                out.push(StepRef::Keys);
+                name = n;
+            } else if let Some(n) = name.strip_suffix("{value}") {
+                out.push(StepRef::Values);
+                name = n;
+            } else {
+                break;
+            }
+        }
+        // The suffixes were pushed last first: put them in path order, after the name.
+        out[start..].reverse();
+        if !name.is_empty() {
+            out.insert(start, StepRef::Field(name));
+        }
+    }
+    out
+}
+
 /// Every value a path reaches in `root` (keys of maps as JSON strings). Null members count as absent.
 pub fn reach(root: &Value, path: &str) -> Vec<Value> {
     reach_ref(root, path)
@@ -68,23 +105,25 @@ pub fn reach(root: &Value, path: &str) -> Vec<Value> {
 /// [`reach`] without copying: borrowed values, owned only for map keys.
 pub fn reach_ref<'a>(root: &'a Value, path: &str) -> Vec<Cow<'a, Value>> {
     let mut current: Vec<Cow<'a, Value>> = vec![Cow::Borrowed(root)];
-    for step in steps(path) {
+    for step in step_refs(path) {
         let mut next = Vec::new();
         for v in current {
             let Cow::Borrowed(v) = v else { continue };
             match (&step, v) {
-                (Step::Field(f), Value::Object(m)) => {
-                    if let Some(x) = m.get(f) {
+                (StepRef::Field(f), Value::Object(m)) => {
+                    if let Some(x) = m.get(*f) {
                         if !x.is_null() {
                             next.push(Cow::Borrowed(x));
                         }
                     }
                 }
-                (Step::Items, Value::Array(items)) => next.extend(items.iter().map(Cow::Borrowed)),
-                (Step::Keys, Value::Object(m)) => {
+                (StepRef::Items, Value::Array(items)) => {
+                    next.extend(items.iter().map(Cow::Borrowed))
+                }
+                (StepRef::Keys, Value::Object(m)) => {
                     next.extend(m.keys().map(|k| Cow::Owned(Value::String(k.clone()))))
                 }
-                (Step::Values, Value::Object(m)) => next.extend(m.values().map(Cow::Borrowed)),
+                (StepRef::Values, Value::Object(m)) => next.extend(m.values().map(Cow::Borrowed)),
                 _ => {}
             }
         }
@@ -95,11 +134,8 @@ pub fn reach_ref<'a>(root: &'a Value, path: &str) -> Vec<Cow<'a, Value>> {
 
 /// The path of the nearest enclosing list or map (what AWS names in the message), or the path itself.
 pub fn reported_path(path: &str) -> &str {
-    let cut = [path.find("[]"), path.find("{key}"), path.find("{value}")]
-        .into_iter()
-        .flatten()
-        .min();
-    match cut {
+    // A path holds `[` only in `[]` and `{` only in `{key}` / `{value}`: the first of either cuts.
+    match path.find(['[', '{']) {
         Some(i) => &path[..i],
         None => path,
     }
@@ -282,6 +318,11 @@ fn decoded(v: &Value) -> Option<Vec<u8>> {
         .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
 }
 
+/// The base64 decoding of `v`, worked out on first use and kept in `bytes`.
+fn bytes_of<'b>(bytes: &'b mut Option<Option<Vec<u8>>>, v: &Value) -> Option<&'b [u8]> {
+    bytes.get_or_insert_with(|| decoded(v)).as_deref()
+}
+
 fn zip_entries(bytes: &[u8]) -> Option<usize> {
     zip::ZipArchive::new(Cursor::new(bytes))
         .ok()
@@ -289,7 +330,13 @@ fn zip_entries(bytes: &[u8]) -> Option<usize> {
 }
 
 /// Whether one value breaks one constraint (the value is present and of the right type).
-fn breaks(c: &Constraint, v: &Value, facts: &CallFacts) -> bool {
+/// `bytes` holds the value's base64 decoding once a constraint needed it (decoded once per value).
+fn breaks(
+    c: &Constraint,
+    v: &Value,
+    facts: &CallFacts,
+    bytes: &mut Option<Option<Vec<u8>>>,
+) -> bool {
     match &c.kind {
         Kind::Required => false,
         Kind::MinLength { min } => v
@@ -310,9 +357,9 @@ fn breaks(c: &Constraint, v: &Value, facts: &CallFacts) -> bool {
         Kind::NotIn { values } => v.as_str().is_some_and(|s| values.iter().any(|x| x == s)),
         Kind::MultipleOf { step } => v.as_i64().is_some_and(|n| n % step != 0),
         Kind::MaxJsonBytes { max } => serde_json::to_string(v).is_ok_and(|s| s.len() as u64 > *max),
-        Kind::Zip => decoded(v).is_some_and(|b| zip_entries(&b).is_none()),
-        Kind::NonEmptyZip => decoded(v).is_some_and(|b| zip_entries(&b) == Some(0)),
-        Kind::MaxDecodedBytes { max } => decoded(v).is_some_and(|b| b.len() as u64 > *max),
+        Kind::Zip => bytes_of(bytes, v).is_some_and(|b| zip_entries(b).is_none()),
+        Kind::NonEmptyZip => bytes_of(bytes, v).is_some_and(|b| zip_entries(b) == Some(0)),
+        Kind::MaxDecodedBytes { max } => bytes_of(bytes, v).is_some_and(|b| b.len() as u64 > *max),
         Kind::MaxRequestBytes { max } => facts.body_bytes as u64 > *max,
         Kind::ArnRegion => match (v.as_str().map(arn_parts), &facts.region) {
             // An empty region (`arn:aws:lambda:::awslayer:…`) names no region.
@@ -343,7 +390,9 @@ fn items(v: &Value) -> Option<usize> {
 pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation> {
     let mut out = Vec::new();
     for (mi, m) in spec.members.iter().enumerate() {
-        let shown_path = reported_path(&m.path);
+        // The values the path reaches, walked once per member (not once per constraint).
+        let mut values: Option<Vec<Cow<'_, Value>>> = None;
+        let mut bytes: Vec<Option<Option<Vec<u8>>>> = Vec::new();
         for (ci, c) in m.constraints.iter().enumerate() {
             if let Kind::Required = c.kind {
                 // Required within the parent: look at every occurrence of the parent.
@@ -352,12 +401,14 @@ pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation
                     None => ("", m.path.as_str()),
                 };
                 let parents = if parent.is_empty() {
-                    vec![root.clone()]
+                    vec![Cow::Borrowed(root)]
                 } else {
-                    reach(root, parent)
+                    reach_ref(root, parent)
                 };
                 for p in parents {
-                    let Value::Object(obj) = &p else { continue };
+                    let Value::Object(obj) = p.as_ref() else {
+                        continue;
+                    };
                     let missing = obj.get(field).is_none_or(Value::is_null);
                     if missing
                         && condition_holds(c.when, root, None)
@@ -375,13 +426,16 @@ pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation
                 }
                 continue;
             }
-            for v in reach_ref(root, &m.path) {
-                if condition_holds(c.when, root, Some(&v))
+            let values = values.get_or_insert_with(|| reach_ref(root, &m.path));
+            bytes.resize(values.len(), None);
+            for (v, bytes) in values.iter().zip(bytes.iter_mut()) {
+                if condition_holds(c.when, root, Some(v))
                     && c.when_request.as_ref().is_none_or(|w| w.holds(root))
-                    && breaks(c, &v, facts)
+                    && breaks(c, v, facts, bytes)
                 {
+                    let shown_path = reported_path(&m.path);
                     let shown = if shown_path == m.path {
-                        v.clone().into_owned()
+                        v.as_ref().clone()
                     } else {
                         reach(root, shown_path)
                             .into_iter()

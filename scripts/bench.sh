@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# `make bench`: one run, three ratios (issue 12). Release build throughout; figures go to stdout and
+# to reports/bench/figures.txt (docs/benchmarks.md quotes them).
+#
+#  (a) generation alone: the criterion bench `benches/generate.rs` (the whole aws-2026 corpus,
+#      16 instances per case class, one thread) → cases/s/core;
+#  (b) `lambda-conform run` against `lambda-conform stub` vs wrk POSTing the same valid CreateFunction
+#      request (a fresh FunctionName per request, unsigned like the run's --no-sign), concurrency 8;
+#  (c) Schemathesis (PyPI, in .venv-bench) on the same stub with the OpenAPI document of
+#      `lambda-conform spec --format openapi`, as many test cases as the run made instances.
+#
+# Environment: BENCH_CASES (instances per case class, default 16), BENCH_CONCURRENCY (8),
+# BENCH_WRK_SECONDS (10), BENCH_PORT (19101), BENCH_SKIP_SCHEMATHESIS=1 to leave (c) out.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CASES=${BENCH_CASES:-16}
+CONC=${BENCH_CONCURRENCY:-8}
+WRK_SECONDS=${BENCH_WRK_SECONDS:-10}
+PORT=${BENCH_PORT:-19101}
+OUT=reports/bench
+mkdir -p "$OUT"
+BIN=target/release/lambda-conform
+CORES=$(nproc)
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk; then
+    echo "installing wrk (Debian package)…" >&2
+    if [ "$(id -u)" = 0 ]; then
+        apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+    else
+        sudo apt-get install -y wrk >/dev/null
+    fi
+fi
+
+cargo build --release --quiet --bin lambda-conform
+
+STUB_PID=
+cleanup() { if [ -n "$STUB_PID" ]; then kill "$STUB_PID" 2>/dev/null || true; wait "$STUB_PID" 2>/dev/null || true; fi; }
+trap cleanup EXIT
+
+start_stub() {
+    "$BIN" stub --port "$PORT" >"$OUT/stub.log" 2>&1 &
+    STUB_PID=$!
+    for _ in $(seq 100); do
+        grep -q listening "$OUT/stub.log" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "error: the stub did not start: $(cat "$OUT/stub.log")" >&2
+    exit 3
+}
+stop_stub() { cleanup; STUB_PID=; }
+
+# --- (a) generation --------------------------------------------------------------------------
+echo "== (a) generation: cargo bench --bench generate" >&2
+cargo bench --quiet --bench generate -- --noplot >"$OUT/generate.txt" 2>&1 || { cat "$OUT/generate.txt" >&2; exit 3; }
+INSTANCES=$(awk '/^instances /{print $2; exit}' "$OUT/generate.txt")
+MEAN_NS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["mean"]["point_estimate"])' \
+    target/criterion/generate/aws-2026/new/estimates.json)
+GEN_RATE=$(python3 -c "print(round($INSTANCES / ($MEAN_NS / 1e9)))")
+
+# --- start-up and memory ----------------------------------------------------------------------
+# Start: the whole process for one check with one instance (spec load, case table, one exchange).
+START_MS=$(python3 - "$BIN" <<'EOF'
+import subprocess, sys, time
+best = 1e9
+for _ in range(5):
+    t = time.perf_counter()
+    subprocess.run([sys.argv[1], "run", "--filter", "create_function::valid::minimal", "--cases", "1",
+                    "--seed", "7", "--regressions", "none", "--quiet", "--client", "raw"],
+                   stdout=subprocess.DEVNULL, check=True)
+    best = min(best, time.perf_counter() - t)
+print(round(best * 1000))
+EOF
+)
+# The case count that makes at least 10 000 instances.
+RSS_CASES=$(python3 - "$BIN" <<'EOF'
+import subprocess, sys
+for n in (32, 48, 64, 96, 128):
+    out = subprocess.run([sys.argv[1], "cases", "--format", "jsonl", "--seed", "7", "--cases", str(n)],
+                         capture_output=True, check=True).stdout
+    if out.count(b"\n") >= 10000:
+        print(n); break
+else:
+    print(128)
+EOF
+)
+RSS_INSTANCES=$("$BIN" cases --format jsonl --seed 7 --cases "$RSS_CASES" | wc -l)
+
+# --- (b) run vs wrk on the stub -----------------------------------------------------------------
+echo "== (b) run vs wrk against lambda-conform stub, concurrency $CONC" >&2
+start_stub
+BODY=$("$BIN" cases --format jsonl --seed 7 --cases 1 \
+    | python3 -c 'import json,sys
+for l in sys.stdin:
+    d = json.loads(l)
+    if d["case"] == "create_function::valid::minimal":
+        print(d["request"]["body"]); break')
+python3 - "$BODY" >"$OUT/create.lua" <<'EOF'
+import json, sys
+body = json.loads(sys.argv[1])
+name = body["FunctionName"]
+text = json.dumps(body, separators=(",", ":"))
+pre, post = text.split(name, 1)
+print(f'''wrk.method = "POST"
+wrk.path = "/2015-03-31/functions"
+wrk.headers["Content-Type"] = "application/json"
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, {json.dumps(pre)} .. "wrk" .. id .. "-" .. n .. {json.dumps(post)})
+end''')
+EOF
+wrk -t 2 -c "$CONC" -d "${WRK_SECONDS}s" -s "$OUT/create.lua" "http://127.0.0.1:$PORT" >"$OUT/wrk.txt"
+RAW_RATE=$(awk '/^Requests\/sec:/{printf "%d", $2}' "$OUT/wrk.txt")
+stop_stub
+
+start_stub
+/usr/bin/time -v "$BIN" run --endpoint "http://127.0.0.1:$PORT/" --no-sign --seed 7 --cases "$CASES" \
+    --concurrency "$CONC" --regressions none --quiet >"$OUT/run.txt" 2>"$OUT/run.time" || true
+stop_stub
+RUN_REQUESTS=$(grep -oE '[0-9]+ requests' "$OUT/run.txt" | awk '{print $1}')
+RUN_SECS=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$OUT/run.time" \
+    | python3 -c 'import sys; p=sys.stdin.read().strip().split(":"); print(sum(float(x)*60**i for i,x in enumerate(reversed(p))))')
+RUN_RATE=$(python3 -c "print(round($RUN_REQUESTS / $RUN_SECS))")
+RUN_RSS_MIB=$(awk '/Maximum resident/{printf "%.0f", $6/1024}' "$OUT/run.time")
+RUN_INSTANCES=$("$BIN" cases --format jsonl --seed 7 --cases "$CASES" | wc -l)
+
+# RSS of a run of >= 10 000 instances (client side; the stub is another process).
+start_stub
+/usr/bin/time -v "$BIN" run --endpoint "http://127.0.0.1:$PORT/" --no-sign --seed 7 --cases "$RSS_CASES" \
+    --concurrency "$CONC" --regressions none --quiet >"$OUT/run-10k.txt" 2>"$OUT/run-10k.time" || true
+stop_stub
+RSS_10K_MIB=$(awk '/Maximum resident/{printf "%.0f", $6/1024}' "$OUT/run-10k.time")
+
+# --- (c) Schemathesis ---------------------------------------------------------------------------
+ST_RATE=
+if [ "${BENCH_SKIP_SCHEMATHESIS:-0}" != 1 ]; then
+    echo "== (c) Schemathesis, $RUN_INSTANCES test cases" >&2
+    if [ ! -x .venv-bench/bin/schemathesis ]; then
+        python3 -m venv .venv-bench
+        .venv-bench/bin/pip install --quiet schemathesis
+    fi
+    "$BIN" spec --format openapi >"$OUT/openapi.json"
+    start_stub
+    ST_START=$(date +%s.%N)
+    .venv-bench/bin/schemathesis run "$OUT/openapi.json" --url "http://127.0.0.1:$PORT" \
+        --phases fuzzing --max-examples "$RUN_INSTANCES" --workers "$CONC" --checks not_a_server_error \
+        --generation-deterministic --no-color >"$OUT/schemathesis.txt" 2>&1 || true
+    ST_END=$(date +%s.%N)
+    stop_stub
+    ST_CASES=$(grep -oE '[0-9]+ generated' "$OUT/schemathesis.txt" | head -1 | awk '{print $1}')
+    ST_CASES=${ST_CASES:-$RUN_INSTANCES}
+    ST_RATE=$(python3 -c "print(round($ST_CASES / ($ST_END - $ST_START)))")
+fi
+
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+{
+    echo "machine: $CORES cores ($(uname -m)), $(date -u +%Y-%m-%d)"
+    echo "(a) generation: $INSTANCES instances in $(python3 -c "print(f'{$MEAN_NS/1e6:.1f}')") ms = $GEN_RATE cases/s/core (target 50000: $(ratio "$GEN_RATE" 50000)x)"
+    echo "(b) wrk raw: $RAW_RATE req/s; run: $RUN_REQUESTS requests in ${RUN_SECS}s = $RUN_RATE req/s (--cases $CASES, $RUN_INSTANCES instances, concurrency $CONC, max RSS $RUN_RSS_MIB MiB)"
+    echo "    run / raw = $(ratio "$RUN_RATE" "$RAW_RATE") (target 0.8)"
+    if [ -n "$ST_RATE" ]; then
+        echo "(c) schemathesis: $ST_CASES test cases, $ST_RATE cases/s; run / schemathesis = $(ratio "$RUN_RATE" "$ST_RATE")"
+    fi
+    echo "start (one check, one instance, whole process): $START_MS ms (target < 100)"
+    echo "max RSS at --cases $RSS_CASES ($RSS_INSTANCES instances): $RSS_10K_MIB MiB (target < 64)"
+    echo "ratios: generation/target $(ratio "$GEN_RATE" 50000), run/raw $(ratio "$RUN_RATE" "$RAW_RATE")${ST_RATE:+, run/schemathesis $(ratio "$RUN_RATE" "$ST_RATE")}"
+} | tee "$OUT/figures.txt"
