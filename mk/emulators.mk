@@ -12,15 +12,19 @@ EMULATOR_RUN_FLAGS = --seed $(SEED) --cases $(CASES) --regressions none
 
 .PHONY: moto moto-repro localstack moto-up localstack-up emulators-down moto-expectations localstack-expectations
 
-moto:            ## run the suite against moto (expectations/moto.toml)
-	$(EMULATOR) run moto -- $(LC) run --endpoint {endpoint} --target moto $(EMULATOR_RUN_FLAGS) --expectations expectations/moto.toml --report-dir reports/moto
+moto:            ## run the suite against moto (expectations/moto.toml), with a results bundle that must verify
+	rm -rf reports/moto-run-bundle
+	$(EMULATOR) run moto -- $(LC) run --endpoint {endpoint} --target moto $(EMULATOR_RUN_FLAGS) --expectations expectations/moto.toml --report-dir reports/moto --bundle reports/moto-run-bundle
+	scripts/bundle-check.sh reports/moto-run-bundle
 
 moto-repro:      ## run every divergence's reproduction from a fresh moto's report against another fresh moto
 	$(EMULATOR) install moto
 	LC_REQUIRE_MOTO=1 MOTO_REPRO_SEED=$(SEED) MOTO_REPRO_CASES=$(CASES) cargo test --test moto_repro -- --nocapture
 
-localstack:      ## same for LocalStack (expectations/localstack.toml)
-	$(EMULATOR) run localstack -- $(LC) run --endpoint {endpoint} --target localstack $(EMULATOR_RUN_FLAGS) --expectations expectations/localstack.toml --report-dir reports/localstack
+localstack:      ## same for LocalStack (expectations/localstack.toml), with a results bundle that must verify
+	rm -rf reports/localstack-run-bundle
+	$(EMULATOR) run localstack -- $(LC) run --endpoint {endpoint} --target localstack $(EMULATOR_RUN_FLAGS) --expectations expectations/localstack.toml --report-dir reports/localstack --bundle reports/localstack-run-bundle
+	scripts/bundle-check.sh reports/localstack-run-bundle
 
 moto-up:         ## start moto in the background (.emulators/moto-up/) and print its URL
 	@$(EMULATOR) up moto
