@@ -14,7 +14,7 @@
 
 use serde_json::{Map, Value};
 
-use super::execute::{boundary, delete};
+use super::execute::{boundary, delete_if_created};
 use super::session::Session;
 use crate::generate::{Case, CaseKind, Instance};
 use crate::oracle::{self, Facts, Judgement};
@@ -202,22 +202,7 @@ impl Session {
         );
         let result = self.send_create(request, name);
         let number = self.api.requests();
-        let mut notes = Vec::new();
-        if oracle::created(&result) {
-            let created = result
-                .as_ref()
-                .ok()
-                .and_then(|r| r.json())
-                .and_then(|b| {
-                    b.get("FunctionName")
-                        .and_then(|n| n.as_str())
-                        .map(str::to_string)
-                })
-                .unwrap_or_else(|| name.rsplit(':').next().unwrap_or(name).to_string());
-            if let Err(e) = delete(self, &created, name) {
-                notes.push(format!("clean-up: could not delete {created}: {e}"));
-            }
-        }
+        let notes: Vec<String> = delete_if_created(self, &result, name).into_iter().collect();
         let facts = Facts {
             assumption,
             ..self.facts.clone()

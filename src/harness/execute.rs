@@ -41,22 +41,9 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
     note_sent(s, case, inst, answer);
     let result = s.send_create(&inst.request, &inst.function_name);
     let recorded = crate::transport::record::last_index();
-    let mut notes = Vec::new();
-    if oracle::created(&result) {
-        let name = result
-            .as_ref()
-            .ok()
-            .and_then(|r| r.json())
-            .and_then(|b| {
-                b.get("FunctionName")
-                    .and_then(|n| n.as_str())
-                    .map(str::to_string)
-            })
-            .unwrap_or_else(|| oracle_bare(&inst.function_name));
-        if let Err(e) = delete(s, &name, &inst.function_name) {
-            notes.push(format!("clean-up: could not delete {name}: {e}"));
-        }
-    }
+    let notes: Vec<String> = delete_if_created(s, &result, &inst.function_name)
+        .into_iter()
+        .collect();
     let leaked = match &result {
         Ok(r) if !oracle::created(&result) => sweep(s, &inst.function_name, r),
         _ => None,
@@ -129,6 +116,31 @@ fn run_corpus_case(s: &Session, case: &Case, corpus: &super::corpus::Corpus) -> 
         return TrialRecord::judged(case.id.clone(), case.kind.as_str(), &j);
     }
     finish(s, case, instances, shown, false)
+}
+
+/// After a create sent as `sent`: deletes the function the answer says it made (see [`delete`] for
+/// which names never are); a failed delete is a note for the trial.
+pub(crate) fn delete_if_created(
+    s: &Session,
+    result: &Result<WireResponse, crate::transport::TransportError>,
+    sent: &str,
+) -> Option<String> {
+    if !oracle::created(result) {
+        return None;
+    }
+    let name = result
+        .as_ref()
+        .ok()
+        .and_then(|r| r.json())
+        .and_then(|b| {
+            b.get("FunctionName")
+                .and_then(|n| n.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| oracle_bare(sent));
+    delete(s, &name, sent)
+        .err()
+        .map(|e| format!("clean-up: could not delete {name}: {e}"))
 }
 
 /// After an error answer: did the endpoint create the function anyway? Only names this run made
