@@ -291,7 +291,7 @@ fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
         }
     }
     println!("{}", report::summary_line(&report));
-    if let Some(html) = written.last() {
+    if let Some(html) = written.last().filter(|_| !args.quiet) {
         println!(
             "reports in {}/: open {} (also report.md, report.json, junit.xml)",
             dir.display(),
