@@ -74,7 +74,6 @@ impl Progress {
     /// One check finished; `requests` is the number sent so far. Divergences and harness errors
     /// are named as they come (unless quiet).
     pub fn record(&self, t: &TrialRecord, requests: u64) {
-        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         let divergent = if t.outcome.differs() {
             self.divergent.fetch_add(1, Ordering::Relaxed) + 1
         } else {
@@ -82,10 +81,20 @@ impl Progress {
         };
         let named = ((t.outcome.differs() && !self.expected.contains(&t.id))
             || t.outcome.is_harness_error())
-        .then(|| format!("{:<13} {}", t.outcome.as_str(), t.id));
+        .then(|| {
+            if t.outcome.is_harness_error() {
+                // Why it could not be judged is the whole point of the line.
+                format!("{:<13} {}: {}", t.outcome.as_str(), t.id, t.headline())
+            } else {
+                format!("{:<13} {}", t.outcome.as_str(), t.id)
+            }
+        });
         match &self.display {
-            Display::Hidden => {}
+            Display::Hidden => {
+                self.done.fetch_add(1, Ordering::Relaxed);
+            }
             Display::Bar(bar) => {
+                self.done.fetch_add(1, Ordering::Relaxed);
                 if let Some(line) = named {
                     bar.println(line);
                 }
@@ -99,14 +108,14 @@ impl Progress {
                 if let Some(line) = named {
                     eprintln!("{line}");
                 }
-                let due = match last.lock() {
-                    Ok(mut l) if l.elapsed() >= *every => {
-                        *l = Instant::now();
-                        true
-                    }
-                    _ => false,
-                };
-                if due {
+                // Counted and printed under the lock: lines from two checks that finish together
+                // never come out of order.
+                let mut l = last
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+                if l.elapsed() >= *every {
+                    *l = Instant::now();
                     eprintln!("{}", self.line(done, divergent, requests));
                 }
             }
