@@ -24,7 +24,7 @@ use sha2::Digest as _;
 use super::{RunConfig, RunError, Session};
 use crate::audit::{self, AuditError, Exchange, History};
 use crate::oracle::replay::{compare_create, compare_get, Difference};
-use crate::report::replay::{ReplayOutcome, ReplayScore, ReplayedExchange};
+use crate::report::replay::{ReplayScore, ReplayedExchange};
 use crate::report::Tool;
 use crate::spec::validate::{self, CallFacts, Expectation};
 use crate::spec::Spec;
@@ -283,16 +283,6 @@ fn collision(ex: &Exchange, run: &RunPlace) -> Option<String> {
     None
 }
 
-fn lines(diffs: Vec<Difference>) -> (Vec<String>, Vec<String>) {
-    let mut aspects: Vec<String> = diffs
-        .iter()
-        .map(|d| d.aspect.as_str().to_string())
-        .collect();
-    aspects.sort();
-    aspects.dedup();
-    (aspects, diffs.into_iter().map(|d| d.text).collect())
-}
-
 /// Replays the recordings (`recordings`: a file, or None for [`EMBEDDED_RECORDINGS`]) against the
 /// endpoint `config` describes (the embedded stub when it names none) and scores the answers.
 /// Every function it creates is deleted at the end.
@@ -341,7 +331,7 @@ pub fn replay(config: RunConfig, recordings: Option<&Path>) -> Result<ReplayScor
             out.push(ReplayedExchange {
                 id: ex.id.clone(),
                 family,
-                outcome: ReplayOutcome::Skipped,
+                outcome: crate::oracle::replay::not_replayed(),
                 aspects: Vec::new(),
                 details: vec![why],
             });
@@ -375,7 +365,7 @@ pub fn replay(config: RunConfig, recordings: Option<&Path>) -> Result<ReplayScor
                 out.push(ReplayedExchange {
                     id: ex.id.clone(),
                     family,
-                    outcome: ReplayOutcome::HarnessError,
+                    outcome: crate::oracle::replay::no_answer(),
                     aspects: Vec::new(),
                     details: vec![e.to_string()],
                 });
@@ -408,12 +398,7 @@ pub fn replay(config: RunConfig, recordings: Option<&Path>) -> Result<ReplayScor
                 }),
             }
         }
-        let outcome = if diffs.is_empty() {
-            ReplayOutcome::Equal
-        } else {
-            ReplayOutcome::Differs
-        };
-        let (aspects, details) = lines(diffs);
+        let (outcome, aspects, details) = crate::oracle::replay::verdict(diffs);
         out.push(ReplayedExchange {
             id: ex.id.clone(),
             family,

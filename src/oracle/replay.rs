@@ -261,3 +261,61 @@ pub fn compare_get(
     }
     out
 }
+
+/// What happened to one recorded exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplayOutcome {
+    /// The endpoint answered as AWS did.
+    Equal,
+    /// The endpoint's answer differs from AWS's.
+    Differs,
+    /// Not replayable here (needs S3, EC2/VPC, layers, images, another account…), with the reason.
+    Skipped,
+    /// Sent, but no answer came (transport error): says nothing about the endpoint.
+    HarnessError,
+}
+
+impl ReplayOutcome {
+    /// `equal`, `differs`, `skipped`, `harness_error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplayOutcome::Equal => "equal",
+            ReplayOutcome::Differs => "differs",
+            ReplayOutcome::Skipped => "skipped",
+            ReplayOutcome::HarnessError => "harness_error",
+        }
+    }
+}
+
+/// The verdict on one replayed exchange: equal when nothing differs, else differs; with the aspects
+/// that differ (sorted, once each) and one line per difference.
+pub fn verdict(diffs: Vec<Difference>) -> (ReplayOutcome, Vec<String>, Vec<String>) {
+    let outcome = if diffs.is_empty() {
+        ReplayOutcome::Equal
+    } else {
+        ReplayOutcome::Differs
+    };
+    let mut aspects: Vec<String> = diffs
+        .iter()
+        .map(|d| d.aspect.as_str().to_string())
+        .collect();
+    aspects.sort();
+    aspects.dedup();
+    (
+        outcome,
+        aspects,
+        diffs.into_iter().map(|d| d.text).collect(),
+    )
+}
+
+/// The verdict on an exchange that got no answer: a harness error, which says nothing about the
+/// endpoint's conformance.
+pub fn no_answer() -> ReplayOutcome {
+    ReplayOutcome::HarnessError
+}
+
+/// The verdict on an exchange that is not replayed here (its reason goes beside it).
+pub fn not_replayed() -> ReplayOutcome {
+    ReplayOutcome::Skipped
+}

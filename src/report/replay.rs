@@ -10,31 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{write_text, ReportError, Tool};
 
-/// What happened to one recorded exchange.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReplayOutcome {
-    /// The endpoint answered as AWS did.
-    Equal,
-    /// The endpoint's answer differs from AWS's.
-    Differs,
-    /// Not replayable here (needs S3, EC2/VPC, layers, images, another account…), with the reason.
-    Skipped,
-    /// Sent, but no answer came (transport error): says nothing about the endpoint.
-    HarnessError,
-}
-
-impl ReplayOutcome {
-    /// `equal`, `differs`, `skipped`, `harness_error`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReplayOutcome::Equal => "equal",
-            ReplayOutcome::Differs => "differs",
-            ReplayOutcome::Skipped => "skipped",
-            ReplayOutcome::HarnessError => "harness_error",
-        }
-    }
-}
+pub use crate::oracle::replay::ReplayOutcome;
 
 /// One recorded exchange, replayed (or not).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
