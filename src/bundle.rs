@@ -601,7 +601,7 @@ pub fn verify(dir: &Path, spec_dir: Option<&Path>) -> Vec<String> {
             continue;
         };
         if let Some(err) = &e.error {
-            if *outcome != Outcome::HarnessError {
+            if !outcome.is_harness_error() {
                 problems.push(format!(
                     "{HAR}: entry {} ({}): no answer ({err}) but the recorded verdict is {}",
                     e.n,
@@ -640,10 +640,10 @@ pub fn verify(dir: &Path, spec_dir: Option<&Path>) -> Vec<String> {
             continue;
         }
         let Some(js) = rejudged.get(t.id.as_str()) else {
-            if t.outcome == Outcome::HarnessError && errored.contains(t.id.as_str()) {
+            if t.outcome.is_harness_error() && errored.contains(t.id.as_str()) {
                 continue;
             }
-            if t.outcome != Outcome::HarnessError {
+            if !t.outcome.is_harness_error() {
                 problems.push(format!(
                     "report.json: {}: no recorded exchange of this check in {HAR}",
                     t.id
@@ -651,7 +651,7 @@ pub fn verify(dir: &Path, spec_dir: Option<&Path>) -> Vec<String> {
             }
             continue;
         };
-        if t.outcome == Outcome::HarnessError {
+        if t.outcome.is_harness_error() {
             continue;
         }
         let own: Vec<Finding> = t

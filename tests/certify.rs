@@ -120,7 +120,10 @@ fn rehash(dir: &Path, name: &str) -> Result<(), Failed> {
 fn rejected(dir: &Path, file: &str, says: &str) -> Result<(), Failed> {
     let d = dir.display().to_string();
     let (code, out) = lc(&["verify", &d])?;
-    check(code == 1, format!("verify: exit {code}, want 1: {out}"))?;
+    check(
+        code == 1,
+        format!("verify ({file}, {says}): exit {code}, want 1: {out}"),
+    )?;
     check(
         out.lines().any(|l| l.contains(file) && l.contains(says)),
         format!("verify: no line naming {file} with {says:?}: {out}"),
@@ -192,14 +195,39 @@ fn verify_rejects_an_edited_exchange() -> Result<(), Failed> {
     let dir = copy_bundle("edited-exchange")?;
     let p = dir.join("exchanges.har");
     let text = std::fs::read_to_string(&p).map_err(|e| e.to_string())?;
-    // One byte of a recorded answer: a status 400 becomes 401.
-    let edited = text.replacen("\"status\": 400", "\"status\": 401", 1);
-    check(edited != text, "no 400 answer in the HAR")?;
+    // One byte of a judged answer: a status 400 becomes 401. (The first 400 in the file may be a
+    // clean-up DELETE, which carries no verdict, or an answer to a case that asks for any 4xx: the
+    // entries run concurrently, so pick by content.)
+    let mut har: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let entry = har["log"]["entries"]
+        .as_array_mut()
+        .ok_or("no entries")?
+        .iter_mut()
+        // A required member left out: the table expects exactly 400 (a wrong-type case only asks
+        // for "some 4xx", which a 401 still is).
+        .find(|e| {
+            e.get("_verdict").is_some()
+                && e["response"]["status"] == 400
+                && e["_check"]
+                    .as_str()
+                    .is_some_and(|c| c.ends_with("::missing"))
+        })
+        .ok_or("no judged 400 answer to a missing member in the HAR")?;
+    entry["response"]["status"] = Value::from(401);
+    let edited_check = entry["_check"].to_string();
+    let edited = serde_json::to_string_pretty(&har).map_err(|e| e.to_string())?;
+    check(edited != text, "the edit changed nothing")?;
     std::fs::write(&p, &edited).map_err(|e| e.to_string())?;
     rejected(&dir, "exchanges.har", "sha256")?;
     // Even with its hash updated, the answer no longer gives the recorded verdict.
     rehash(&dir, "exchanges.har")?;
-    rejected(&dir, "exchanges.har", "judged again")
+    rejected(&dir, "exchanges.har", "judged again").map_err(|e| {
+        format!(
+            "{} (edited the answer of {edited_check})",
+            e.message().unwrap_or_default()
+        )
+        .into()
+    })
 }
 
 fn verify_rejects_a_changed_verdict_with_its_hash_updated() -> Result<(), Failed> {
