@@ -6,7 +6,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use lambda_conform::harness::corpus::{self, Corpus};
@@ -16,24 +16,10 @@ use libtest_mimic::Failed;
 use serde_json::Value;
 use support::check;
 
+/// Runs `lambda-conform ARGS`; gives (exit code, stdout then stderr).
 fn lc(args: &[&str]) -> Result<(i32, String), Failed> {
-    let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
-        .args(args)
-        .env_remove("CONFORMANCE_ENDPOINT")
-        .env_remove("CONFORMANCE_SEED")
-        .env_remove("CONFORMANCE_CASES")
-        .env_remove("CONFORMANCE_PROFILE")
-        .env_remove("CONFORMANCE_TARGET")
-        .output()
-        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
-    Ok((
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    ))
+    let (code, stdout, stderr) = support::lc(args)?;
+    Ok((code, format!("{stdout}{stderr}")))
 }
 
 fn tmp(name: &str) -> PathBuf {

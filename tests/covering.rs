@@ -4,9 +4,11 @@
 
 mod support;
 
+use support::lc;
+
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use libtest_mimic::Failed;
 use support::check;
@@ -14,21 +16,6 @@ use support::check;
 use lambda_conform::harness::{RunConfig, Session};
 use lambda_conform::report::json::read_json;
 use lambda_conform::stub::Mutant;
-
-fn lc(args: &[&str]) -> Result<(i32, String, String), Failed> {
-    let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
-        .args(args)
-        .env_remove("CONFORMANCE_ENDPOINT")
-        .env_remove("CONFORMANCE_SEED")
-        .env_remove("CONFORMANCE_CASES")
-        .output()
-        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
-    Ok((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    ))
-}
 
 fn covering_run(name: &str, mutant: Option<&str>) -> Result<(i32, std::path::PathBuf), Failed> {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("covering-{name}"));

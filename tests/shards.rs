@@ -5,7 +5,7 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use libtest_mimic::Failed;
 use support::check;
@@ -15,17 +15,8 @@ use lambda_conform::report::{json::read_json, merge::merge, Report};
 
 /// Runs `lambda-conform ARGS`; gives (exit code, stderr).
 fn lc(args: &[&str]) -> Result<(i32, String), Failed> {
-    let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
-        .args(args)
-        .env_remove("CONFORMANCE_ENDPOINT")
-        .env_remove("CONFORMANCE_SEED")
-        .env_remove("CONFORMANCE_CASES")
-        .output()
-        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
-    Ok((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    ))
+    let (code, _, stderr) = support::lc(args)?;
+    Ok((code, stderr))
 }
 
 fn scratch(name: &str) -> Result<PathBuf, Failed> {

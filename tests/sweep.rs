@@ -6,27 +6,13 @@
 mod stub_process;
 mod support;
 
-use std::process::{Command, ExitCode};
+use support::lc;
+
+use std::process::ExitCode;
 
 use libtest_mimic::Failed;
 use stub_process::{StubProcess, PROFILE};
 use support::check;
-
-/// Runs `lambda-conform ARGS`; gives (exit code, stdout, stderr).
-fn lc(args: &[&str]) -> Result<(i32, String, String), Failed> {
-    let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
-        .args(args)
-        .env_remove("CONFORMANCE_ENDPOINT")
-        .env_remove("CONFORMANCE_SEED")
-        .env_remove("CONFORMANCE_CASES")
-        .output()
-        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
-    Ok((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    ))
-}
 
 const PREFIX: &str = "lc-0a1b2c3d";
 

@@ -56,3 +56,22 @@ pub fn check(cond: bool, msg: impl Into<String>) -> Result<(), Failed> {
         Err(msg.into().into())
     }
 }
+
+/// Runs the `lambda-conform` binary with `args`, none of the `CONFORMANCE_*` variables of the
+/// calling shell leaking in; gives (exit code, stdout, stderr).
+pub fn lc(args: &[&str]) -> Result<(i32, String, String), Failed> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
+        .args(args)
+        .env_remove("CONFORMANCE_ENDPOINT")
+        .env_remove("CONFORMANCE_SEED")
+        .env_remove("CONFORMANCE_CASES")
+        .env_remove("CONFORMANCE_PROFILE")
+        .env_remove("CONFORMANCE_TARGET")
+        .output()
+        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
+    Ok((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
