@@ -83,6 +83,26 @@ fn int_span(member: &Member, from: f64, upward: bool) -> u64 {
     span.max(0.0) as u64
 }
 
+/// How far past its own bound a violation of constraint `ci` can go before it also breaks another
+/// row of the same member (the model's `Timeout` max 5400 above cfn-lint's 900): the span that keeps
+/// every draw breaking only its own row. `limit` gives a constraint's bound when it is of the same kind.
+fn headroom(
+    m: &Member,
+    ci: usize,
+    own: f64,
+    upward: bool,
+    limit: impl Fn(&Kind) -> Option<f64>,
+) -> Option<u64> {
+    m.constraints
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != ci)
+        .filter_map(|(_, c)| limit(&c.kind))
+        .filter(|b| if upward { *b > own } else { *b < own })
+        .map(|b| ((b - own).abs() - 1.0).max(0.0) as u64)
+        .min()
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(super) fn constraint_cases(
     spec: &Spec,
@@ -134,7 +154,6 @@ pub(super) fn constraint_cases(
         case.deterministic = false;
         case
     };
-    let member = move |spec: &Spec| spec.members[mi].clone();
 
     match &c.kind {
         Kind::Required => {
@@ -143,7 +162,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 0,
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let (mut root, name) = base(spec, ctx, rng);
                     if when == Some(Condition::ImagePackage) {
                         root.as_object_mut()?
@@ -163,11 +182,17 @@ pub(super) fn constraint_cases(
         }
         Kind::MaxLength { max } => {
             let max = *max as usize;
+            let room = headroom(m, ci, max as f64, true, |k| match k {
+                Kind::MaxLength { max } => Some(*max as f64),
+                _ => None,
+            });
             out.push(violation(
                 &c.id,
-                (max as u64 * 3).clamp(1, 3000),
+                (max as u64 * 3)
+                    .clamp(1, 3000)
+                    .min(room.unwrap_or(u64::MAX)),
                 Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = sized_string(spec, ctx, &m, max + 1 + p as usize, rng);
                     with_value(spec, ctx, &m, v, rng)
                 }),
@@ -175,7 +200,7 @@ pub(super) fn constraint_cases(
             out.push(boundary(
                 format!("at_max_length{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = sized_string(spec, ctx, &m, max, rng);
                     with_value(spec, ctx, &m, v, rng)
                 }),
@@ -188,7 +213,7 @@ pub(super) fn constraint_cases(
                     &c.id,
                     (min - 1) as u64,
                     Arc::new(move |spec, ctx, p, rng| {
-                        let m = member(spec);
+                        let m = &spec.members[mi];
                         let v =
                             sized_string(spec, ctx, &m, min - 1 - (p as usize).min(min - 1), rng);
                         with_value(spec, ctx, &m, v, rng)
@@ -198,7 +223,7 @@ pub(super) fn constraint_cases(
             out.push(boundary(
                 format!("at_min_length{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = sized_string(spec, ctx, &m, min, rng);
                     with_value(spec, ctx, &m, v, rng)
                 }),
@@ -206,11 +231,15 @@ pub(super) fn constraint_cases(
         }
         Kind::Max { max } => {
             let max = *max;
+            let room = headroom(m, ci, max, true, |k| match k {
+                Kind::Max { max } => Some(*max),
+                _ => None,
+            });
             out.push(violation(
                 &c.id,
-                int_span(m, max + 1.0, true),
+                int_span(m, max + 1.0, true).min(room.unwrap_or(u64::MAX)),
                 Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = number(&m, max + 1.0 + p as f64)?;
                     with_value(spec, ctx, &m, v, rng)
                 }),
@@ -218,7 +247,7 @@ pub(super) fn constraint_cases(
             out.push(boundary(
                 format!("at_max{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = number(&m, max)?;
                     with_value(spec, ctx, &m, v, rng)
                 }),
@@ -226,11 +255,15 @@ pub(super) fn constraint_cases(
         }
         Kind::Min { min } => {
             let min = *min;
+            let room = headroom(m, ci, min, false, |k| match k {
+                Kind::Min { min } => Some(*min),
+                _ => None,
+            });
             out.push(violation(
                 &c.id,
-                int_span(m, min - 1.0, false),
+                int_span(m, min - 1.0, false).min(room.unwrap_or(u64::MAX)),
                 Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = number(&m, min - 1.0 - p as f64)?;
                     with_value(spec, ctx, &m, v, rng)
                 }),
@@ -238,7 +271,7 @@ pub(super) fn constraint_cases(
             out.push(boundary(
                 format!("at_min{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = number(&m, min)?;
                     with_value(spec, ctx, &m, v, rng)
                 }),
@@ -250,7 +283,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 (max as u64).clamp(1, 20),
                 Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = collection(spec, ctx, &m, max + 1 + p as usize, rng)?;
                     with_value(spec, ctx, &m, v, rng)
                 }),
@@ -258,7 +291,7 @@ pub(super) fn constraint_cases(
             out.push(boundary(
                 format!("at_max_items{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = collection(spec, ctx, &m, max, rng)?;
                     with_value(spec, ctx, &m, v, rng)
                 }),
@@ -271,7 +304,7 @@ pub(super) fn constraint_cases(
                     &c.id,
                     0,
                     Arc::new(move |spec, ctx, _p, rng| {
-                        let m = member(spec);
+                        let m = &spec.members[mi];
                         let v = collection(spec, ctx, &m, min - 1, rng)?;
                         with_value(spec, ctx, &m, v, rng)
                     }),
@@ -286,7 +319,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 (hi - lo) as u64,
                 Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let pattern = m.constraints.get(ci)?.compiled.clone()?;
                     let n = lo + p as usize;
                     let good = match sized_string(spec, ctx, &m, n, rng) {
@@ -305,7 +338,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 20,
                 Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let n = 3 + (p as usize % 12);
                     let word: String = (0..n)
                         .map(|_| (b'a' + rng.below(26) as u8) as char)
@@ -327,7 +360,7 @@ pub(super) fn constraint_cases(
                     "enum_case_variant",
                     span,
                     Arc::new(move |spec, ctx, p, rng| {
-                        let m = member(spec);
+                        let m = &spec.members[mi];
                         let v = variants.get(p as usize)?.clone();
                         with_value(spec, ctx, &m, Value::String(v), rng)
                     }),
@@ -353,7 +386,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 values.len().saturating_sub(1) as u64,
                 Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = values.get(p as usize)?.clone();
                     with_value(spec, ctx, &m, Value::String(v), rng)
                 }),
@@ -365,7 +398,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 (step - 2).max(0) as u64,
                 Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let (lo, _) = bounds(&m, "value");
                     let lo = lo.unwrap_or(0.0) as i64;
                     let first = ((lo + step - 1) / step) * step;
@@ -380,7 +413,7 @@ pub(super) fn constraint_cases(
             out.push(boundary(
                 "at_max_json_bytes".to_string(),
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let kids = children(spec, &m.path);
                     let key_member = kids.iter().find(|k| k.path.ends_with("{key}"))?;
                     let key = valid_value(spec, ctx, key_member, Aim::Any, rng)?;
@@ -397,7 +430,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 1000,
                 Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let kids = children(spec, &m.path);
                     let key_member = kids.iter().find(|k| k.path.ends_with("{key}"))?;
                     let key = valid_value(spec, ctx, key_member, Aim::Any, rng)?;
@@ -417,7 +450,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 60,
                 Arc::new(move |spec, ctx, p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let bytes: Vec<u8> = (0..4 + p).map(|_| rng.below(256) as u8).collect();
                     if bytes.starts_with(b"PK") {
                         return None;
@@ -432,7 +465,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 0,
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = Value::String(
                         base64::engine::general_purpose::STANDARD.encode(empty_zip()),
                     );
@@ -445,7 +478,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 0,
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let other = if ctx.region == "eu-west-1" {
                         "us-east-1"
                     } else {
@@ -477,7 +510,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 0,
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let other = if ctx.account.as_deref() == Some("210987654321") {
                         "123456789012"
                     } else {
@@ -497,7 +530,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 0,
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let v = valid_value(spec, ctx, &m, Aim::Any, rng)?;
                     with_value(spec, ctx, &m, v, rng)
                 }),
@@ -508,7 +541,7 @@ pub(super) fn constraint_cases(
                 &c.id,
                 0,
                 Arc::new(move |spec, ctx, _p, rng| {
-                    let m = member(spec);
+                    let m = &spec.members[mi];
                     let refused = m.constraints.get(ci)?.compiled.clone()?;
                     let (lo, _) = bounds(&m, "length");
                     let (plo, phi) = pattern_lengths(&m);
