@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use libtest_mimic::Failed;
 use support::check;
 
-use lambda_conform::harness::{RunConfig, Session};
+use lambda_conform::harness::{Lifecycle, RunConfig, Session};
 use lambda_conform::report::json::read_json;
 use lambda_conform::stub::Mutant;
 
@@ -127,7 +127,7 @@ fn a_mutant_is_caught() -> Result<(), Failed> {
             ..RunConfig::default()
         })
         .map_err(|e| e.to_string())?;
-        let (trials, coverage) = session.run_covering(&session.cases());
+        let (trials, coverage) = session.run_covering(&session.cases(), &Lifecycle::all());
         let t = trials.iter().find(|t| t.id == id).ok_or("no trial")?;
         check(
             t.outcome.differs(),

@@ -15,21 +15,31 @@
 use serde_json::{Map, Value};
 
 use super::execute::{boundary, delete_if_created};
+use super::lifecycle::Lifecycle;
 use super::session::Session;
 use crate::generate::{Case, CaseKind, Instance};
 use crate::oracle::{self, Facts, Judgement};
 use crate::report::{Covered, TrialRecord};
 use crate::spec::validate::{self, Expectation};
 use crate::transport::target::Target;
-use crate::wire::WireRequest;
+use crate::transport::TransportError;
+use crate::wire::{WireRequest, WireResponse};
 
 /// A body being built for several classes.
-struct Shared {
-    body: Map<String, Value>,
+pub(super) struct Shared {
+    pub(super) body: Map<String, Value>,
     /// The members some class set (or left out) on purpose, with the value (None: left out).
-    owned: Map<String, Value>,
-    name: String,
-    cases: Vec<Case>,
+    pub(super) owned: Map<String, Value>,
+    pub(super) name: String,
+    pub(super) cases: Vec<Case>,
+}
+
+/// A create sent and judged, not yet deleted.
+pub(super) struct Sent {
+    pub(super) result: Result<WireResponse, TransportError>,
+    /// Its number in the run's request count.
+    pub(super) number: u64,
+    pub(super) judgement: Judgement,
 }
 
 /// The top-level members where `body` differs from the smallest valid request: the value it sends
@@ -50,9 +60,13 @@ fn own_members(base: &Map<String, Value>, body: &Map<String, Value>) -> Map<Stri
 }
 
 impl Session {
-    /// Runs every class of `cases` once, sharing successful creates; gives the trial records and
-    /// which request covered which case ids.
-    pub fn run_covering(&self, cases: &[Case]) -> (Vec<TrialRecord>, Vec<Covered>) {
+    /// Runs every class of `cases` once, sharing successful creates, and the `lifecycle` checks on
+    /// those shared creates; gives the trial records and which request covered which case ids.
+    pub fn run_covering(
+        &self,
+        cases: &[Case],
+        lifecycle: &[Lifecycle],
+    ) -> (Vec<TrialRecord>, Vec<Covered>) {
         let mut records = Vec::new();
         let mut coverage = Vec::new();
         let mut alone: Vec<(Case, Instance)> = Vec::new();
@@ -87,26 +101,38 @@ impl Session {
                 _ => alone.push((case.clone(), inst)),
             }
         }
-        for g in groups {
-            let body = Value::Object(g.body);
-            let Ok(bytes) = serde_json::to_vec(&body) else {
+        let plan = self.plan_lifecycle(&mut groups, lifecycle);
+        for (i, g) in groups.iter().enumerate() {
+            if plan.chained(i) {
                 continue;
-            };
-            let request = WireRequest::post_json(&self.spec.source.uri, bytes);
-            let ids: Vec<&Case> = g.cases.iter().collect();
-            self.send_covering(&request, &g.name, &ids, None, &mut records, &mut coverage);
+            }
+            let request = shared_request(self, g);
+            let sent = self.create_judged(&request, &g.name, None);
+            let mut extra = Vec::new();
+            if plan.publish == Some(i) {
+                records.push(self.published(&request, &sent.judgement, g.cases.len()));
+                extra.push(Lifecycle::PublishOnCreate.id().to_string());
+            }
+            self.finish_create(&request, &g.name, sent, &g.cases, extra, &mut records, &mut coverage);
         }
+        let folded = self.run_chain(&plan, &groups, &alone, &mut records, &mut coverage);
         for (case, inst) in &alone {
-            self.send_covering(
+            if folded.as_deref() == Some(case.id.as_str()) {
+                continue;
+            }
+            let sent = self.create_judged(&inst.request, &inst.function_name, case.assumption.clone());
+            self.finish_create(
                 &inst.request,
                 &inst.function_name,
-                &[case],
-                case.assumption.clone(),
+                sent,
+                std::slice::from_ref(case),
+                Vec::new(),
                 &mut records,
                 &mut coverage,
             );
         }
         records.sort_by(|a, b| a.id.cmp(&b.id));
+        coverage.sort_by_key(|c| c.request);
         (records, coverage)
     }
 
@@ -174,7 +200,7 @@ impl Session {
         true
     }
 
-    fn answer(&self, body: &Map<String, Value>) -> Expectation {
+    pub(super) fn answer(&self, body: &Map<String, Value>) -> Expectation {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         validate::answer_with(
             &self.spec,
@@ -184,16 +210,14 @@ impl Session {
         )
     }
 
-    /// Sends one request for `cases`, judges it, deletes what it created; one record per case.
-    fn send_covering(
+    /// Sends one create and judges it (the table's answer for its body; `assumption` when the class
+    /// rests on one); nothing is deleted yet.
+    pub(super) fn create_judged(
         &self,
         request: &WireRequest,
         name: &str,
-        cases: &[&Case],
         assumption: Option<String>,
-        records: &mut Vec<TrialRecord>,
-        coverage: &mut Vec<Covered>,
-    ) {
+    ) -> Sent {
         let answer = validate::answer_with(
             &self.spec,
             &request.body,
@@ -202,26 +226,53 @@ impl Session {
         );
         let result = self.send_create(request, name);
         let number = self.api.requests();
-        let notes: Vec<String> = delete_if_created(self, &result, name).into_iter().collect();
         let facts = Facts {
             assumption,
             ..self.facts.clone()
         };
-        let mut j = oracle::judge(&self.spec, request, &answer, &result, &facts);
-        j.notes.extend(notes);
+        let judgement = oracle::judge(&self.spec, request, &answer, &result, &facts);
+        Sent {
+            result,
+            number,
+            judgement,
+        }
+    }
+
+    /// Deletes what `sent` created and gives its verdict to every class of `cases` (one record each);
+    /// the coverage entry lists them and the `extra` ids (lifecycle checks) it covered too.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn finish_create(
+        &self,
+        request: &WireRequest,
+        name: &str,
+        mut sent: Sent,
+        cases: &[Case],
+        extra: Vec<String>,
+        records: &mut Vec<TrialRecord>,
+        coverage: &mut Vec<Covered>,
+    ) {
+        sent.judgement
+            .notes
+            .extend(delete_if_created(self, &sent.result, name));
+        self.class_records(request, &sent.judgement, cases, records);
+        cover(coverage, sent.number, cases, extra, Vec::new());
+    }
+
+    /// One record per class of `cases`, all with the verdict `j` of the create they shared.
+    pub(super) fn class_records(
+        &self,
+        request: &WireRequest,
+        j: &Judgement,
+        cases: &[Case],
+        records: &mut Vec<TrialRecord>,
+    ) {
+        let mut j = j.clone();
         if cases.len() > 1 {
             j.notes.push(format!(
                 "covering run: one create shared by {} classes",
                 cases.len()
             ));
         }
-        let mut ids: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
-        ids.sort();
-        coverage.push(Covered {
-            request: number,
-            operation: "CreateFunction".into(),
-            case_ids: ids,
-        });
         for case in cases {
             let mut record = TrialRecord::judged(case.id.clone(), case.kind.as_str(), &j);
             record.instances = 1;
@@ -231,4 +282,28 @@ impl Session {
             records.push(record);
         }
     }
+}
+
+/// The create of a shared body.
+pub(super) fn shared_request(s: &Session, g: &Shared) -> WireRequest {
+    let bytes = serde_json::to_vec(&Value::Object(g.body.clone())).unwrap_or_default();
+    WireRequest::post_json(&s.spec.source.uri, bytes)
+}
+
+/// Notes that request `number` covered `cases` and the `extra` ids, resting also on `follow_ups`.
+pub(super) fn cover(
+    coverage: &mut Vec<Covered>,
+    number: u64,
+    cases: &[Case],
+    extra: Vec<String>,
+    follow_ups: Vec<u64>,
+) {
+    let mut ids: Vec<String> = cases.iter().map(|c| c.id.clone()).chain(extra).collect();
+    ids.sort();
+    coverage.push(Covered {
+        request: number,
+        operation: "CreateFunction".into(),
+        case_ids: ids,
+        follow_ups,
+    });
 }
