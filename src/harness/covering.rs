@@ -34,6 +34,15 @@ pub(super) struct Shared {
     pub(super) cases: Vec<Case>,
 }
 
+/// A body shared by classes resting on one assumption (a JSON null, a member sent both null and
+/// absent, are told apart here).
+struct Assumed {
+    shared: Shared,
+    owned: Vec<(String, Option<Value>)>,
+    cases: Vec<Case>,
+    instances: Vec<Instance>,
+}
+
 /// A create sent and judged, not yet deleted.
 pub(super) struct Sent {
     pub(super) result: Result<WireResponse, TransportError>,
@@ -71,6 +80,7 @@ impl Session {
         let mut coverage = Vec::new();
         let mut alone: Vec<(Case, Instance)> = Vec::new();
         let mut groups: Vec<Shared> = Vec::new();
+        let mut assumed: Vec<(String, Vec<Assumed>)> = Vec::new();
         for case in cases {
             let kind = case.kind.as_str();
             if let Some(need) = &case.needs_resource {
@@ -92,13 +102,63 @@ impl Session {
             };
             let shareable = matches!(case.kind, CaseKind::Valid | CaseKind::Boundary)
                 && case.assumption.is_none();
-            match (shareable, inst.json.as_ref().and_then(Value::as_object)) {
-                (true, Some(body)) => {
+            match (
+                shareable,
+                &case.assumption,
+                inst.json.as_ref().and_then(Value::as_object),
+            ) {
+                (true, _, Some(body)) => {
                     if !self.fold(&mut groups, case, &inst, body) {
                         alone.push((case.clone(), inst));
                     }
                 }
+                (false, Some(a), Some(body)) => {
+                    let same = assumed.iter_mut().find(|(b, _)| b == a);
+                    let fits = match same {
+                        Some((_, g)) => self.fold_assumed(g, case, &inst, body),
+                        None => {
+                            let mut g = Vec::new();
+                            let fits = self.fold_assumed(&mut g, case, &inst, body);
+                            assumed.push((a.clone(), g));
+                            fits
+                        }
+                    };
+                    if !fits {
+                        alone.push((case.clone(), inst));
+                    }
+                }
                 _ => alone.push((case.clone(), inst)),
+            }
+        }
+        // Classes resting on the same assumption share a create; when its verdict is not
+        // conformant each is sent alone after all, so a broken assumption is pinned to its class.
+        for (assumption, gs) in &assumed {
+            for g in gs {
+                if g.cases.len() < 2 {
+                    alone.extend(g.cases.iter().cloned().zip(g.instances.iter().cloned()));
+                    continue;
+                }
+                let request = shared_request(self, &g.shared);
+                let mut sent =
+                    self.create_judged(&request, &g.shared.name, Some(assumption.clone()));
+                if sent.judgement.outcome().is_conformant() {
+                    self.finish_create(
+                        &request,
+                        &g.shared.name,
+                        sent,
+                        &g.cases,
+                        Vec::new(),
+                        &mut records,
+                        &mut coverage,
+                    );
+                } else {
+                    sent.judgement.notes.extend(delete_if_created(
+                        self,
+                        &sent.result,
+                        &g.shared.name,
+                    ));
+                    alone.extend(g.cases.iter().cloned().zip(g.instances.iter().cloned()));
+                }
             }
         }
         let plan = self.plan_lifecycle(&mut groups, lifecycle);
@@ -113,14 +173,23 @@ impl Session {
                 records.push(self.published(&request, &sent.judgement, g.cases.len()));
                 extra.push(Lifecycle::PublishOnCreate.id().to_string());
             }
-            self.finish_create(&request, &g.name, sent, &g.cases, extra, &mut records, &mut coverage);
+            self.finish_create(
+                &request,
+                &g.name,
+                sent,
+                &g.cases,
+                extra,
+                &mut records,
+                &mut coverage,
+            );
         }
         let folded = self.run_chain(&plan, &groups, &alone, &mut records, &mut coverage);
         for (case, inst) in &alone {
             if folded.as_deref() == Some(case.id.as_str()) {
                 continue;
             }
-            let sent = self.create_judged(&inst.request, &inst.function_name, case.assumption.clone());
+            let sent =
+                self.create_judged(&inst.request, &inst.function_name, case.assumption.clone());
             self.finish_create(
                 &inst.request,
                 &inst.function_name,
@@ -134,6 +203,72 @@ impl Session {
         records.sort_by(|a, b| a.id.cmp(&b.id));
         coverage.sort_by_key(|c| c.request);
         (records, coverage)
+    }
+
+    /// Adds a class resting on an assumption to the first shared body of its assumption it fits: its
+    /// members beside the smallest valid request (a JSON null kept as sent) clash with none another
+    /// class of the body set, and the table answers success for the whole.
+    fn fold_assumed(
+        &self,
+        groups: &mut Vec<Assumed>,
+        case: &Case,
+        inst: &Instance,
+        body: &Map<String, Value>,
+    ) -> bool {
+        let base = self.ctx.base_request(&self.spec, &inst.function_name);
+        let Some(base) = base.as_object() else {
+            return false;
+        };
+        // Sent members that differ from the base, and base members left out (as absent).
+        let mut own: Vec<(String, Option<Value>)> = body
+            .iter()
+            .filter(|(k, v)| *k != "FunctionName" && base.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), Some(v.clone())))
+            .collect();
+        own.extend(
+            base.keys()
+                .filter(|k| !body.contains_key(*k))
+                .map(|k| (k.clone(), None)),
+        );
+        if self.answer(body) != Expectation::Success {
+            return false;
+        }
+        for g in groups.iter_mut() {
+            if own
+                .iter()
+                .any(|(k, v)| g.owned.iter().any(|(l, w)| l == k && w != v))
+            {
+                continue;
+            }
+            let mut merged = g.shared.body.clone();
+            for (k, v) in &own {
+                match v {
+                    Some(v) => merged.insert(k.clone(), v.clone()),
+                    None => merged.remove(k),
+                };
+            }
+            if self.answer(&merged) != Expectation::Success {
+                continue;
+            }
+            g.shared.body = merged;
+            g.owned.extend(own);
+            g.shared.cases.push(case.clone());
+            g.cases.push(case.clone());
+            g.instances.push(inst.clone());
+            return true;
+        }
+        groups.push(Assumed {
+            shared: Shared {
+                body: body.clone(),
+                owned: Map::new(),
+                name: inst.function_name.clone(),
+                cases: vec![case.clone()],
+            },
+            owned: own,
+            cases: vec![case.clone()],
+            instances: vec![inst.clone()],
+        });
+        true
     }
 
     /// Adds a successful class's body to the first shared body it fits; a new shared body when none.

@@ -1,9 +1,10 @@
 //! `run --covering`: the lifecycle checks folded into the creates the covering run makes anyway.
 //!
 //! One shared create (A, the one setting the fewest members of its own) is the function the checks
-//! build on: it is created, created again (duplicate name: the one create made only for a lifecycle
-//! check, since a second create of an existing name is the check itself), read back (ListFunctions,
-//! GetFunctionConfiguration, GetFunction), sent the validation-before-conflict probe (the violation
+//! build on: it is created, read back (ListFunctions, GetFunctionConfiguration, GetFunction), created
+//! again (duplicate name: the one create made only for a lifecycle check, since a second create of an
+//! existing name is the check itself; after the read-back, so an endpoint that lets it replace the
+//! function does not change what was read), sent the validation-before-conflict probe (the violation
 //! class the normal check uses, sent with A's name: that one request covers both ids), deleted (the
 //! delete it needs anyway, judged), looked up once more (404), and its name is then created again with
 //! another shared body (B): that create covers B's classes and delete-then-recreate. Publish-on-create
@@ -152,7 +153,10 @@ impl Session {
 
     /// The table answers success for `g`'s body with `Publish: true`, and no class in it set Publish.
     fn takes_publish(&self, g: &Shared) -> bool {
-        if g.owned.get("Publish").is_some_and(|v| v != &Value::Bool(true)) {
+        if g.owned
+            .get("Publish")
+            .is_some_and(|v| v != &Value::Bool(true))
+        {
             return false;
         }
         let mut body = g.body.clone();
@@ -161,7 +165,12 @@ impl Session {
     }
 
     /// The publish-on-create record from the shared create that published.
-    pub(super) fn published(&self, request: &WireRequest, j: &Judgement, shared: usize) -> TrialRecord {
+    pub(super) fn published(
+        &self,
+        request: &WireRequest,
+        j: &Judgement,
+        shared: usize,
+    ) -> TrialRecord {
         let mut j = j.clone();
         if shared > 0 {
             j.notes.push(format!(
@@ -217,6 +226,22 @@ impl Session {
         let mut folded = None;
         let mut exists = created;
 
+        let mut settled = false;
+        if plan.wants(Lifecycle::ReadBack) {
+            let mut run = new_run(Some(&first));
+            a_ids.push(Lifecycle::ReadBack.id().to_string());
+            match (&first.result, created) {
+                (Ok(r), true) => {
+                    let before = self.api.requests();
+                    settled = lc::read_back(self, &name, r, &mut run);
+                    a_follow.extend(before + 1..=self.api.requests());
+                }
+                _ => run.j.set_fault(precondition(&first)),
+            }
+            records.push(record(self, Lifecycle::ReadBack, run, &create));
+        }
+
+        // After the read-back: a duplicate that replaced the function must not change what is read.
         if plan.wants(Lifecycle::DuplicateName) {
             let mut run = new_run(Some(&first));
             if !created {
@@ -249,21 +274,6 @@ impl Session {
                 );
             }
             records.push(record(self, Lifecycle::DuplicateName, run, &create));
-        }
-
-        let mut settled = false;
-        if plan.wants(Lifecycle::ReadBack) {
-            let mut run = new_run(Some(&first));
-            a_ids.push(Lifecycle::ReadBack.id().to_string());
-            match (&first.result, created) {
-                (Ok(r), true) => {
-                    let before = self.api.requests();
-                    settled = lc::read_back(self, &name, r, &mut run);
-                    a_follow.extend(before + 1..=self.api.requests());
-                }
-                _ => run.j.set_fault(precondition(&first)),
-            }
-            records.push(record(self, Lifecycle::ReadBack, run, &create));
         }
 
         if plan.wants(Lifecycle::ValidationBeforeConflict) {
@@ -371,7 +381,8 @@ impl Session {
         // A's classes: the first create's verdict; A is deleted now unless the chain already did.
         let mut j = first.judgement.clone();
         if exists && b_sent.is_none() {
-            j.notes.extend(delete_if_created(self, &first.result, &name));
+            j.notes
+                .extend(delete_if_created(self, &first.result, &name));
             exists = false;
         }
         self.class_records(&create, &j, &a_cases, records);
@@ -396,7 +407,15 @@ impl Session {
                 if let Some(g) = plan.b.map(|b| &groups[b]) {
                     let request = shared_request(self, g);
                     let sent = self.create_judged(&request, &g.name, None);
-                    self.finish_create(&request, &g.name, sent, &g.cases, Vec::new(), records, coverage);
+                    self.finish_create(
+                        &request,
+                        &g.name,
+                        sent,
+                        &g.cases,
+                        Vec::new(),
+                        records,
+                        coverage,
+                    );
                 }
             }
         }
@@ -463,7 +482,13 @@ impl Session {
                 l.id()
             ));
             self.class_records(&request, &j, std::slice::from_ref(&probe), records);
-            cover(coverage, sent.number, &[probe.clone()], vec![l.id().into()], Vec::new());
+            cover(
+                coverage,
+                sent.number,
+                &[probe.clone()],
+                vec![l.id().into()],
+                Vec::new(),
+            );
             Some(probe.id)
         } else {
             cover(coverage, sent.number, &[], vec![l.id().into()], Vec::new());

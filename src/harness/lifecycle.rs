@@ -61,7 +61,10 @@ pub(super) fn send_plain(s: &Session, req: &WireRequest) -> Result<WireResponse,
 }
 
 /// Read-back and set-up calls: throttling absorbed and counted.
-pub(super) fn send_retrying(s: &Session, req: &WireRequest) -> Result<WireResponse, TransportError> {
+pub(super) fn send_retrying(
+    s: &Session,
+    req: &WireRequest,
+) -> Result<WireResponse, TransportError> {
     s.runtime.block_on(s.api.call(req))
 }
 
