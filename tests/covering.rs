@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use libtest_mimic::Failed;
 use support::check;
 
+use lambda_conform::generate::Case;
 use lambda_conform::harness::{Check, Lifecycle, RunConfig, Session};
 use lambda_conform::report::json::read_json;
 use lambda_conform::report::TrialRecord;
@@ -120,6 +121,7 @@ fn covers_every_case_id_within_400_requests() -> Result<(), Failed> {
 /// A broken stub is still caught by the covering run, on the class it breaks (in this process: the
 /// table's case classes are worked out once for both mutants).
 fn a_mutant_is_caught() -> Result<(), Failed> {
+    let cases = prepare(None, None)?.cases();
     for (mutant, id) in [
         (
             Mutant::AcceptsMemoryAboveMax,
@@ -130,13 +132,8 @@ fn a_mutant_is_caught() -> Result<(), Failed> {
             "create_function::valid::description::non_ascii",
         ),
     ] {
-        let session = Session::prepare(RunConfig {
-            seed: 7,
-            mutant: Some(mutant),
-            ..RunConfig::default()
-        })
-        .map_err(|e| e.to_string())?;
-        let (trials, coverage) = session.run_covering(&session.cases(), &Lifecycle::all());
+        let session = prepare(Some(mutant), Some(&cases))?;
+        let (trials, coverage) = session.run_covering(&cases, &Lifecycle::all());
         let t = trials.iter().find(|t| t.id == id).ok_or("no trial")?;
         check(
             t.outcome.differs(),
@@ -150,13 +147,21 @@ fn a_mutant_is_caught() -> Result<(), Failed> {
     Ok(())
 }
 
-fn prepare(mutant: Option<Mutant>) -> Result<Session, Failed> {
-    Session::prepare(RunConfig {
+/// A seed-7 run on the stub (with `mutant`), given the case classes when they were worked out already.
+fn prepare(mutant: Option<Mutant>, cases: Option<&[Case]>) -> Result<Session, Failed> {
+    let s = Session::prepare(RunConfig {
         seed: 7,
         mutant,
         ..RunConfig::default()
     })
-    .map_err(|e| e.to_string().into())
+    .map_err(|e| e.to_string())?;
+    if let Some(c) = cases {
+        check(
+            s.use_cases(c.to_vec()),
+            "the case classes were worked out twice",
+        )?;
+    }
+    Ok(s)
 }
 
 fn kind_of<'a>(trials: &'a [TrialRecord], id: &str) -> &'a str {
@@ -173,7 +178,7 @@ fn kind_of<'a>(trials: &'a [TrialRecord], id: &str) -> &'a str {
 /// it re-sends the read-back's create right after the reads. Folding them in costs a handful of requests, far fewer than
 /// the checks make on their own.
 fn lifecycle_rides_on_shared_creates() -> Result<(), Failed> {
-    let bare = prepare(None)?;
+    let bare = prepare(None, None)?;
     let cases = bare.cases();
     let (plain_trials, _) = bare.run_covering(&cases, &[]);
     let without = bare.requests();
@@ -182,7 +187,7 @@ fn lifecycle_rides_on_shared_creates() -> Result<(), Failed> {
         "lifecycle trials in a run without lifecycle checks",
     )?;
 
-    let s = prepare(None)?;
+    let s = prepare(None, Some(&cases))?;
     let (trials, coverage) = s.run_covering(&cases, &Lifecycle::all());
     let with = s.requests();
     let entry = |l: Lifecycle| {
@@ -242,7 +247,7 @@ fn lifecycle_rides_on_shared_creates() -> Result<(), Failed> {
         format!("requests made only for lifecycle checks: {only_lifecycle:?}"),
     )?;
     // The checks alone (each on its own functions) take many more requests than folded in.
-    let normal = prepare(None)?;
+    let normal = prepare(None, Some(&cases))?;
     let checks: Vec<Check> = Lifecycle::all().into_iter().map(Check::Lifecycle).collect();
     normal.run_all(&checks, &|_| {});
     check(
@@ -264,6 +269,7 @@ fn lifecycle_rides_on_shared_creates() -> Result<(), Failed> {
 /// break being pinned on the case classes whose create the check rode on.
 fn lifecycle_verdicts_match_a_normal_run() -> Result<(), Failed> {
     let checks: Vec<Check> = Lifecycle::all().into_iter().map(Check::Lifecycle).collect();
+    let cases = prepare(None, None)?.cases();
     for (mutant, broken) in [
         (None, None),
         (Some(Mutant::NoConflict), Some(Lifecycle::DuplicateName)),
@@ -274,9 +280,9 @@ fn lifecycle_verdicts_match_a_normal_run() -> Result<(), Failed> {
         ),
     ] {
         let label = mutant.map_or("faithful", |m| m.name());
-        let normal = prepare(mutant)?.run_all(&checks, &|_| {});
-        let s = prepare(mutant)?;
-        let (trials, coverage) = s.run_covering(&s.cases(), &Lifecycle::all());
+        let normal = prepare(mutant, Some(&cases))?.run_all(&checks, &|_| {});
+        let s = prepare(mutant, Some(&cases))?;
+        let (trials, coverage) = s.run_covering(&cases, &Lifecycle::all());
         for l in Lifecycle::all() {
             let got = trials
                 .iter()

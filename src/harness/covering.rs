@@ -5,9 +5,12 @@
 //! members (what its body sets or leaves out beside the smallest valid request) are added to a shared
 //! body when they set no member another class in it set differently, and the table's own validation
 //! still answers success for the whole. One create (and its delete) then covers every class folded
-//! into it, and its verdict is theirs. Every other class (violations, wire cases, classes resting on an
-//! assumption) is sent alone. Error answers are not followed by a delete each; the run's clean-up
-//! lists the run's prefix once and removes (and reports) any function an error answer created.
+//! into it, and its verdict is theirs. Classes resting on the same assumption whose request must
+//! succeed (a JSON null treated as absent) share a create the same way, apart from the others; when
+//! its verdict is not conformant, each is sent alone after all. Every other class (violations, wire
+//! cases) is sent alone. Error answers are not followed by a delete each; the run's clean-up lists the
+//! run's prefix once and removes (and reports) any function an error answer created. The lifecycle
+//! checks ride on the shared creates ([`super::covering_lifecycle`]).
 //!
 //! The requests are sent one at a time, so the run's request counter numbers them: the report's
 //! `coverage` says which request covered which case ids.

@@ -485,7 +485,7 @@ impl Session {
             cover(
                 coverage,
                 sent.number,
-                &[probe.clone()],
+                std::slice::from_ref(&probe),
                 vec![l.id().into()],
                 Vec::new(),
             );
