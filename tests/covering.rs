@@ -9,6 +9,7 @@ use support::lc;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use libtest_mimic::Failed;
 use support::check;
@@ -121,7 +122,6 @@ fn covers_every_case_id_within_400_requests() -> Result<(), Failed> {
 /// A broken stub is still caught by the covering run, on the class it breaks (in this process: the
 /// table's case classes are worked out once for both mutants).
 fn a_mutant_is_caught() -> Result<(), Failed> {
-    let cases = prepare(None, None)?.cases();
     for (mutant, id) in [
         (
             Mutant::AcceptsMemoryAboveMax,
@@ -132,7 +132,7 @@ fn a_mutant_is_caught() -> Result<(), Failed> {
             "create_function::valid::description::non_ascii",
         ),
     ] {
-        let session = prepare(Some(mutant), Some(&cases))?;
+        let (session, cases) = prepare(Some(mutant))?;
         let (trials, coverage) = session.run_covering(&cases, &Lifecycle::all());
         let t = trials.iter().find(|t| t.id == id).ok_or("no trial")?;
         check(
@@ -147,21 +147,34 @@ fn a_mutant_is_caught() -> Result<(), Failed> {
     Ok(())
 }
 
-/// A seed-7 run on the stub (with `mutant`), given the case classes when they were worked out already.
-fn prepare(mutant: Option<Mutant>, cases: Option<&[Case]>) -> Result<Session, Failed> {
+/// The seed-7 case classes, worked out once for every test of this binary (they take seconds).
+fn seed7_cases() -> Result<Vec<Case>, Failed> {
+    static CASES: OnceLock<Vec<Case>> = OnceLock::new();
+    if let Some(c) = CASES.get() {
+        return Ok(c.clone());
+    }
+    let s = Session::prepare(RunConfig {
+        seed: 7,
+        ..RunConfig::default()
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(CASES.get_or_init(|| s.cases()).clone())
+}
+
+/// A seed-7 run on the stub (with `mutant`), with the case classes already worked out.
+fn prepare(mutant: Option<Mutant>) -> Result<(Session, Vec<Case>), Failed> {
+    let cases = seed7_cases()?;
     let s = Session::prepare(RunConfig {
         seed: 7,
         mutant,
         ..RunConfig::default()
     })
     .map_err(|e| e.to_string())?;
-    if let Some(c) = cases {
-        check(
-            s.use_cases(c.to_vec()),
-            "the case classes were worked out twice",
-        )?;
-    }
-    Ok(s)
+    check(
+        s.use_cases(cases.clone()),
+        "the case classes were worked out twice",
+    )?;
+    Ok((s, cases))
 }
 
 fn kind_of<'a>(trials: &'a [TrialRecord], id: &str) -> &'a str {
@@ -178,8 +191,7 @@ fn kind_of<'a>(trials: &'a [TrialRecord], id: &str) -> &'a str {
 /// it re-sends the read-back's create right after the reads. Folding them in costs a handful of requests, far fewer than
 /// the checks make on their own.
 fn lifecycle_rides_on_shared_creates() -> Result<(), Failed> {
-    let bare = prepare(None, None)?;
-    let cases = bare.cases();
+    let (bare, cases) = prepare(None)?;
     let (plain_trials, _) = bare.run_covering(&cases, &[]);
     let without = bare.requests();
     check(
@@ -187,7 +199,7 @@ fn lifecycle_rides_on_shared_creates() -> Result<(), Failed> {
         "lifecycle trials in a run without lifecycle checks",
     )?;
 
-    let s = prepare(None, Some(&cases))?;
+    let (s, _) = prepare(None)?;
     let (trials, coverage) = s.run_covering(&cases, &Lifecycle::all());
     let with = s.requests();
     let entry = |l: Lifecycle| {
@@ -247,7 +259,7 @@ fn lifecycle_rides_on_shared_creates() -> Result<(), Failed> {
         format!("requests made only for lifecycle checks: {only_lifecycle:?}"),
     )?;
     // The checks alone (each on its own functions) take many more requests than folded in.
-    let normal = prepare(None, Some(&cases))?;
+    let (normal, _) = prepare(None)?;
     let checks: Vec<Check> = Lifecycle::all().into_iter().map(Check::Lifecycle).collect();
     normal.run_all(&checks, &|_| {});
     check(
@@ -269,7 +281,6 @@ fn lifecycle_rides_on_shared_creates() -> Result<(), Failed> {
 /// break being pinned on the case classes whose create the check rode on.
 fn lifecycle_verdicts_match_a_normal_run() -> Result<(), Failed> {
     let checks: Vec<Check> = Lifecycle::all().into_iter().map(Check::Lifecycle).collect();
-    let cases = prepare(None, None)?.cases();
     for (mutant, broken) in [
         (None, None),
         (Some(Mutant::NoConflict), Some(Lifecycle::DuplicateName)),
@@ -280,8 +291,8 @@ fn lifecycle_verdicts_match_a_normal_run() -> Result<(), Failed> {
         ),
     ] {
         let label = mutant.map_or("faithful", |m| m.name());
-        let normal = prepare(mutant, Some(&cases))?.run_all(&checks, &|_| {});
-        let s = prepare(mutant, Some(&cases))?;
+        let normal = prepare(mutant)?.0.run_all(&checks, &|_| {});
+        let (s, cases) = prepare(mutant)?;
         let (trials, coverage) = s.run_covering(&cases, &Lifecycle::all());
         for l in Lifecycle::all() {
             let got = trials
@@ -330,6 +341,39 @@ fn lifecycle_verdicts_match_a_normal_run() -> Result<(), Failed> {
     Ok(())
 }
 
+/// Classes resting on the same assumption (a JSON null treated as absent) share a create on the
+/// faithful stub; when that shared create is not conformant, each is sent alone after all and judged
+/// on its own answer.
+fn assumed_classes_share_then_fall_back() -> Result<(), Failed> {
+    let (faithful, cases) = prepare(None)?;
+    let (_, coverage) = faithful.run_covering(&cases, &[]);
+    let shared: Vec<String> = coverage
+        .iter()
+        .filter(|c| c.case_ids.iter().filter(|i| i.ends_with("::null")).count() >= 5)
+        .flat_map(|c| c.case_ids.clone())
+        .collect();
+    check(
+        shared.len() >= 5 && shared.iter().all(|i| i.ends_with("::null")),
+        format!("the null classes do not share a create: {shared:?}"),
+    )?;
+    // Every create answer lacks RevisionId: the shared create is not conformant.
+    let (broken, _) = prepare(Some(Mutant::MissingRevisionId))?;
+    let (trials, coverage) = broken.run_covering(&cases, &[]);
+    for id in &shared {
+        let own = coverage
+            .iter()
+            .filter(|c| c.case_ids.iter().any(|i| i == id))
+            .collect::<Vec<_>>();
+        check(
+            own.len() == 1 && own[0].case_ids.len() == 1,
+            format!("{id} not sent alone after the shared create failed: {own:?}"),
+        )?;
+        let t = trials.iter().find(|t| &t.id == id).ok_or("no trial")?;
+        check(t.outcome.differs(), format!("{id}: {:?}", t.outcome))?;
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     support::run(vec![
         (
@@ -340,6 +384,10 @@ fn main() -> ExitCode {
         (
             "covering::lifecycle_rides_on_shared_creates",
             lifecycle_rides_on_shared_creates,
+        ),
+        (
+            "covering::assumed_classes_share_then_fall_back",
+            assumed_classes_share_then_fall_back,
         ),
         (
             "covering::lifecycle_verdicts_match_a_normal_run",
