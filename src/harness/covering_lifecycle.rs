@@ -283,6 +283,7 @@ impl Session {
         }
 
         let mut b_sent: Option<(Sent, WireRequest)> = None;
+        let mut dtr_run: Option<LifecycleRun> = None;
         // The judged delete and the lookup after it: the requests delete-then-recreate also rests on.
         let mut follow = Vec::new();
         if plan.wants(Lifecycle::DeleteThenRecreate) {
@@ -372,7 +373,8 @@ impl Session {
                             error: error.clone(),
                         }),
                     }
-                    records.push(record(self, Lifecycle::DeleteThenRecreate, run, &create));
+                    // Recorded at the end, with what the clean-up of the name says.
+                    dtr_run = Some(run);
                     b_sent = Some((sent, recreate));
                 }
             }
@@ -419,9 +421,13 @@ impl Session {
                 }
             }
         }
+        let mut notes = Vec::new();
         if exists {
-            let mut notes = Vec::new();
             lc::cleanup(self, &name, &mut notes);
+        }
+        if let Some(mut run) = dtr_run {
+            run.j.notes.extend(notes);
+            records.push(record(self, Lifecycle::DeleteThenRecreate, run, &create));
         }
         folded
     }
