@@ -304,8 +304,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<crate::harness::Shard>,
     /// Every case id once with the fewest requests: one instance per class, successful creates
-    /// shared by the valid classes that fit in one body (report.json says which request covered which
-    /// case ids). Case classes only: no SDK twins, no lifecycle checks.
+    /// shared by the valid classes that fit in one body, the lifecycle checks run on those shared
+    /// creates (report.json says which request covered which case ids). No SDK twins.
     #[arg(long)]
     pub covering: bool,
 }

@@ -114,8 +114,8 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
         cases.retain(|c| shard.contains(&c.id()));
     }
     if args.covering {
-        // Case classes only: the SDK twins and lifecycle checks are not part of a covering run.
-        cases.retain(|c| matches!(c, harness::Check::Case(_)));
+        // Case classes and lifecycle checks (folded into the shared creates); no SDK twins.
+        cases.retain(|c| matches!(c, harness::Check::Case(_) | harness::Check::Lifecycle(_)));
     }
     if !args.quiet {
         eprintln!(
@@ -163,7 +163,14 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
                 _ => None,
             })
             .collect();
-        let (trials, covered) = session.run_covering(&classes);
+        let lifecycle: Vec<_> = cases
+            .iter()
+            .filter_map(|c| match c {
+                harness::Check::Lifecycle(l) => Some(*l),
+                _ => None,
+            })
+            .collect();
+        let (trials, covered) = session.run_covering(&classes, &lifecycle);
         coverage = covered;
         trials
     } else {

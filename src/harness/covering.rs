@@ -5,9 +5,12 @@
 //! members (what its body sets or leaves out beside the smallest valid request) are added to a shared
 //! body when they set no member another class in it set differently, and the table's own validation
 //! still answers success for the whole. One create (and its delete) then covers every class folded
-//! into it, and its verdict is theirs. Every other class (violations, wire cases, classes resting on an
-//! assumption) is sent alone. Error answers are not followed by a delete each; the run's clean-up
-//! lists the run's prefix once and removes (and reports) any function an error answer created.
+//! into it, and its verdict is theirs. Classes resting on the same assumption whose request must
+//! succeed (a JSON null treated as absent) share a create the same way, apart from the others; when
+//! its verdict is not conformant, each is sent alone after all. Every other class (violations, wire
+//! cases) is sent alone. Error answers are not followed by a delete each; the run's clean-up lists the
+//! run's prefix once and removes (and reports) any function an error answer created. The lifecycle
+//! checks ride on the shared creates ([`super::covering_lifecycle`]).
 //!
 //! The requests are sent one at a time, so the run's request counter numbers them: the report's
 //! `coverage` says which request covered which case ids.
@@ -15,21 +18,40 @@
 use serde_json::{Map, Value};
 
 use super::execute::{boundary, delete_if_created};
+use super::lifecycle::Lifecycle;
 use super::session::Session;
 use crate::generate::{Case, CaseKind, Instance};
 use crate::oracle::{self, Facts, Judgement};
 use crate::report::{Covered, TrialRecord};
 use crate::spec::validate::{self, Expectation};
 use crate::transport::target::Target;
-use crate::wire::WireRequest;
+use crate::transport::TransportError;
+use crate::wire::{WireRequest, WireResponse};
 
 /// A body being built for several classes.
-struct Shared {
-    body: Map<String, Value>,
+pub(super) struct Shared {
+    pub(super) body: Map<String, Value>,
     /// The members some class set (or left out) on purpose, with the value (None: left out).
-    owned: Map<String, Value>,
-    name: String,
+    pub(super) owned: Map<String, Value>,
+    pub(super) name: String,
+    pub(super) cases: Vec<Case>,
+}
+
+/// A body shared by classes resting on one assumption (a JSON null, a member sent both null and
+/// absent, are told apart here).
+struct Assumed {
+    shared: Shared,
+    owned: Vec<(String, Option<Value>)>,
     cases: Vec<Case>,
+    instances: Vec<Instance>,
+}
+
+/// A create sent and judged, not yet deleted.
+pub(super) struct Sent {
+    pub(super) result: Result<WireResponse, TransportError>,
+    /// Its number in the run's request count.
+    pub(super) number: u64,
+    pub(super) judgement: Judgement,
 }
 
 /// The top-level members where `body` differs from the smallest valid request: the value it sends
@@ -50,13 +72,18 @@ fn own_members(base: &Map<String, Value>, body: &Map<String, Value>) -> Map<Stri
 }
 
 impl Session {
-    /// Runs every class of `cases` once, sharing successful creates; gives the trial records and
-    /// which request covered which case ids.
-    pub fn run_covering(&self, cases: &[Case]) -> (Vec<TrialRecord>, Vec<Covered>) {
+    /// Runs every class of `cases` once, sharing successful creates, and the `lifecycle` checks on
+    /// those shared creates; gives the trial records and which request covered which case ids.
+    pub fn run_covering(
+        &self,
+        cases: &[Case],
+        lifecycle: &[Lifecycle],
+    ) -> (Vec<TrialRecord>, Vec<Covered>) {
         let mut records = Vec::new();
         let mut coverage = Vec::new();
         let mut alone: Vec<(Case, Instance)> = Vec::new();
         let mut groups: Vec<Shared> = Vec::new();
+        let mut assumed: Vec<(String, Vec<Assumed>)> = Vec::new();
         for case in cases {
             let kind = case.kind.as_str();
             if let Some(need) = &case.needs_resource {
@@ -78,36 +105,173 @@ impl Session {
             };
             let shareable = matches!(case.kind, CaseKind::Valid | CaseKind::Boundary)
                 && case.assumption.is_none();
-            match (shareable, inst.json.as_ref().and_then(Value::as_object)) {
-                (true, Some(body)) => {
+            match (
+                shareable,
+                &case.assumption,
+                inst.json.as_ref().and_then(Value::as_object),
+            ) {
+                (true, _, Some(body)) => {
                     if !self.fold(&mut groups, case, &inst, body) {
+                        alone.push((case.clone(), inst));
+                    }
+                }
+                (false, Some(a), Some(body)) => {
+                    let same = assumed.iter_mut().find(|(b, _)| b == a);
+                    let fits = match same {
+                        Some((_, g)) => self.fold_assumed(g, case, &inst, body),
+                        None => {
+                            let mut g = Vec::new();
+                            let fits = self.fold_assumed(&mut g, case, &inst, body);
+                            assumed.push((a.clone(), g));
+                            fits
+                        }
+                    };
+                    if !fits {
                         alone.push((case.clone(), inst));
                     }
                 }
                 _ => alone.push((case.clone(), inst)),
             }
         }
-        for g in groups {
-            let body = Value::Object(g.body);
-            let Ok(bytes) = serde_json::to_vec(&body) else {
-                continue;
-            };
-            let request = WireRequest::post_json(&self.spec.source.uri, bytes);
-            let ids: Vec<&Case> = g.cases.iter().collect();
-            self.send_covering(&request, &g.name, &ids, None, &mut records, &mut coverage);
+        // Classes resting on the same assumption share a create; when its verdict is not
+        // conformant each is sent alone after all, so a broken assumption is pinned to its class.
+        for (assumption, gs) in &assumed {
+            for g in gs {
+                if g.cases.len() < 2 {
+                    alone.extend(g.cases.iter().cloned().zip(g.instances.iter().cloned()));
+                    continue;
+                }
+                let request = shared_request(self, &g.shared);
+                let mut sent =
+                    self.create_judged(&request, &g.shared.name, Some(assumption.clone()));
+                if sent.judgement.outcome().is_conformant() {
+                    self.finish_create(
+                        &request,
+                        &g.shared.name,
+                        sent,
+                        &g.cases,
+                        Vec::new(),
+                        &mut records,
+                        &mut coverage,
+                    );
+                } else {
+                    sent.judgement.notes.extend(delete_if_created(
+                        self,
+                        &sent.result,
+                        &g.shared.name,
+                    ));
+                    alone.extend(g.cases.iter().cloned().zip(g.instances.iter().cloned()));
+                }
+            }
         }
+        let plan = self.plan_lifecycle(&mut groups, lifecycle);
+        for (i, g) in groups.iter().enumerate() {
+            if plan.chained(i) {
+                continue;
+            }
+            let request = shared_request(self, g);
+            let sent = self.create_judged(&request, &g.name, None);
+            let mut extra = Vec::new();
+            if plan.publish == Some(i) {
+                records.push(self.published(&request, &sent.judgement, g.cases.len()));
+                extra.push(Lifecycle::PublishOnCreate.id().to_string());
+            }
+            self.finish_create(
+                &request,
+                &g.name,
+                sent,
+                &g.cases,
+                extra,
+                &mut records,
+                &mut coverage,
+            );
+        }
+        let folded = self.run_chain(&plan, &groups, &alone, &mut records, &mut coverage);
         for (case, inst) in &alone {
-            self.send_covering(
+            if folded.as_deref() == Some(case.id.as_str()) {
+                continue;
+            }
+            let sent =
+                self.create_judged(&inst.request, &inst.function_name, case.assumption.clone());
+            self.finish_create(
                 &inst.request,
                 &inst.function_name,
-                &[case],
-                case.assumption.clone(),
+                sent,
+                std::slice::from_ref(case),
+                Vec::new(),
                 &mut records,
                 &mut coverage,
             );
         }
         records.sort_by(|a, b| a.id.cmp(&b.id));
+        coverage.sort_by_key(|c| c.request);
         (records, coverage)
+    }
+
+    /// Adds a class resting on an assumption to the first shared body of its assumption it fits: its
+    /// members beside the smallest valid request (a JSON null kept as sent) clash with none another
+    /// class of the body set, and the table answers success for the whole.
+    fn fold_assumed(
+        &self,
+        groups: &mut Vec<Assumed>,
+        case: &Case,
+        inst: &Instance,
+        body: &Map<String, Value>,
+    ) -> bool {
+        let base = self.ctx.base_request(&self.spec, &inst.function_name);
+        let Some(base) = base.as_object() else {
+            return false;
+        };
+        // Sent members that differ from the base, and base members left out (as absent).
+        let mut own: Vec<(String, Option<Value>)> = body
+            .iter()
+            .filter(|(k, v)| *k != "FunctionName" && base.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), Some(v.clone())))
+            .collect();
+        own.extend(
+            base.keys()
+                .filter(|k| !body.contains_key(*k))
+                .map(|k| (k.clone(), None)),
+        );
+        if self.answer(body) != Expectation::Success {
+            return false;
+        }
+        for g in groups.iter_mut() {
+            if own
+                .iter()
+                .any(|(k, v)| g.owned.iter().any(|(l, w)| l == k && w != v))
+            {
+                continue;
+            }
+            let mut merged = g.shared.body.clone();
+            for (k, v) in &own {
+                match v {
+                    Some(v) => merged.insert(k.clone(), v.clone()),
+                    None => merged.remove(k),
+                };
+            }
+            if self.answer(&merged) != Expectation::Success {
+                continue;
+            }
+            g.shared.body = merged;
+            g.owned.extend(own);
+            g.shared.cases.push(case.clone());
+            g.cases.push(case.clone());
+            g.instances.push(inst.clone());
+            return true;
+        }
+        groups.push(Assumed {
+            shared: Shared {
+                body: body.clone(),
+                owned: Map::new(),
+                name: inst.function_name.clone(),
+                cases: vec![case.clone()],
+            },
+            owned: own,
+            cases: vec![case.clone()],
+            instances: vec![inst.clone()],
+        });
+        true
     }
 
     /// Adds a successful class's body to the first shared body it fits; a new shared body when none.
@@ -174,7 +338,7 @@ impl Session {
         true
     }
 
-    fn answer(&self, body: &Map<String, Value>) -> Expectation {
+    pub(super) fn answer(&self, body: &Map<String, Value>) -> Expectation {
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         validate::answer_with(
             &self.spec,
@@ -184,16 +348,14 @@ impl Session {
         )
     }
 
-    /// Sends one request for `cases`, judges it, deletes what it created; one record per case.
-    fn send_covering(
+    /// Sends one create and judges it (the table's answer for its body; `assumption` when the class
+    /// rests on one); nothing is deleted yet.
+    pub(super) fn create_judged(
         &self,
         request: &WireRequest,
         name: &str,
-        cases: &[&Case],
         assumption: Option<String>,
-        records: &mut Vec<TrialRecord>,
-        coverage: &mut Vec<Covered>,
-    ) {
+    ) -> Sent {
         let answer = validate::answer_with(
             &self.spec,
             &request.body,
@@ -202,26 +364,53 @@ impl Session {
         );
         let result = self.send_create(request, name);
         let number = self.api.requests();
-        let notes: Vec<String> = delete_if_created(self, &result, name).into_iter().collect();
         let facts = Facts {
             assumption,
             ..self.facts.clone()
         };
-        let mut j = oracle::judge(&self.spec, request, &answer, &result, &facts);
-        j.notes.extend(notes);
+        let judgement = oracle::judge(&self.spec, request, &answer, &result, &facts);
+        Sent {
+            result,
+            number,
+            judgement,
+        }
+    }
+
+    /// Deletes what `sent` created and gives its verdict to every class of `cases` (one record each);
+    /// the coverage entry lists them and the `extra` ids (lifecycle checks) it covered too.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn finish_create(
+        &self,
+        request: &WireRequest,
+        name: &str,
+        mut sent: Sent,
+        cases: &[Case],
+        extra: Vec<String>,
+        records: &mut Vec<TrialRecord>,
+        coverage: &mut Vec<Covered>,
+    ) {
+        sent.judgement
+            .notes
+            .extend(delete_if_created(self, &sent.result, name));
+        self.class_records(request, &sent.judgement, cases, records);
+        cover(coverage, sent.number, cases, extra, Vec::new());
+    }
+
+    /// One record per class of `cases`, all with the verdict `j` of the create they shared.
+    pub(super) fn class_records(
+        &self,
+        request: &WireRequest,
+        j: &Judgement,
+        cases: &[Case],
+        records: &mut Vec<TrialRecord>,
+    ) {
+        let mut j = j.clone();
         if cases.len() > 1 {
             j.notes.push(format!(
                 "covering run: one create shared by {} classes",
                 cases.len()
             ));
         }
-        let mut ids: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
-        ids.sort();
-        coverage.push(Covered {
-            request: number,
-            operation: "CreateFunction".into(),
-            case_ids: ids,
-        });
         for case in cases {
             let mut record = TrialRecord::judged(case.id.clone(), case.kind.as_str(), &j);
             record.instances = 1;
@@ -231,4 +420,28 @@ impl Session {
             records.push(record);
         }
     }
+}
+
+/// The create of a shared body.
+pub(super) fn shared_request(s: &Session, g: &Shared) -> WireRequest {
+    let bytes = serde_json::to_vec(&Value::Object(g.body.clone())).unwrap_or_default();
+    WireRequest::post_json(&s.spec.source.uri, bytes)
+}
+
+/// Notes that request `number` covered `cases` and the `extra` ids, resting also on `follow_ups`.
+pub(super) fn cover(
+    coverage: &mut Vec<Covered>,
+    number: u64,
+    cases: &[Case],
+    extra: Vec<String>,
+    follow_ups: Vec<u64>,
+) {
+    let mut ids: Vec<String> = cases.iter().map(|c| c.id.clone()).chain(extra).collect();
+    ids.sort();
+    coverage.push(Covered {
+        request: number,
+        operation: "CreateFunction".into(),
+        case_ids: ids,
+        follow_ups,
+    });
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::execute::delete;
 use super::session::Session;
-use crate::generate::{CaseKind, Instance};
+use crate::generate::{Case, CaseKind, Instance};
 use crate::oracle::{self, lifecycle as judge, Facts, Fault, Judgement};
 use crate::report::TrialRecord;
 use crate::spec::validate;
@@ -56,16 +56,19 @@ impl Lifecycle {
     }
 }
 
-fn send_plain(s: &Session, req: &WireRequest) -> Result<WireResponse, TransportError> {
+pub(super) fn send_plain(s: &Session, req: &WireRequest) -> Result<WireResponse, TransportError> {
     s.send_once(req)
 }
 
 /// Read-back and set-up calls: throttling absorbed and counted.
-fn send_retrying(s: &Session, req: &WireRequest) -> Result<WireResponse, TransportError> {
+pub(super) fn send_retrying(
+    s: &Session,
+    req: &WireRequest,
+) -> Result<WireResponse, TransportError> {
     s.runtime.block_on(s.api.call(req))
 }
 
-fn base_instance(s: &Session, name: &str, extra: &[(&str, Value)]) -> WireRequest {
+pub(super) fn base_instance(s: &Session, name: &str, extra: &[(&str, Value)]) -> WireRequest {
     let mut body = s.ctx.base_request(&s.spec, name);
     if let Value::Object(m) = &mut body {
         for (k, v) in extra {
@@ -78,7 +81,7 @@ fn base_instance(s: &Session, name: &str, extra: &[(&str, Value)]) -> WireReques
     )
 }
 
-fn lifecycle_name(s: &Session, l: Lifecycle) -> String {
+pub(super) fn lifecycle_name(s: &Session, l: Lifecycle) -> String {
     let tag = l.id().rsplit("::").next().unwrap_or("x").replace('_', "-");
     let mut n = format!("{}-lc-{tag}", s.ctx.run_prefix);
     n.truncate(64);
@@ -185,7 +188,9 @@ fn lifecycle_steps(
             }
             run.absorb(j);
         }
-        Lifecycle::ReadBack => read_back(s, name, &first, run),
+        Lifecycle::ReadBack => {
+            read_back(s, name, &first, run);
+        }
         Lifecycle::DeleteThenRecreate => {
             // Delete a settled function (AWS deletes Pending ones too; emulators differ by timing).
             settle(s, name);
@@ -251,14 +256,14 @@ fn lifecycle_steps(
 
 /// Clean-up is not the check: a failing delete is said in the message, not counted (the
 /// delete-then-recreate check judges deletes, after the function has settled).
-fn cleanup(s: &Session, name: &str, notes: &mut Vec<String>) {
+pub(super) fn cleanup(s: &Session, name: &str, notes: &mut Vec<String>) {
     if let Err(e) = delete(s, name, name) {
         notes.push(format!("clean-up: could not delete {name}: {e}"));
     }
 }
 
 /// Waits (bounded by `--settle`) until the function leaves Pending.
-fn settle(s: &Session, name: &str) {
+pub(super) fn settle(s: &Session, name: &str) {
     let deadline = Instant::now() + s.config.settle;
     while Instant::now() < deadline && !s.interrupted() {
         let get = WireRequest::bodiless("GET", &lambda_api::configuration_path(name));
@@ -279,24 +284,37 @@ fn settle(s: &Session, name: &str) {
 
 /// A request that breaks one validation-family constraint, with an existing name.
 fn invalid_with_name(s: &Session, name: &str) -> Option<WireRequest> {
-    let cases = s.cases();
-    let case = cases.iter().find(|c| {
-        c.kind == CaseKind::Violation
-            && c.member
-                .as_deref()
-                .is_some_and(|m| !s.ctx.is_name_member(&s.spec, m))
-            && c.row.as_ref().is_some_and(|r| {
-                s.spec.members.iter().any(|m| {
-                    m.constraints.iter().any(|k| {
-                        format!("{} {}", m.path, k.id) == *r
-                            && k.family == Family::Validation
-                            && k.error.source != Source::Assumed
+    let case = conflict_probe(s, &s.cases())?;
+    let inst: Instance = super::boundary(&s.spec, &s.ctx, &case, s.config.seed)?;
+    with_name(s, &inst, name)
+}
+
+/// The class whose boundary request validation-before-conflict re-sends with an existing name: the
+/// first violation of a documented validation-family constraint on a member other than the name.
+pub(super) fn conflict_probe(s: &Session, cases: &[Case]) -> Option<Case> {
+    cases
+        .iter()
+        .find(|c| {
+            c.kind == CaseKind::Violation
+                && c.member
+                    .as_deref()
+                    .is_some_and(|m| !s.ctx.is_name_member(&s.spec, m))
+                && c.row.as_ref().is_some_and(|r| {
+                    s.spec.members.iter().any(|m| {
+                        m.constraints.iter().any(|k| {
+                            format!("{} {}", m.path, k.id) == *r
+                                && k.family == Family::Validation
+                                && k.error.source != Source::Assumed
+                        })
                     })
                 })
-            })
-    })?;
-    let inst: Instance = super::boundary(&s.spec, &s.ctx, case, s.config.seed)?;
-    let mut body: Value = inst.json?;
+        })
+        .cloned()
+}
+
+/// `inst`'s JSON body with the name member set to `name`.
+pub(super) fn with_name(s: &Session, inst: &Instance, name: &str) -> Option<WireRequest> {
+    let mut body: Value = inst.json.clone()?;
     let key = s
         .spec
         .members
@@ -312,20 +330,29 @@ fn invalid_with_name(s: &Session, name: &str) -> Option<WireRequest> {
 }
 
 /// GetFunctionConfiguration, GetFunction and ListFunctions agree with the create; the function
-/// leaves Pending within `--settle`.
-fn read_back(s: &Session, name: &str, created: &WireResponse, run: &mut LifecycleRun) {
+/// leaves Pending within `--settle`. True when the last read saw it out of Pending (a delete after it
+/// needs no further wait).
+pub(super) fn read_back(
+    s: &Session,
+    name: &str,
+    created: &WireResponse,
+    run: &mut LifecycleRun,
+) -> bool {
     run.j.expected = "the create's members, State Active, listed".into();
     let Some(original) = created.json() else {
         run.j
             .findings
             .push(judge::read_failed("CreateFunction body", created));
-        return;
+        return false;
     };
     // Listed at once, Pending or not (AWS lists a function from its creation on).
     match list_functions(s, name, run) {
         Ok(Some(list)) => run.j.findings.extend(judge::listed(&original, name, &list)),
         Ok(None) => {}
-        Err(fault) => return run.j.set_fault(fault),
+        Err(fault) => {
+            run.j.set_fault(fault);
+            return false;
+        }
     }
     let deadline = Instant::now() + s.config.settle;
     let mut config = None;
@@ -345,18 +372,22 @@ fn read_back(s: &Session, name: &str, created: &WireResponse, run: &mut Lifecycl
                 run.j
                     .findings
                     .push(judge::read_failed("GetFunctionConfiguration", &r));
-                return;
+                return false;
             }
             Err(e) => {
-                return run.j.set_fault(Fault::NoAnswer {
+                run.j.set_fault(Fault::NoAnswer {
                     during: "GetFunctionConfiguration".into(),
                     error: e,
-                })
+                });
+                return false;
             }
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    let Some(config) = config else { return };
+    let Some(config) = config else {
+        return false;
+    };
+    let settled = config.get("State").and_then(Value::as_str) != Some("Pending");
     // A profile whose answers carry no State (seed-2020's table asserts none) has nothing to wait for.
     let stated = s.spec.response_rules.iter().any(|r| r.path == "State");
     run.j.observed = format!(
@@ -386,6 +417,7 @@ fn read_back(s: &Session, name: &str, created: &WireResponse, run: &mut Lifecycl
             error: e,
         }),
     }
+    settled
 }
 
 /// The ListFunctions page holding `name` (pages followed by `NextMarker`, at most 20), or the
@@ -421,16 +453,16 @@ fn list_functions(s: &Session, name: &str, run: &mut LifecycleRun) -> Result<Opt
 }
 
 /// What a lifecycle check has found so far.
-struct LifecycleRun {
-    j: Judgement,
-    instances: u32,
-    reproduction: Option<String>,
-    created: bool,
+pub(super) struct LifecycleRun {
+    pub(super) j: Judgement,
+    pub(super) instances: u32,
+    pub(super) reproduction: Option<String>,
+    pub(super) created: bool,
 }
 
 impl LifecycleRun {
     /// Takes a sub-judgement's findings, fault and lines.
-    fn absorb(&mut self, j: Judgement) {
+    pub(super) fn absorb(&mut self, j: Judgement) {
         self.j.findings.extend(j.findings);
         if let Some(f) = j.fault {
             self.j.set_fault(f);

@@ -8,6 +8,7 @@ mod check;
 mod cleanup;
 pub mod corpus;
 mod covering;
+mod covering_lifecycle;
 mod execute;
 pub mod expectations;
 mod interrupt;

@@ -291,6 +291,12 @@ impl Session {
         })
     }
 
+    /// Gives the run the case classes another run of the same profile, seed and corpus already worked
+    /// out (they take seconds to build), before anything asked for them; false when it had its own.
+    pub fn use_cases(&self, cases: Vec<Case>) -> bool {
+        self.cases.set(cases).is_ok()
+    }
+
     /// Every case class the run has, sorted by id (classes that cannot be built are left out).
     pub fn cases(&self) -> Vec<Case> {
         self.cases

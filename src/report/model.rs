@@ -260,8 +260,15 @@ pub struct Covered {
     pub request: u64,
     /// What it was (`CreateFunction`, `GetFunction`, …).
     pub operation: String,
-    /// The case ids it covered, sorted.
+    /// The case ids it covered, sorted. A lifecycle check is listed on the create it builds on or
+    /// completes (read-back on the create read back, delete-then-recreate on the re-create,
+    /// publish-on-create on the create that published), or on its own request when it needs one (the
+    /// duplicate create).
     pub case_ids: Vec<String>,
+    /// The further requests (reads, the judged delete) the lifecycle ids listed here also rest on, by
+    /// number; empty for a plain create.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<u64>,
 }
 
 impl Report {
