@@ -97,60 +97,6 @@ fn strip_lookaround(pattern: &str) -> String {
     out
 }
 
-/// Generates strings matching one pattern. Cheap to clone: one parse per pattern source is kept for
-/// the process (`StringGen::new`).
-#[derive(Debug, Clone)]
-pub struct StringGen {
-    parsed: std::sync::Arc<Parsed>,
-}
-
-#[derive(Debug)]
-struct Parsed {
-    hir: Hir,
-    pools: ClassPools,
-    pattern: Pattern,
-}
-
-fn bounds(h: &Hir) -> (usize, Option<usize>) {
-    match h.kind() {
-        HirKind::Empty | HirKind::Look(_) => (0, Some(0)),
-        HirKind::Literal(lit) => {
-            let n = String::from_utf8_lossy(&lit.0).chars().count();
-            (n, Some(n))
-        }
-        HirKind::Class(_) => (1, Some(1)),
-        HirKind::Capture(c) => bounds(&c.sub),
-        HirKind::Repetition(r) => {
-            let (lo, hi) = bounds(&r.sub);
-            let min = lo * r.min as usize;
-            let max = match (r.max, hi) {
-                (_, Some(0)) => Some(0),
-                (Some(m), Some(h)) => Some(m as usize * h),
-                _ => None,
-            };
-            (min, max)
-        }
-        HirKind::Concat(parts) => parts.iter().fold((0, Some(0)), |(lo, hi), p| {
-            let (l, h) = bounds(p);
-            (lo + l, hi.zip(h).map(|(a, b)| a + b))
-        }),
-        HirKind::Alternation(alts) => {
-            let all: Vec<_> = alts.iter().map(bounds).collect();
-            let lo = all.iter().map(|b| b.0).min().unwrap_or(0);
-            let hi = all
-                .iter()
-                .map(|b| b.1)
-                .try_fold(0usize, |acc, h| h.map(|h| acc.max(h)));
-            (lo, hi)
-        }
-    }
-}
-
-fn fits(h: &Hir, n: usize) -> bool {
-    let (lo, hi) = bounds(h);
-    lo <= n && hi.is_none_or(|hi| n <= hi)
-}
-
 /// Characters beyond ASCII that "valid" text may use: ranges whose every code point was assigned long
 /// before Unicode 9.0 and has kept the same general category since, so a server whose regex engine
 /// knows an older Unicode still classes them as the pattern means (`\p{L}`, `\S`, `.`).
@@ -226,69 +172,180 @@ impl Pools {
             no_graphic_start: ranges.iter().all(|r| !r.start().is_ascii_graphic()),
         }
     }
-}
 
-/// The pools of every Unicode class of one parsed pattern, keyed by the address of the class's
-/// range list (stable while the `Hir` that owns it lives; the map lives beside it in `StringGen`).
-type ClassPools = std::collections::HashMap<usize, Pools>;
-
-fn class_key(u: &regex_syntax::hir::ClassUnicode) -> usize {
-    u.ranges().as_ptr() as usize
-}
-
-fn collect_pools(h: &Hir, out: &mut ClassPools) {
-    match h.kind() {
-        HirKind::Class(Class::Unicode(u)) => {
-            out.entry(class_key(u)).or_insert_with(|| Pools::of(u));
-        }
-        HirKind::Capture(c) => collect_pools(&c.sub, out),
-        HirKind::Repetition(r) => collect_pools(&r.sub, out),
-        HirKind::Alternation(xs) | HirKind::Concat(xs) => {
-            for x in xs {
-                collect_pools(x, out);
+    fn draw(&self, rng: &mut Rng) -> Option<char> {
+        // Prefer printable ASCII, so requests stay readable; sometimes take a member beyond ASCII,
+        // but only one that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
+        let pool: &[(u32, u32)] =
+            if self.stable.is_empty() || (!self.ascii.is_empty() && rng.chance(0.9)) {
+                if self.ascii.is_empty() {
+                    &self.bmp
+                } else {
+                    &self.ascii
+                }
+            } else {
+                &self.stable
+            };
+        for _ in 0..8 {
+            let (lo, hi) = *rng.pick(pool)?;
+            let c = rng.range(lo as u64, hi as u64) as u32;
+            if let Some(ch) = char::from_u32(c) {
+                if !ch.is_control() || self.no_graphic_start {
+                    return Some(ch);
+                }
             }
         }
-        _ => {}
+        char::from_u32(pool.first()?.0)
     }
 }
 
-fn class_char(class: &Class, pools: &ClassPools, rng: &mut Rng) -> Option<char> {
-    match class {
-        Class::Unicode(u) => {
-            let computed;
-            let p = match pools.get(&class_key(u)) {
-                Some(p) => p,
-                None => {
-                    computed = Pools::of(u);
-                    &computed
-                }
-            };
-            // Prefer printable ASCII, so requests stay readable; sometimes take a member beyond ASCII,
-            // but only one that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
-            let pool: &[(u32, u32)] =
-                if p.stable.is_empty() || (!p.ascii.is_empty() && rng.chance(0.9)) {
-                    if p.ascii.is_empty() {
-                        &p.bmp
-                    } else {
-                        &p.ascii
-                    }
-                } else {
-                    &p.stable
-                };
-            for _ in 0..8 {
-                let (lo, hi) = *rng.pick(pool)?;
-                let c = rng.range(lo as u64, hi as u64) as u32;
-                if let Some(ch) = char::from_u32(c) {
-                    if !ch.is_control() || p.no_graphic_start {
-                        return Some(ch);
-                    }
-                }
+/// A pattern compiled for drawing: the parsed `Hir` with each node's length bounds, each literal's
+/// text and each class's pools worked out once (drawing a character then needs no lookup).
+#[derive(Debug)]
+struct Node {
+    /// The shortest and longest strings the node matches (longest None when unbounded).
+    lo: usize,
+    hi: Option<usize>,
+    kind: NodeKind,
+}
+
+#[derive(Debug)]
+enum NodeKind {
+    /// Matches only the empty string (an empty group or a look-around assertion).
+    Empty,
+    /// A literal, as text.
+    Literal(String),
+    /// One character of a Unicode class.
+    Unicode(Pools),
+    /// One byte of a byte class (ranges), kept to ASCII.
+    Bytes(Vec<(u8, u8)>),
+    /// Any one of the alternatives.
+    Alternation(Vec<Node>),
+    /// The parts in order.
+    Concat(Vec<Node>),
+    /// The sub-node repeated `min..=max` times.
+    Repetition {
+        sub: Box<Node>,
+        min: usize,
+        max: Option<usize>,
+    },
+}
+
+impl Node {
+    fn compile(h: &Hir) -> Node {
+        let (lo, hi, kind) = match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => (0, Some(0), NodeKind::Empty),
+            HirKind::Literal(lit) => {
+                let text = String::from_utf8_lossy(&lit.0).into_owned();
+                let n = text.chars().count();
+                (n, Some(n), NodeKind::Literal(text))
             }
-            char::from_u32(pool.first()?.0)
-        }
-        Class::Bytes(b) => {
-            let r = rng.pick(b.ranges())?;
-            Some(rng.range(r.start() as u64, r.end().min(0x7f) as u64) as u8 as char)
+            HirKind::Class(Class::Unicode(u)) => (1, Some(1), NodeKind::Unicode(Pools::of(u))),
+            HirKind::Class(Class::Bytes(b)) => (
+                1,
+                Some(1),
+                NodeKind::Bytes(b.ranges().iter().map(|r| (r.start(), r.end())).collect()),
+            ),
+            HirKind::Capture(c) => return Node::compile(&c.sub),
+            HirKind::Repetition(r) => {
+                let sub = Node::compile(&r.sub);
+                let lo = sub.lo * r.min as usize;
+                let hi = match (r.max, sub.hi) {
+                    (_, Some(0)) => Some(0),
+                    (Some(m), Some(h)) => Some(m as usize * h),
+                    _ => None,
+                };
+                let kind = NodeKind::Repetition {
+                    sub: Box::new(sub),
+                    min: r.min as usize,
+                    max: r.max.map(|m| m as usize),
+                };
+                (lo, hi, kind)
+            }
+            HirKind::Concat(parts) => {
+                let parts: Vec<Node> = parts.iter().map(Node::compile).collect();
+                let (lo, hi) = parts.iter().fold((0, Some(0)), |(lo, hi), p| {
+                    (lo + p.lo, hi.zip(p.hi).map(|(a, b)| a + b))
+                });
+                (lo, hi, NodeKind::Concat(parts))
+            }
+            HirKind::Alternation(alts) => {
+                let alts: Vec<Node> = alts.iter().map(Node::compile).collect();
+                let lo = alts.iter().map(|a| a.lo).min().unwrap_or(0);
+                let hi = alts
+                    .iter()
+                    .map(|a| a.hi)
+                    .try_fold(0usize, |acc, h| h.map(|h| acc.max(h)));
+                (lo, hi, NodeKind::Alternation(alts))
+            }
+        };
+        Node { lo, hi, kind }
+    }
+
+    fn fits(&self, n: usize) -> bool {
+        self.lo <= n && self.hi.is_none_or(|hi| n <= hi)
+    }
+
+    fn emit(&self, n: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
+        match &self.kind {
+            NodeKind::Empty => (n == 0).then_some(()),
+            NodeKind::Literal(text) => (self.lo == n).then(|| out.push_str(text)),
+            NodeKind::Unicode(pools) => {
+                if n != 1 {
+                    return None;
+                }
+                out.push(pools.draw(rng)?);
+                Some(())
+            }
+            NodeKind::Bytes(ranges) => {
+                if n != 1 {
+                    return None;
+                }
+                let &(lo, hi) = rng.pick(ranges)?;
+                out.push(rng.range(lo as u64, hi.min(0x7f) as u64) as u8 as char);
+                Some(())
+            }
+            NodeKind::Alternation(alts) => {
+                let ok: Vec<&Node> = alts.iter().filter(|a| a.fits(n)).collect();
+                rng.pick(&ok)?.emit(n, rng, out)
+            }
+            NodeKind::Concat(parts) => {
+                let b: Vec<_> = parts.iter().map(|p| (p.lo, p.hi)).collect();
+                let sizes = split(&b, n, rng, true)?;
+                for (p, k) in parts.iter().zip(sizes) {
+                    p.emit(k, rng, out)?;
+                }
+                Some(())
+            }
+            NodeKind::Repetition { sub, min, max } => {
+                let (lo, hi) = (sub.lo, sub.hi);
+                let min = *min;
+                // Feasible counts k: k*lo <= n <= k*hi.
+                let k_lo = match hi {
+                    Some(0) => min,
+                    Some(h) => min.max(n.div_ceil(h)),
+                    None => min.max(usize::from(n > 0)),
+                };
+                let k_hi_by_n = n.checked_div(lo).unwrap_or(n.max(k_lo));
+                let k_hi = max.map_or(k_hi_by_n, |m| m.min(k_hi_by_n));
+                if k_lo > k_hi {
+                    return None;
+                }
+                // Optional groups (`?`) are skipped when they can be: names stay bare, ARNs stay rare.
+                let k = if k_lo == 0 && n == 0 {
+                    0
+                } else if k_hi - k_lo > 64 {
+                    rng.range(k_lo as u64, (k_lo + 64) as u64) as usize
+                } else {
+                    rng.range(k_lo as u64, k_hi as u64) as usize
+                };
+                let parts = vec![(lo, hi); k];
+                let sizes = split(&parts, n, rng, false)?;
+                for s in sizes {
+                    sub.emit(s, rng, out)?;
+                }
+                Some(())
+            }
         }
     }
 }
@@ -342,64 +399,17 @@ fn split(
     (left == 0).then_some(out)
 }
 
-fn emit(h: &Hir, pools: &ClassPools, n: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
-    match h.kind() {
-        HirKind::Empty | HirKind::Look(_) => (n == 0).then_some(()),
-        HirKind::Literal(lit) => {
-            let s = String::from_utf8_lossy(&lit.0);
-            (s.chars().count() == n).then(|| out.push_str(&s))
-        }
-        HirKind::Class(c) => {
-            if n != 1 {
-                return None;
-            }
-            out.push(class_char(c, pools, rng)?);
-            Some(())
-        }
-        HirKind::Capture(c) => emit(&c.sub, pools, n, rng, out),
-        HirKind::Alternation(alts) => {
-            let ok: Vec<&Hir> = alts.iter().filter(|a| fits(a, n)).collect();
-            emit(rng.pick(&ok)?, pools, n, rng, out)
-        }
-        HirKind::Concat(parts) => {
-            let b: Vec<_> = parts.iter().map(bounds).collect();
-            let sizes = split(&b, n, rng, true)?;
-            for (p, k) in parts.iter().zip(sizes) {
-                emit(p, pools, k, rng, out)?;
-            }
-            Some(())
-        }
-        HirKind::Repetition(r) => {
-            let (lo, hi) = bounds(&r.sub);
-            let min = r.min as usize;
-            let max_count = r.max.map(|m| m as usize);
-            // Feasible counts k: k*lo <= n <= k*hi.
-            let k_lo = match hi {
-                Some(0) => min,
-                Some(h) => min.max(n.div_ceil(h)),
-                None => min.max(usize::from(n > 0)),
-            };
-            let k_hi_by_n = n.checked_div(lo).unwrap_or(n.max(k_lo));
-            let k_hi = max_count.map_or(k_hi_by_n, |m| m.min(k_hi_by_n));
-            if k_lo > k_hi {
-                return None;
-            }
-            // Optional groups (`?`) are skipped when they can be: names stay bare, ARNs stay rare.
-            let k = if k_lo == 0 && n == 0 {
-                0
-            } else if k_hi - k_lo > 64 {
-                rng.range(k_lo as u64, (k_lo + 64) as u64) as usize
-            } else {
-                rng.range(k_lo as u64, k_hi as u64) as usize
-            };
-            let parts = vec![(lo, hi); k];
-            let sizes = split(&parts, n, rng, false)?;
-            for s in sizes {
-                emit(&r.sub, pools, s, rng, out)?;
-            }
-            Some(())
-        }
-    }
+/// Generates strings matching one pattern. Cheap to clone: one parse per pattern source is kept for
+/// the process (`StringGen::new`).
+#[derive(Debug, Clone)]
+pub struct StringGen {
+    parsed: std::sync::Arc<Parsed>,
+}
+
+#[derive(Debug)]
+struct Parsed {
+    root: Node,
+    pattern: Pattern,
 }
 
 impl StringGen {
@@ -431,12 +441,9 @@ impl StringGen {
             .build()
             .parse(&text)
             .ok()?;
-        let mut pools = ClassPools::new();
-        collect_pools(&hir, &mut pools);
         Some(Self {
             parsed: std::sync::Arc::new(Parsed {
-                hir,
-                pools,
+                root: Node::compile(&hir),
                 pattern: pattern.clone(),
             }),
         })
@@ -444,18 +451,19 @@ impl StringGen {
 
     /// The shortest and longest lengths the pattern allows (longest None when unbounded).
     pub fn length_bounds(&self) -> (usize, Option<usize>) {
-        bounds(&self.parsed.hir)
+        (self.parsed.root.lo, self.parsed.root.hi)
     }
 
     /// A matching string of exactly `n` characters, or None when none was found.
     pub fn of_length(&self, n: usize, rng: &mut Rng) -> Option<String> {
         let p = &*self.parsed;
-        if !fits(&p.hir, n) {
+        if !p.root.fits(n) {
             return None;
         }
+        let mut out = String::with_capacity(n);
         for _ in 0..40 {
-            let mut out = String::new();
-            if emit(&p.hir, &p.pools, n, rng, &mut out).is_some()
+            out.clear();
+            if p.root.emit(n, rng, &mut out).is_some()
                 && out.chars().count() == n
                 && p.pattern.matches(&out)
             {

@@ -565,6 +565,7 @@ fn model_member(
         default: None,
         needs_resource: None,
         constraints: Vec::new(),
+        walk: Walk::of(&row.path),
     };
     for kind in kinds {
         let compiled = compile(place, span.clone(), &kind)?;

@@ -374,6 +374,35 @@ pub struct Member {
     pub needs_resource: Option<String>,
     /// Every constraint, model first, then the overlay's.
     pub constraints: Vec<Constraint>,
+    /// The path as steps, split once when the table is read (validation walks it for every request).
+    #[serde(skip)]
+    pub walk: Walk,
+}
+
+/// A member path split once: its steps, and for a required check the parent's steps and the field.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    /// The path's steps.
+    pub steps: Vec<super::validate::Step>,
+    /// The steps of the path before its last `.` (empty for a top-level member).
+    pub parent: Vec<super::validate::Step>,
+    /// The text after the path's last `.` (the whole path for a top-level member).
+    pub field: String,
+}
+
+impl Walk {
+    /// The walk of a member path.
+    pub fn of(path: &str) -> Self {
+        let (parent, field) = match path.rfind('.') {
+            Some(i) => (&path[..i], &path[i + 1..]),
+            None => ("", path),
+        };
+        Self {
+            steps: super::validate::steps(path),
+            parent: super::validate::steps(parent),
+            field: field.to_string(),
+        }
+    }
 }
 
 /// One check of a successful answer, beyond the response model's own constraints.

@@ -132,6 +132,57 @@ pub fn reach_ref<'a>(root: &'a Value, path: &str) -> Vec<Cow<'a, Value>> {
     current
 }
 
+/// [`reach_ref`] for a path already split into steps (a member's [`Walk`]).
+pub fn reach_steps<'a>(root: &'a Value, steps: &[Step]) -> Vec<Cow<'a, Value>> {
+    // A top-level member (most of them): one lookup, no intermediate list.
+    if let [Step::Field(f)] = steps {
+        return match root {
+            Value::Object(m) => m
+                .get(f.as_str())
+                .filter(|x| !x.is_null())
+                .map(|x| vec![Cow::Borrowed(x)])
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+    }
+    let mut current: Vec<Cow<'a, Value>> = vec![Cow::Borrowed(root)];
+    for step in steps {
+        if current.is_empty() {
+            break;
+        }
+        let mut next = Vec::new();
+        for v in current {
+            let Cow::Borrowed(v) = v else { continue };
+            match (step, v) {
+                (Step::Field(f), Value::Object(m)) => {
+                    if let Some(x) = m.get(f.as_str()) {
+                        if !x.is_null() {
+                            next.push(Cow::Borrowed(x));
+                        }
+                    }
+                }
+                (Step::Items, Value::Array(items)) => next.extend(items.iter().map(Cow::Borrowed)),
+                (Step::Keys, Value::Object(m)) => {
+                    next.extend(m.keys().map(|k| Cow::Owned(Value::String(k.clone()))))
+                }
+                (Step::Values, Value::Object(m)) => next.extend(m.values().map(Cow::Borrowed)),
+                _ => {}
+            }
+        }
+        current = next;
+    }
+    current
+}
+
+/// A member's walk (split when the table was read; split here for a member made some other way).
+fn walk_of(m: &Member) -> Cow<'_, Walk> {
+    if m.walk.steps.is_empty() && !m.path.is_empty() {
+        Cow::Owned(Walk::of(&m.path))
+    } else {
+        Cow::Borrowed(&m.walk)
+    }
+}
+
 /// The path of the nearest enclosing list or map (what AWS names in the message), or the path itself.
 pub fn reported_path(path: &str) -> &str {
     // A path holds `[` only in `[]` and `{` only in `{key}` / `{value}`: the first of either cuts.
@@ -223,15 +274,7 @@ pub fn parse_body(
     body: &[u8],
     content_type: Option<&str>,
 ) -> Result<Value, WireProblem> {
-    if let Some(ct) = content_type {
-        let ct = ct.to_ascii_lowercase();
-        if !(ct.starts_with("application/json") || ct.starts_with("application/x-amz-json")) {
-            return Err(WireProblem {
-                key: "content_type".into(),
-                detail: format!("Content-Type `{ct}` is not JSON"),
-            });
-        }
-    }
+    content_type_ok(content_type)?;
     let value: Value = serde_json::from_slice(body).map_err(|e| WireProblem {
         key: "not_json".into(),
         detail: format!("body is not JSON: {e}"),
@@ -244,6 +287,19 @@ pub fn parse_body(
     }
     check_types(spec, &value)?;
     Ok(value)
+}
+
+fn content_type_ok(content_type: Option<&str>) -> Result<(), WireProblem> {
+    if let Some(ct) = content_type {
+        let ct = ct.to_ascii_lowercase();
+        if !(ct.starts_with("application/json") || ct.starts_with("application/x-amz-json")) {
+            return Err(WireProblem {
+                key: "content_type".into(),
+                detail: format!("Content-Type `{ct}` is not JSON"),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn type_ok(ty: MemberType, v: &Value) -> bool {
@@ -260,7 +316,7 @@ fn type_ok(ty: MemberType, v: &Value) -> bool {
 
 fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
     for m in &spec.members {
-        for v in reach_ref(root, &m.path) {
+        for v in reach_steps(root, &walk_of(m).steps) {
             if !type_ok(m.ty, &v) {
                 return Err(WireProblem {
                     key: "wrong_type".into(),
@@ -273,8 +329,8 @@ fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
                 });
             }
             if m.ty == MemberType::Blob {
-                if let Value::String(s) = v.as_ref() {
-                    if base64::engine::general_purpose::STANDARD.decode(s).is_err() {
+                if let Value::String(_) = v.as_ref() {
+                    if decoded(&v).is_none() {
                         return Err(WireProblem {
                             key: "bad_base64".into(),
                             detail: format!("`{}` is not valid base64", m.path),
@@ -313,9 +369,29 @@ fn condition_holds(cond: Option<Condition>, root: &Value, value: Option<&Value>)
     }
 }
 
+thread_local! {
+    /// The last blob decoded on this thread: every generated request carries the same zip, and the
+    /// type check and the zip checks each need its bytes.
+    static LAST_BLOB: std::cell::RefCell<Option<(String, Option<Vec<u8>>)>> =
+        const { std::cell::RefCell::new(None) };
+    /// The last zip read on this thread and its entry count.
+    static LAST_ZIP: std::cell::RefCell<Option<(Vec<u8>, Option<usize>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 fn decoded(v: &Value) -> Option<Vec<u8>> {
-    v.as_str()
-        .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
+    let s = v.as_str()?;
+    LAST_BLOB.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((text, bytes)) = last.as_ref() {
+            if text == s {
+                return bytes.clone();
+            }
+        }
+        let bytes = base64::engine::general_purpose::STANDARD.decode(s).ok();
+        *last = Some((s.to_string(), bytes.clone()));
+        bytes
+    })
 }
 
 /// The base64 decoding of `v`, worked out on first use and kept in `bytes`.
@@ -324,9 +400,19 @@ fn bytes_of<'b>(bytes: &'b mut Option<Option<Vec<u8>>>, v: &Value) -> Option<&'b
 }
 
 fn zip_entries(bytes: &[u8]) -> Option<usize> {
-    zip::ZipArchive::new(Cursor::new(bytes))
-        .ok()
-        .map(|a| a.len())
+    LAST_ZIP.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((zip, entries)) = last.as_ref() {
+            if zip == bytes {
+                return *entries;
+            }
+        }
+        let entries = zip::ZipArchive::new(Cursor::new(bytes))
+            .ok()
+            .map(|a| a.len());
+        *last = Some((bytes.to_vec(), entries));
+        entries
+    })
 }
 
 /// Whether one value breaks one constraint (the value is present and of the right type).
@@ -390,20 +476,18 @@ fn items(v: &Value) -> Option<usize> {
 pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation> {
     let mut out = Vec::new();
     for (mi, m) in spec.members.iter().enumerate() {
+        let walk = walk_of(m);
         // The values the path reaches, walked once per member (not once per constraint).
         let mut values: Option<Vec<Cow<'_, Value>>> = None;
         let mut bytes: Vec<Option<Option<Vec<u8>>>> = Vec::new();
         for (ci, c) in m.constraints.iter().enumerate() {
             if let Kind::Required = c.kind {
                 // Required within the parent: look at every occurrence of the parent.
-                let (parent, field) = match m.path.rfind('.') {
-                    Some(i) => (&m.path[..i], &m.path[i + 1..]),
-                    None => ("", m.path.as_str()),
-                };
-                let parents = if parent.is_empty() {
+                let field = walk.field.as_str();
+                let parents = if walk.parent.is_empty() {
                     vec![Cow::Borrowed(root)]
                 } else {
-                    reach_ref(root, parent)
+                    reach_steps(root, &walk.parent)
                 };
                 for p in parents {
                     let Value::Object(obj) = p.as_ref() else {
@@ -426,7 +510,7 @@ pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation
                 }
                 continue;
             }
-            let values = values.get_or_insert_with(|| reach_ref(root, &m.path));
+            let values = values.get_or_insert_with(|| reach_steps(root, &walk.steps));
             bytes.resize(values.len(), None);
             for (v, bytes) in values.iter().zip(bytes.iter_mut()) {
                 if condition_holds(c.when, root, Some(v))
@@ -554,34 +638,42 @@ pub fn answer_with(
 ) -> Expectation {
     let root = match parse_body(spec, body, content_type) {
         Ok(v) => v,
-        Err(problem) => {
-            return match spec.wire_errors.get(&problem.key) {
-                Some(e) => Expectation::Error(ExpectedError {
-                    status: e.status,
-                    error_type: e.error_type.clone(),
-                    message: ExpectedMessage::from_template(&e.message, &list_lookup(spec)),
-                    source: e.source,
-                    message_source: e.message_source,
-                    evidence: e.evidence.iter().cloned().collect(),
-                    rows: vec![format!("wire {}", problem.key)],
-                }),
-                None => Expectation::Error(ExpectedError {
-                    status: 400,
-                    error_type: String::new(),
-                    message: ExpectedMessage::from_template("", &list_lookup(spec)),
-                    source: Source::Assumed,
-                    message_source: Source::Assumed,
-                    evidence: vec![],
-                    rows: vec![format!("wire {} (not in the table)", problem.key)],
-                }),
-            };
-        }
+        Err(problem) => return wire_answer(spec, &problem),
     };
     let facts = CallFacts {
         body_bytes: body.len(),
         ..facts.clone()
     };
     answer_for(spec, &root, &facts)
+}
+
+/// [`answer_with`] for a body the caller built as JSON and sent as `serde_json::to_vec(root)`
+/// (`body_len` bytes): the same answer, without reading the body back.
+pub fn answer_for_json(
+    spec: &Spec,
+    root: &Value,
+    body_len: usize,
+    content_type: Option<&str>,
+    facts: &CallFacts,
+) -> Expectation {
+    let checked = content_type_ok(content_type).and_then(|()| {
+        if root.is_object() {
+            check_types(spec, root)
+        } else {
+            Err(WireProblem {
+                key: "not_object".into(),
+                detail: "body is JSON but not an object".into(),
+            })
+        }
+    });
+    if let Err(problem) = checked {
+        return wire_answer(spec, &problem);
+    }
+    let facts = CallFacts {
+        body_bytes: body_len,
+        ..facts.clone()
+    };
+    answer_for(spec, root, &facts)
 }
 
 /// What the table says an endpoint answers to this (well-formed) input.
@@ -638,6 +730,30 @@ pub fn answer_for(spec: &Spec, root: &Value, facts: &CallFacts) -> Expectation {
         return single(spec, v, root, facts, row(v));
     }
     Expectation::Success
+}
+
+/// The answer to a body that is not the operation's input.
+fn wire_answer(spec: &Spec, problem: &WireProblem) -> Expectation {
+    match spec.wire_errors.get(&problem.key) {
+        Some(e) => Expectation::Error(ExpectedError {
+            status: e.status,
+            error_type: e.error_type.clone(),
+            message: ExpectedMessage::from_template(&e.message, &list_lookup(spec)),
+            source: e.source,
+            message_source: e.message_source,
+            evidence: e.evidence.iter().cloned().collect(),
+            rows: vec![format!("wire {}", problem.key)],
+        }),
+        None => Expectation::Error(ExpectedError {
+            status: 400,
+            error_type: String::new(),
+            message: ExpectedMessage::from_template("", &list_lookup(spec)),
+            source: Source::Assumed,
+            message_source: Source::Assumed,
+            evidence: vec![],
+            rows: vec![format!("wire {} (not in the table)", problem.key)],
+        }),
+    }
 }
 
 fn single(spec: &Spec, v: &Violation, root: &Value, facts: &CallFacts, row: String) -> Expectation {
