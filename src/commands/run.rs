@@ -92,7 +92,16 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
             );
         }
     }
-    let mut cases = session.checks();
+    let wanted = |id: &str| {
+        args.filter.as_ref().is_none_or(|f| id.contains(f.as_str()))
+            && args.shard.as_ref().is_none_or(|s| s.contains(id))
+    };
+    // Every id is needed to check an expectation file; otherwise only the selected classes are built.
+    let mut cases = if expectations.is_none() && (args.filter.is_some() || args.shard.is_some()) {
+        session.checks_where(&wanted)
+    } else {
+        session.checks()
+    };
     let all_ids: Vec<String> = cases.iter().map(|c| c.id()).collect();
     if let Some((path, e)) = &expectations {
         if !args.update_expectations {

@@ -192,12 +192,9 @@ impl Case {
                 request.header("content-type"),
                 &facts,
             ),
-            None => validate::answer_with(
-                spec,
-                &request.body,
-                request.header("content-type"),
-                &facts,
-            ),
+            None => {
+                validate::answer_with(spec, &request.body, request.header("content-type"), &facts)
+            }
         };
         let ok = match (self.kind, &answer) {
             (CaseKind::Valid | CaseKind::Boundary, a) => *a == Expectation::Success,

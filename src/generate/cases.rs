@@ -15,8 +15,17 @@ use super::Context;
 use crate::spec::validate;
 use crate::spec::{CaseRowKind, Kind, Member, MemberType, Source, Spec};
 
-/// Every case class of the spec, sorted by id.
+/// Every case class of the spec, sorted by id, each marked with the resource its requests need.
 pub fn cases(spec: &Spec) -> Vec<Case> {
+    let mut out = classes(spec);
+    mark_added_resources(spec, &mut out);
+    out
+}
+
+/// Every case class of the spec, sorted by id, without drawing any request: the resources a
+/// cross-member repair adds are not marked yet ([`mark_added_resources`] does that, for the classes
+/// a run keeps).
+pub fn classes(spec: &Spec) -> Vec<Case> {
     let mut out = Vec::new();
     let prefix = "create_function";
 
@@ -119,7 +128,6 @@ pub fn cases(spec: &Spec) -> Vec<Case> {
     out.extend(table_cases(spec, prefix));
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);
-    mark_added_resources(spec, &mut out);
     out
 }
 
@@ -166,7 +174,7 @@ fn table_cases(spec: &Spec, prefix: &str) -> Vec<Case> {
 
 /// A case whose requests gain, through a cross-member rule, a member that names a resource (a Timeout
 /// above 900 gets a CapacityProviderConfig, an Image function an image URI) needs that resource too.
-fn mark_added_resources(spec: &Spec, cases: &mut [Case]) {
+pub fn mark_added_resources(spec: &Spec, cases: &mut [Case]) {
     let ctx = Context::new(0, "arn:aws:iam::123456789012:role/lambda-conform-probe");
     let base = ctx.base_request(spec, "probe");
     // What a cross-member repair can add: a condition's member, or a member required under a condition.

@@ -99,9 +99,7 @@ impl Context {
                 if let Some(start) = s.find("{zip_of:") {
                     let len = s[start..].find('}')?;
                     let bytes: usize = s[start + 8..start + len].parse().ok()?;
-                    let zip =
-                        base64::engine::general_purpose::STANDARD.encode(handler_zip_of(bytes));
-                    s.replace_range(start..start + len + 1, &zip);
+                    s.replace_range(start..start + len + 1, &handler_zip_of_b64(bytes));
                 }
                 Value::String(s)
             }
@@ -134,7 +132,7 @@ impl Context {
 
     /// Whether the base request fills this member with the function name.
     pub fn is_name_member(&self, spec: &Spec, path: &str) -> bool {
-        validate::reach(&spec.base_request, path)
+        validate::reach_ref(&spec.base_request, path)
             .first()
             .is_some_and(|v| v.as_str() == Some("{name}"))
     }
@@ -202,6 +200,24 @@ pub fn handler_zip_of(bytes: usize) -> Vec<u8> {
         })
         .collect();
     stored_zip(&[HANDLER, ("padding.bin", &pad)])
+}
+
+/// [`handler_zip_of`] in base64, made once per size and process (a `{zip_of:N}` row is filled for
+/// every instance of its class; the zip is the same every time).
+fn handler_zip_of_b64(bytes: usize) -> std::sync::Arc<str> {
+    type Made = std::sync::Mutex<std::collections::HashMap<usize, std::sync::Arc<str>>>;
+    static MADE: std::sync::OnceLock<Made> = std::sync::OnceLock::new();
+    let made = MADE.get_or_init(Default::default);
+    if let Some(hit) = made.lock().ok().and_then(|m| m.get(&bytes).cloned()) {
+        return hit;
+    }
+    let text: std::sync::Arc<str> = base64::engine::general_purpose::STANDARD
+        .encode(handler_zip_of(bytes))
+        .into();
+    if let Ok(mut m) = made.lock() {
+        m.insert(bytes, text.clone());
+    }
+    text
 }
 
 /// A zip archive with no entries.

@@ -13,5 +13,5 @@ mod violations;
 mod wire;
 
 pub use case::{member_id, Case, CaseKind, Instance};
-pub use cases::cases;
+pub use cases::{cases, classes, mark_added_resources};
 pub use context::{empty_zip, handler_zip, handler_zip_of, Context};

@@ -19,9 +19,7 @@ impl Check {
     pub fn id(&self) -> String {
         match self {
             Check::Case(c) => c.id.clone(),
-            Check::Sdk(c) => {
-                c.id.replacen("create_function::", "create_function::sdk::", 1)
-            }
+            Check::Sdk(c) => sdk_id(&c.id),
             Check::Lifecycle(l) => l.id().to_string(),
         }
     }
@@ -42,6 +40,11 @@ impl Check {
             Check::Lifecycle(_) => None,
         }
     }
+}
+
+/// The id of a case class's SDK twin (`create_function::sdk::…`).
+pub fn sdk_id(case_id: &str) -> String {
+    case_id.replacen("create_function::", "create_function::sdk::", 1)
 }
 
 /// Every check for these case classes: each case, its SDK twin when the SDK can send it, the lifecycle checks.

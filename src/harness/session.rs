@@ -417,6 +417,21 @@ impl Session {
             .collect()
     }
 
+    /// [`Session::checks`] for the case classes one of whose check ids `wanted` accepts (and every
+    /// lifecycle check): only those classes are probed, so a filtered run starts at once.
+    pub fn checks_where(&self, wanted: &dyn Fn(&str) -> bool) -> Vec<Check> {
+        let keep = |c: &Case| wanted(&c.id) || wanted(&super::check::sdk_id(&c.id));
+        let mut cases = feasible_cases_where(&self.spec, &self.ctx, &keep);
+        if let Some(c) = &self.config.corpus {
+            cases.retain(|case| c.cases.contains_key(&case.id));
+        }
+        let mut all = checks(cases, self.config.client != ClientMode::Raw);
+        if self.config.client == ClientMode::Sdk {
+            all.retain(|c| !matches!(c, Check::Case(_)));
+        }
+        all
+    }
+
     /// Every check of the run: case classes, their SDK twins (unless `--client raw`), lifecycle checks.
     pub fn checks(&self) -> Vec<Check> {
         let mut all = checks(self.cases(), self.config.client != ClientMode::Raw);
@@ -597,14 +612,26 @@ pub fn feasible_cases(spec: &Spec, ctx: &Context) -> Vec<Case> {
     made
 }
 
+/// The buildable case classes among those `keep` selects by id, worked out for those alone (a run
+/// filtered to a few checks does not draw a request for every class of the table).
+pub fn feasible_cases_where(spec: &Spec, ctx: &Context, keep: &dyn Fn(&Case) -> bool) -> Vec<Case> {
+    let mut kept: Vec<Case> = generate::classes(spec).into_iter().filter(keep).collect();
+    generate::mark_added_resources(spec, &mut kept);
+    probe_among(spec, ctx, kept)
+}
+
 fn probe_feasible(spec: &Spec, ctx: &Context) -> Vec<Case> {
+    probe_among(spec, ctx, generate::cases(spec))
+}
+
+fn probe_among(spec: &Spec, ctx: &Context, cases: Vec<Case>) -> Vec<Case> {
     let buildable = |c: &Case| {
         (0..24u64).any(|s| {
             c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9))
                 .is_some()
         })
     };
-    generate::cases(spec)
+    cases
         .into_iter()
         .filter_map(|mut c| {
             if buildable(&c) {
