@@ -46,6 +46,14 @@ fn instances_break_what_they_claim(profile: &str) -> Result<(), Failed> {
                 inst.request.header("content-type"),
                 &ctx.facts(inst.request.body.len()),
             );
+            // The answer worked out while building (from the JSON as built) is the one its bytes get.
+            check(
+                inst.answer == answer,
+                format!(
+                    "{}: the instance carries {:?} but its bytes are answered {answer:?}",
+                    case.id, inst.answer
+                ),
+            )?;
             match (case.kind, &answer) {
                 (CaseKind::Valid | CaseKind::Boundary, Expectation::Success) => {}
                 (CaseKind::Valid | CaseKind::Boundary, a) => {
@@ -69,6 +77,39 @@ fn instances_break_what_they_claim(profile: &str) -> Result<(), Failed> {
                 (CaseKind::Wire, _) => {}
             }
         }
+    }
+    Ok(())
+}
+
+/// A run filtered to some checks builds only those classes: the same classes, marked the same, as
+/// the whole table's list filtered afterwards.
+fn filtered_classes_match_the_whole_list() -> Result<(), Failed> {
+    let (s, ctx) = setup("aws-2026", 7)?;
+    let all = harness::feasible_cases(&s, &ctx);
+    let shape = |c: &lambda_conform::generate::Case| {
+        format!(
+            "{} {:?} {:?} {} {:?}",
+            c.id, c.kind, c.needs_resource, c.exact, c.row
+        )
+    };
+    for filter in [
+        "memory_size",
+        "timeout::above_max",
+        "at_min_length",
+        "valid::",
+        "zip_file",
+        "nothing-matches",
+    ] {
+        let keep = |c: &lambda_conform::generate::Case| c.id.contains(filter);
+        let want: Vec<String> = all.iter().filter(|c| keep(c)).map(shape).collect();
+        let got: Vec<String> = harness::feasible_cases_where(&s, &ctx, &keep)
+            .iter()
+            .map(shape)
+            .collect();
+        check(
+            got == want,
+            format!("filter {filter}: {got:#?}\nwhere the whole list gives {want:#?}"),
+        )?;
     }
     Ok(())
 }
@@ -335,6 +376,10 @@ fn the_cases_listed() -> Result<(), Failed> {
 fn main() -> ExitCode {
     support::run(vec![
         ("generate::at_least_150_case_ids", at_least_150_case_ids),
+        (
+            "generate::filtered_classes_match_the_whole_list",
+            filtered_classes_match_the_whole_list,
+        ),
         (
             "generate::aws_2026_instances_break_what_they_claim",
             aws_2026_instances,
