@@ -151,16 +151,17 @@ fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
         return hay.to_vec();
     }
     let mut out = Vec::with_capacity(hay.len());
-    let mut i = 0;
-    while i < hay.len() {
-        if hay[i..].starts_with(from) {
-            out.extend_from_slice(to);
-            i += from.len();
-        } else {
-            out.push(hay[i]);
-            i += 1;
+    let mut last = 0;
+    for i in memchr::memmem::find_iter(hay, from) {
+        // Matches do not overlap: one that starts inside the previous replacement is skipped.
+        if i < last {
+            continue;
         }
+        out.extend_from_slice(&hay[last..i]);
+        out.extend_from_slice(to);
+        last = i + from.len();
     }
+    out.extend_from_slice(&hay[last..]);
     out
 }
 
@@ -197,8 +198,8 @@ impl Fill {
             .fold(s.to_string(), |acc, (c, p)| acc.replace(p.as_str(), c))
     }
 
-    fn freeze_bytes(&self, b: &[u8]) -> Vec<u8> {
-        let mut out = freeze_zips(b);
+    fn freeze_bytes(&self, b: &[u8], json: Option<&Value>) -> Vec<u8> {
+        let mut out = freeze_zips(b, json);
         for (c, p) in &self.pairs {
             out = replace_bytes(&out, c.as_bytes(), p.as_bytes());
         }
@@ -213,7 +214,8 @@ impl Fill {
         thaw_zips(&out)
     }
 
-    fn request(&self, r: &WireRequest, freeze: bool) -> WireRequest {
+    /// `json`: the body as JSON when the caller has it (else it is read from the bytes if needed).
+    fn request(&self, r: &WireRequest, freeze: bool, json: Option<&Value>) -> WireRequest {
         let text = |s: &str| {
             if freeze {
                 self.freeze_text(s)
@@ -230,7 +232,7 @@ impl Fill {
                 .map(|(k, v)| (k.clone(), text(v)))
                 .collect(),
             body: if freeze {
-                self.freeze_bytes(&r.body)
+                self.freeze_bytes(&r.body, json)
             } else {
                 self.thaw_bytes(&r.body)
             },
@@ -243,9 +245,17 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 /// Replaces every base64 zip the generator makes with its placeholder: `Code.ZipFile` of a JSON body.
-fn freeze_zips(body: &[u8]) -> Vec<u8> {
-    let Ok(v) = serde_json::from_slice::<Value>(body) else {
-        return body.to_vec();
+fn freeze_zips(body: &[u8], json: Option<&Value>) -> Vec<u8> {
+    let parsed;
+    let v = match json {
+        Some(v) => v,
+        None => match serde_json::from_slice::<Value>(body) {
+            Ok(v) => {
+                parsed = v;
+                &parsed
+            }
+            Err(_) => return body.to_vec(),
+        },
     };
     let Some(z) = v
         .get("Code")
@@ -347,7 +357,7 @@ pub fn freeze_answered(
         param: inst.param,
         seed: format!("{:016x}", inst.seed),
         function_name: fill.freeze_text(&inst.function_name),
-        request: fill.request(&inst.request, true),
+        request: fill.request(&inst.request, true, inst.json.as_ref()),
         expect,
     }
 }
@@ -459,7 +469,7 @@ impl Corpus {
             .map(|v| {
                 v.iter()
                     .map(|f| {
-                        let request = fill.request(&f.request, false);
+                        let request = fill.request(&f.request, false, None);
                         let answer = validate::answer_with(
                             spec,
                             &request.body,
