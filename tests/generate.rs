@@ -318,6 +318,47 @@ fn added_resources_are_marked() -> Result<(), Failed> {
     Ok(())
 }
 
+/// `run --filter` probes only the matching classes: it makes the same checks, in the same order, as
+/// the whole feasible list filtered by check id.
+fn filtered_probe_makes_the_filtered_checks() -> Result<(), Failed> {
+    let (s, ctx) = setup("aws-2026", 0)?;
+    let all = harness::feasible_cases(&s, &ctx);
+    let check_ids = |cases: Vec<lambda_conform::generate::Case>, filter: &str| -> Vec<String> {
+        harness::checks(cases, true)
+            .iter()
+            .map(|c| c.id())
+            .filter(|i| i.contains(filter))
+            .collect()
+    };
+    for filter in [
+        "memory_size",
+        "::sdk::timeout::",
+        "zip_file",
+        "lifecycle::",
+        "no-such-check",
+    ] {
+        let probed = harness::feasible_matching(&s, &ctx, filter);
+        let (got, want) = (
+            check_ids(probed.clone(), filter),
+            check_ids(all.clone(), filter),
+        );
+        check(
+            got == want,
+            format!("--filter {filter}: checks {got:?}, want {want:?}"),
+        )?;
+        // Probing fewer is the point: nothing that no check of the filter needs.
+        check(
+            probed.len() <= want.len(),
+            format!(
+                "--filter {filter}: {} classes probed for {} checks",
+                probed.len(),
+                want.len()
+            ),
+        )?;
+    }
+    Ok(())
+}
+
 fn the_cases_listed() -> Result<(), Failed> {
     let (s, ctx) = setup("aws-2026", 0)?;
     let listed: Vec<String> = harness::feasible_cases(&s, &ctx)
@@ -346,6 +387,10 @@ fn main() -> ExitCode {
         ("generate::same_seed_same_bytes", same_seed_same_bytes),
         ("generate::boundaries_are_exact", boundaries_are_exact),
         ("generate::the_cases_listed", the_cases_listed),
+        (
+            "generate::filtered_probe_makes_the_filtered_checks",
+            filtered_probe_makes_the_filtered_checks,
+        ),
         (
             "generate::valid_log_levels_send_json_format",
             valid_log_levels_send_json_format,

@@ -45,6 +45,11 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
         }
     }
     config.record = args.bundle.is_some();
+    // Only the filtered checks are built, unless every check id is needed (an expectation file
+    // names ids of the whole suite; a corpus decides the classes itself).
+    if args.expectations.is_none() && args.corpus.is_none() {
+        config.only = args.filter.clone();
+    }
     if let Some(dir) = &args.bundle {
         if let Err(e) = lambda_conform::bundle::check_target(dir) {
             return fail(exit_code::USAGE, e);

@@ -30,7 +30,7 @@ pub use ledger::{Ledger, Standing};
 pub use lifecycle::Lifecycle;
 pub use regressions::Regressions;
 pub use session::{
-    feasible_cases, infeasible_cases, ClientMode, RunConfig, RunError, Session, Snapshots,
-    DEFAULT_CHECK_TIMEOUT,
+    feasible_cases, feasible_matching, infeasible_cases, ClientMode, RunConfig, RunError, Session,
+    Snapshots, DEFAULT_CHECK_TIMEOUT,
 };
 pub use shard::Shard;

@@ -103,6 +103,9 @@ pub struct RunConfig {
     pub check_timeout: Duration,
     /// Where a remote run asks STS its account (default AWS's regional STS).
     pub sts_endpoint: Option<Url>,
+    /// Build only the checks whose id contains this (`run --filter` without an expectation file or
+    /// corpus): the case classes of other checks are not even probed for feasibility.
+    pub only: Option<String>,
 }
 
 impl Default for RunConfig {
@@ -133,6 +136,7 @@ impl Default for RunConfig {
             max_body: crate::transport::raw::DEFAULT_MAX_BODY,
             check_timeout: DEFAULT_CHECK_TIMEOUT,
             sts_endpoint: None,
+            only: None,
         }
     }
 }
@@ -295,7 +299,10 @@ impl Session {
     pub fn cases(&self) -> Vec<Case> {
         self.cases
             .get_or_init(|| {
-                let mut all = feasible_cases(&self.spec, &self.ctx);
+                let mut all = match &self.config.only {
+                    Some(f) => feasible_matching(&self.spec, &self.ctx, f),
+                    None => feasible_cases(&self.spec, &self.ctx),
+                };
                 if let Some(c) = &self.config.corpus {
                     all.retain(|case| c.cases.contains_key(&case.id));
                 }
@@ -591,14 +598,30 @@ pub fn feasible_cases(spec: &Spec, ctx: &Context) -> Vec<Case> {
     made
 }
 
+/// The feasible case classes with a check (the class or its SDK twin) whose id contains `filter`:
+/// [`feasible_cases`] filtered, but only the matching classes are probed.
+pub fn feasible_matching(spec: &Spec, ctx: &Context, filter: &str) -> Vec<Case> {
+    let matches = |c: &Case| {
+        checks(vec![c.clone()], true)
+            .iter()
+            .any(|k| !matches!(k, Check::Lifecycle(_)) && k.id().contains(filter))
+    };
+    let candidates: Vec<Case> = generate::cases(spec).into_iter().filter(matches).collect();
+    probe(spec, ctx, candidates)
+}
+
 fn probe_feasible(spec: &Spec, ctx: &Context) -> Vec<Case> {
+    probe(spec, ctx, generate::cases(spec))
+}
+
+fn probe(spec: &Spec, ctx: &Context, cases: Vec<Case>) -> Vec<Case> {
     let buildable = |c: &Case| {
         (0..24u64).any(|s| {
             c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9))
                 .is_some()
         })
     };
-    generate::cases(spec)
+    cases
         .into_iter()
         .filter_map(|mut c| {
             if buildable(&c) {
