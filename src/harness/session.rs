@@ -571,9 +571,23 @@ async fn remote_banner(
 /// content and every field of the context): the test binaries and self-tests prepare many runs of
 /// the same table, and the probing draws cost more than a run against the stub.
 pub fn feasible_cases(spec: &Spec, ctx: &Context) -> Vec<Case> {
-    type Memo = Mutex<std::collections::HashMap<[u8; 32], Vec<Case>>>;
+    // One slot per table and context: threads asking at once wait for one probe instead of each
+    // making its own.
+    match feasible_slot(spec, ctx) {
+        Some(slot) => slot.get_or_init(|| probe_feasible(spec, ctx)).clone(),
+        None => probe_feasible(spec, ctx),
+    }
+}
+
+type FeasibleSlot = Arc<std::sync::OnceLock<Vec<Case>>>;
+
+/// The memo slot of [`feasible_cases`] for this table and context (keyed by the table's serialised
+/// content and every field of the context).
+fn feasible_slot(spec: &Spec, ctx: &Context) -> Option<FeasibleSlot> {
+    type Memo = Mutex<std::collections::HashMap<[u8; 32], FeasibleSlot>>;
     static MEMO: std::sync::OnceLock<Memo> = std::sync::OnceLock::new();
-    let key = serde_json::to_vec(spec).ok().map(|table| {
+    let table = serde_json::to_vec(spec).ok()?;
+    let key = {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(&table);
@@ -584,18 +598,9 @@ pub fn feasible_cases(spec: &Spec, ctx: &Context) -> Vec<Case> {
         h.update(ctx.account.as_deref().unwrap_or("\0none").as_bytes());
         h.update(&ctx.zip);
         <[u8; 32]>::from(h.finalize())
-    });
-    let memo = MEMO.get_or_init(Default::default);
-    if let Some(k) = &key {
-        if let Some(hit) = memo.lock().ok().and_then(|m| m.get(k).cloned()) {
-            return hit;
-        }
-    }
-    let made = probe_feasible(spec, ctx);
-    if let (Some(k), Ok(mut m)) = (key, memo.lock()) {
-        m.insert(k, made.clone());
-    }
-    made
+    };
+    let mut memo = MEMO.get_or_init(Default::default).lock().ok()?;
+    Some(memo.entry(key).or_default().clone())
 }
 
 /// The feasible case classes with a check (the class or its SDK twin) whose id contains `filter`:
@@ -606,6 +611,9 @@ pub fn feasible_matching(spec: &Spec, ctx: &Context, filter: &str) -> Vec<Case> 
             .iter()
             .any(|k| !matches!(k, Check::Lifecycle(_)) && k.id().contains(filter))
     };
+    if let Some(all) = feasible_slot(spec, ctx).and_then(|s| s.get().cloned()) {
+        return all.into_iter().filter(matches).collect();
+    }
     let candidates: Vec<Case> = generate::cases(spec).into_iter().filter(matches).collect();
     probe(spec, ctx, candidates)
 }
