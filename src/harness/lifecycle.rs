@@ -295,7 +295,7 @@ fn invalid_with_name(s: &Session, name: &str) -> Option<WireRequest> {
                 })
             })
     })?;
-    let inst: Instance = super::boundary(&s.spec, &s.ctx, case, s.config.seed)?;
+    let inst: Instance = s.boundary_of(case, s.config.seed)?;
     let mut body: Value = inst.json?;
     let key = s
         .spec

@@ -10,6 +10,7 @@ pub mod corpus;
 mod covering;
 mod execute;
 pub mod expectations;
+mod instances;
 mod interrupt;
 mod ledger;
 pub mod lifecycle;

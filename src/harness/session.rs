@@ -106,6 +106,9 @@ pub struct RunConfig {
     /// Build only the checks whose id contains this (`run --filter` without an expectation file or
     /// corpus): the case classes of other checks are not even probed for feasibility.
     pub only: Option<String>,
+    /// Build each boundary instance once per process for the table, context, class and seed, and
+    /// share it between the process's runs (a self-test runs one suite against many stubs).
+    pub share_instances: bool,
 }
 
 impl Default for RunConfig {
@@ -137,6 +140,7 @@ impl Default for RunConfig {
             check_timeout: DEFAULT_CHECK_TIMEOUT,
             sts_endpoint: None,
             only: None,
+            share_instances: false,
         }
     }
 }
@@ -194,6 +198,8 @@ pub struct Session {
     recorder: Option<Arc<crate::transport::record::Recorder>>,
     /// The oracle's verdict on recorded exchanges, by entry index.
     pub(super) verdicts: Mutex<std::collections::BTreeMap<usize, crate::oracle::Judgement>>,
+    /// The key of this run's table and context ([`table_key`]), worked out once.
+    pub(super) table_key: std::sync::OnceLock<Option<[u8; 32]>>,
 }
 
 impl Session {
@@ -291,6 +297,7 @@ impl Session {
             cases: std::sync::OnceLock::new(),
             ledger: Ledger::default(),
             sent: Mutex::new(std::collections::BTreeMap::new()),
+            table_key: std::sync::OnceLock::new(),
             config,
         })
     }
@@ -586,6 +593,14 @@ type FeasibleSlot = Arc<std::sync::OnceLock<Vec<Case>>>;
 fn feasible_slot(spec: &Spec, ctx: &Context) -> Option<FeasibleSlot> {
     type Memo = Mutex<std::collections::HashMap<[u8; 32], FeasibleSlot>>;
     static MEMO: std::sync::OnceLock<Memo> = std::sync::OnceLock::new();
+    let key = table_key(spec, ctx)?;
+    let mut memo = MEMO.get_or_init(Default::default).lock().ok()?;
+    Some(memo.entry(key).or_default().clone())
+}
+
+/// A key for a table and a context: the sha256 of the table's serialised content and every field
+/// of the context (what a generated case or instance depends on besides its own seed).
+pub(super) fn table_key(spec: &Spec, ctx: &Context) -> Option<[u8; 32]> {
     let table = serde_json::to_vec(spec).ok()?;
     let key = {
         use sha2::{Digest, Sha256};
@@ -599,8 +614,7 @@ fn feasible_slot(spec: &Spec, ctx: &Context) -> Option<FeasibleSlot> {
         h.update(&ctx.zip);
         <[u8; 32]>::from(h.finalize())
     };
-    let mut memo = MEMO.get_or_init(Default::default).lock().ok()?;
-    Some(memo.entry(key).or_default().clone())
+    Some(key)
 }
 
 /// The feasible case classes with a check (the class or its SDK twin) whose id contains `filter`:
