@@ -104,7 +104,8 @@ pub struct RunConfig {
     /// Where a remote run asks STS its account (default AWS's regional STS).
     pub sts_endpoint: Option<Url>,
     /// Build only the checks whose id contains this (`run --filter` without an expectation file or
-    /// corpus): the case classes of other checks are not even probed for feasibility.
+    /// corpus): the case classes of other checks are not even probed for feasibility (unless the
+    /// filter keeps a lifecycle check, which picks its requests among every class).
     pub only: Option<String>,
     /// Build each boundary instance once per process for the table, context, class and seed, and
     /// share it between the process's runs (a self-test runs one suite against many stubs).
@@ -306,9 +307,13 @@ impl Session {
     pub fn cases(&self) -> Vec<Case> {
         self.cases
             .get_or_init(|| {
+                // A lifecycle check picks its requests from the whole list: a filter that keeps
+                // one builds every class, as without a filter.
+                let lifecycle =
+                    |f: &str| super::Lifecycle::all().iter().any(|l| l.id().contains(f));
                 let mut all = match &self.config.only {
-                    Some(f) => feasible_matching(&self.spec, &self.ctx, f),
-                    None => feasible_cases(&self.spec, &self.ctx),
+                    Some(f) if !lifecycle(f) => feasible_matching(&self.spec, &self.ctx, f),
+                    _ => feasible_cases(&self.spec, &self.ctx),
                 };
                 if let Some(c) = &self.config.corpus {
                     all.retain(|case| c.cases.contains_key(&case.id));
