@@ -46,8 +46,9 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
     }
     config.record = args.bundle.is_some();
     // Only the filtered checks are built, unless every check id is needed (an expectation file
-    // names ids of the whole suite; a corpus decides the classes itself).
-    if args.expectations.is_none() && args.corpus.is_none() {
+    // being checked names ids of the whole suite; a corpus decides the classes itself). An
+    // expectation file being written is made from the run's own trials.
+    if (args.expectations.is_none() || args.update_expectations) && args.corpus.is_none() {
         config.only = args.filter.clone();
     }
     if let Some(dir) = &args.bundle {
