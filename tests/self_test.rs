@@ -39,6 +39,8 @@ fn run_with(
         timeout,
         client,
         settle: Duration::from_secs(5),
+        // Every run of this binary sends the same boundary requests: built once.
+        share_instances: true,
         ..RunConfig::default()
     };
     let session = Session::prepare(config).map_err(|e| e.to_string())?;
@@ -498,6 +500,39 @@ fn a_silent_read_back_is_a_harness_error() -> Result<(), Failed> {
     )
 }
 
+/// Runs sharing their boundary instances send exactly the requests of a run building its own (the
+/// mutant runs above share them, so that they stay the suite's own requests).
+fn shared_instances_send_the_same_requests() -> Result<(), Failed> {
+    let sent = |share: bool| -> Result<(String, usize), Failed> {
+        let config = RunConfig {
+            seed: 0x5e1f,
+            cases: 1,
+            share_instances: share,
+            settle: Duration::from_secs(5),
+            ..RunConfig::default()
+        };
+        let session = Session::prepare(config).map_err(|e| e.to_string())?;
+        let mut checks = session.checks();
+        checks.retain(|c| c.id().contains("memory_size") || c.id().contains("lifecycle::"));
+        let records = session.run_all(&checks, &|_| {});
+        check(
+            failing(&records).is_empty(),
+            format!("failed: {:?}", failing(&records)),
+        )?;
+        Ok((session.sent_corpus(), records.len()))
+    };
+    let own = sent(false)?;
+    let first = sent(true)?;
+    let again = sent(true)?;
+    check(own.1 > 10, format!("only {} checks ran", own.1))?;
+    check(own.0.lines().count() > 5, format!("sent: {}", own.0))?;
+    check(first == own, "the first shared run sent other requests")?;
+    check(
+        again == own,
+        "a run reusing shared instances sent other requests",
+    )
+}
+
 fn main() -> ExitCode {
     support::run(vec![
         (
@@ -523,6 +558,10 @@ fn main() -> ExitCode {
         (
             "self_test::a_hang_is_a_verdict_not_a_hang",
             a_hang_is_a_verdict_not_a_hang,
+        ),
+        (
+            "self_test::shared_instances_send_the_same_requests",
+            shared_instances_send_the_same_requests,
         ),
         (
             "self_test::a_silent_read_back_is_a_harness_error",

@@ -45,6 +45,12 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
         }
     }
     config.record = args.bundle.is_some();
+    // Only the filtered checks are built, unless every check id is needed (an expectation file
+    // being checked names ids of the whole suite; a corpus decides the classes itself). An
+    // expectation file being written is made from the run's own trials.
+    if (args.expectations.is_none() || args.update_expectations) && args.corpus.is_none() {
+        config.only = args.filter.clone();
+    }
     if let Some(dir) = &args.bundle {
         if let Err(e) = lambda_conform::bundle::check_target(dir) {
             return fail(exit_code::USAGE, e);
@@ -92,16 +98,7 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
             );
         }
     }
-    let wanted = |id: &str| {
-        args.filter.as_ref().is_none_or(|f| id.contains(f.as_str()))
-            && args.shard.as_ref().is_none_or(|s| s.contains(id))
-    };
-    // Every id is needed to check an expectation file; otherwise only the selected classes are built.
-    let mut cases = if expectations.is_none() && (args.filter.is_some() || args.shard.is_some()) {
-        session.checks_where(&wanted)
-    } else {
-        session.checks()
-    };
+    let mut cases = session.checks();
     let all_ids: Vec<String> = cases.iter().map(|c| c.id()).collect();
     if let Some((path, e)) = &expectations {
         if !args.update_expectations {

@@ -203,7 +203,7 @@ pub fn run_case(s: &Session, case: &Case) -> TrialRecord {
         .lock()
         .map(|r| r.for_case(&case.id))
         .unwrap_or_default();
-    let boundary_instance = boundary(&s.spec, &s.ctx, case, s.config.seed);
+    let boundary_instance = s.boundary_of(case, s.config.seed);
     let mut instances = 0u32;
     let mut first: Option<(Instance, Judgement)> = None;
 

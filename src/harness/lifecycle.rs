@@ -285,7 +285,7 @@ pub(super) fn settle(s: &Session, name: &str) {
 /// A request that breaks one validation-family constraint, with an existing name.
 fn invalid_with_name(s: &Session, name: &str) -> Option<WireRequest> {
     let case = conflict_probe(s, &s.cases())?;
-    let inst: Instance = super::boundary(&s.spec, &s.ctx, &case, s.config.seed)?;
+    let inst: Instance = s.boundary_of(&case, s.config.seed)?;
     with_name(s, &inst, name)
 }
 

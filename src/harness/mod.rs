@@ -11,6 +11,7 @@ mod covering;
 mod covering_lifecycle;
 mod execute;
 pub mod expectations;
+mod instances;
 mod interrupt;
 mod ledger;
 pub mod lifecycle;
@@ -31,7 +32,7 @@ pub use ledger::{Ledger, Standing};
 pub use lifecycle::Lifecycle;
 pub use regressions::Regressions;
 pub use session::{
-    feasible_cases, feasible_cases_where, infeasible_cases, ClientMode, RunConfig, RunError,
-    Session, Snapshots, DEFAULT_CHECK_TIMEOUT,
+    feasible_cases, feasible_matching, infeasible_cases, ClientMode, RunConfig, RunError, Session,
+    Snapshots, DEFAULT_CHECK_TIMEOUT,
 };
 pub use shard::Shard;

@@ -37,7 +37,7 @@ fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate:
     // With a frozen corpus, the class's first request of the corpus (renamed below).
     let first = match &s.config.corpus {
         Some(c) => c.instances(&case.id, &s.spec, &s.ctx).into_iter().next(),
-        None => super::boundary(&s.spec, &s.ctx, case, s.config.seed ^ 0x5d4_0000_05d4),
+        None => s.boundary_of(case, s.config.seed ^ 0x5d4_0000_05d4),
     };
     let Some(inst) = first else {
         return (

@@ -103,6 +103,13 @@ pub struct RunConfig {
     pub check_timeout: Duration,
     /// Where a remote run asks STS its account (default AWS's regional STS).
     pub sts_endpoint: Option<Url>,
+    /// Build only the checks whose id contains this (`run --filter` without an expectation file or
+    /// corpus): the case classes of other checks are not even probed for feasibility (unless the
+    /// filter keeps a lifecycle check, which picks its requests among every class).
+    pub only: Option<String>,
+    /// Build each boundary instance once per process for the table, context, class and seed, and
+    /// share it between the process's runs (a self-test runs one suite against many stubs).
+    pub share_instances: bool,
 }
 
 impl Default for RunConfig {
@@ -133,6 +140,8 @@ impl Default for RunConfig {
             max_body: crate::transport::raw::DEFAULT_MAX_BODY,
             check_timeout: DEFAULT_CHECK_TIMEOUT,
             sts_endpoint: None,
+            only: None,
+            share_instances: false,
         }
     }
 }
@@ -190,6 +199,8 @@ pub struct Session {
     recorder: Option<Arc<crate::transport::record::Recorder>>,
     /// The oracle's verdict on recorded exchanges, by entry index.
     pub(super) verdicts: Mutex<std::collections::BTreeMap<usize, crate::oracle::Judgement>>,
+    /// The key of this run's table and context ([`table_key`]), worked out once.
+    pub(super) table_key: std::sync::OnceLock<Option<[u8; 32]>>,
 }
 
 impl Session {
@@ -287,6 +298,7 @@ impl Session {
             cases: std::sync::OnceLock::new(),
             ledger: Ledger::default(),
             sent: Mutex::new(std::collections::BTreeMap::new()),
+            table_key: std::sync::OnceLock::new(),
             config,
         })
     }
@@ -301,7 +313,14 @@ impl Session {
     pub fn cases(&self) -> Vec<Case> {
         self.cases
             .get_or_init(|| {
-                let mut all = feasible_cases(&self.spec, &self.ctx);
+                // A lifecycle check picks its requests from the whole list: a filter that keeps
+                // one builds every class, as without a filter.
+                let lifecycle =
+                    |f: &str| super::Lifecycle::all().iter().any(|l| l.id().contains(f));
+                let mut all = match &self.config.only {
+                    Some(f) if !lifecycle(f) => feasible_matching(&self.spec, &self.ctx, f),
+                    _ => feasible_cases(&self.spec, &self.ctx),
+                };
                 if let Some(c) = &self.config.corpus {
                     all.retain(|case| c.cases.contains_key(&case.id));
                 }
@@ -415,21 +434,6 @@ impl Session {
             .filter(|id| !known.contains(*id))
             .cloned()
             .collect()
-    }
-
-    /// [`Session::checks`] for the case classes one of whose check ids `wanted` accepts (and every
-    /// lifecycle check): only those classes are probed, so a filtered run starts at once.
-    pub fn checks_where(&self, wanted: &dyn Fn(&str) -> bool) -> Vec<Check> {
-        let keep = |c: &Case| wanted(&c.id) || wanted(&super::check::sdk_id(&c.id));
-        let mut cases = feasible_cases_where(&self.spec, &self.ctx, &keep);
-        if let Some(c) = &self.config.corpus {
-            cases.retain(|case| c.cases.contains_key(&case.id));
-        }
-        let mut all = checks(cases, self.config.client != ClientMode::Raw);
-        if self.config.client == ClientMode::Sdk {
-            all.retain(|c| !matches!(c, Check::Case(_)));
-        }
-        all
     }
 
     /// Every check of the run: case classes, their SDK twins (unless `--client raw`), lifecycle checks.
@@ -585,9 +589,31 @@ async fn remote_banner(
 /// content and every field of the context): the test binaries and self-tests prepare many runs of
 /// the same table, and the probing draws cost more than a run against the stub.
 pub fn feasible_cases(spec: &Spec, ctx: &Context) -> Vec<Case> {
-    type Memo = Mutex<std::collections::HashMap<[u8; 32], Vec<Case>>>;
+    // One slot per table and context: threads asking at once wait for one probe instead of each
+    // making its own.
+    match feasible_slot(spec, ctx) {
+        Some(slot) => slot.get_or_init(|| probe_feasible(spec, ctx)).clone(),
+        None => probe_feasible(spec, ctx),
+    }
+}
+
+type FeasibleSlot = Arc<std::sync::OnceLock<Vec<Case>>>;
+
+/// The memo slot of [`feasible_cases`] for this table and context (keyed by the table's serialised
+/// content and every field of the context).
+fn feasible_slot(spec: &Spec, ctx: &Context) -> Option<FeasibleSlot> {
+    type Memo = Mutex<std::collections::HashMap<[u8; 32], FeasibleSlot>>;
     static MEMO: std::sync::OnceLock<Memo> = std::sync::OnceLock::new();
-    let key = serde_json::to_vec(spec).ok().map(|table| {
+    let key = table_key(spec, ctx)?;
+    let mut memo = MEMO.get_or_init(Default::default).lock().ok()?;
+    Some(memo.entry(key).or_default().clone())
+}
+
+/// A key for a table and a context: the sha256 of the table's serialised content and every field
+/// of the context (what a generated case or instance depends on besides its own seed).
+pub(super) fn table_key(spec: &Spec, ctx: &Context) -> Option<[u8; 32]> {
+    let table = serde_json::to_vec(spec).ok()?;
+    let key = {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(&table);
@@ -598,33 +624,35 @@ pub fn feasible_cases(spec: &Spec, ctx: &Context) -> Vec<Case> {
         h.update(ctx.account.as_deref().unwrap_or("\0none").as_bytes());
         h.update(&ctx.zip);
         <[u8; 32]>::from(h.finalize())
-    });
-    let memo = MEMO.get_or_init(Default::default);
-    if let Some(k) = &key {
-        if let Some(hit) = memo.lock().ok().and_then(|m| m.get(k).cloned()) {
-            return hit;
-        }
-    }
-    let made = probe_feasible(spec, ctx);
-    if let (Some(k), Ok(mut m)) = (key, memo.lock()) {
-        m.insert(k, made.clone());
-    }
-    made
+    };
+    Some(key)
 }
 
-/// The buildable case classes among those `keep` selects by id, worked out for those alone (a run
-/// filtered to a few checks does not draw a request for every class of the table).
-pub fn feasible_cases_where(spec: &Spec, ctx: &Context, keep: &dyn Fn(&Case) -> bool) -> Vec<Case> {
-    let mut kept: Vec<Case> = generate::classes(spec).into_iter().filter(keep).collect();
-    generate::mark_added_resources(spec, &mut kept);
-    probe_among(spec, ctx, kept)
+/// The feasible case classes with a check (the class or its SDK twin) whose id contains `filter`:
+/// [`feasible_cases`] filtered, but only the matching classes are probed.
+pub fn feasible_matching(spec: &Spec, ctx: &Context, filter: &str) -> Vec<Case> {
+    let matches = |c: &Case| {
+        checks(vec![c.clone()], true)
+            .iter()
+            .any(|k| !matches!(k, Check::Lifecycle(_)) && k.id().contains(filter))
+    };
+    if let Some(all) = feasible_slot(spec, ctx).and_then(|s| s.get().cloned()) {
+        return all.into_iter().filter(matches).collect();
+    }
+    // Only the matching classes are drawn from: marked with the resources their repairs add, then probed.
+    let mut candidates: Vec<Case> = generate::classes(spec)
+        .into_iter()
+        .filter(matches)
+        .collect();
+    generate::mark_added_resources(spec, &mut candidates);
+    probe(spec, ctx, candidates)
 }
 
 fn probe_feasible(spec: &Spec, ctx: &Context) -> Vec<Case> {
-    probe_among(spec, ctx, generate::cases(spec))
+    probe(spec, ctx, generate::cases(spec))
 }
 
-fn probe_among(spec: &Spec, ctx: &Context, cases: Vec<Case>) -> Vec<Case> {
+fn probe(spec: &Spec, ctx: &Context, cases: Vec<Case>) -> Vec<Case> {
     let buildable = |c: &Case| {
         (0..24u64).any(|s| {
             c.instance(spec, ctx, 0, s.wrapping_mul(0x9E37_79B9))

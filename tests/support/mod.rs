@@ -40,9 +40,20 @@ pub type TestFn = fn() -> Result<(), Failed>;
 /// Runs the named tests as libtest-mimic trials and returns libtest's exit code.
 pub fn run(tests: Vec<(&'static str, TestFn)>) -> ExitCode {
     let cli = Cli::parse();
+    // `LC_TEST_TIMES=1` prints each trial's wall time on stderr (to find the slow ones).
+    let timed = std::env::var_os("LC_TEST_TIMES").is_some();
     let mut trials: Vec<Trial> = tests
         .into_iter()
-        .map(|(name, f)| Trial::test(name, f))
+        .map(|(name, f)| {
+            Trial::test(name, move || {
+                let t = std::time::Instant::now();
+                let r = f();
+                if timed {
+                    eprintln!("{:8.2} s  {name}", t.elapsed().as_secs_f64());
+                }
+                r
+            })
+        })
         .collect();
     trials.sort_by(|a, b| a.name().cmp(b.name()));
     libtest_mimic::run(&cli.libtest, trials).exit_code()
