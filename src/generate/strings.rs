@@ -339,6 +339,17 @@ impl Node {
                 } else {
                     rng.range(k_lo as u64, k_hi as u64) as usize
                 };
+                if k * lo == n {
+                    // Every repetition at its minimum (one character per `\S`, say): `split`
+                    // would give `lo` to each after drawing once per repetition but the first.
+                    for _ in 1..k {
+                        rng.next_u64();
+                    }
+                    for _ in 0..k {
+                        sub.emit(lo, rng, out)?;
+                    }
+                    return Some(());
+                }
                 let parts = vec![(lo, hi); k];
                 let sizes = split(&parts, n, rng, false)?;
                 for s in sizes {
@@ -362,6 +373,14 @@ fn split(
         return None;
     }
     let mut out: Vec<usize> = parts.iter().map(|p| p.0).collect();
+    if n == min_total {
+        // Nothing to share out: every part gets its minimum. The shuffle below would still have
+        // drawn once per part but the first; draw the same so the strings stay the same.
+        for _ in 1..parts.len() {
+            rng.next_u64();
+        }
+        return Some(out);
+    }
     let mut left = n - min_total;
     let mut order: Vec<usize> = (0..parts.len()).collect();
     for i in (1..order.len()).rev() {
