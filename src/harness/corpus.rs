@@ -404,17 +404,90 @@ pub fn freeze(spec: &Arc<Spec>, seed: u64, cases: u32) -> String {
 /// The sha256 of sent requests' frozen lines (case id order, then send order), as a generated run
 /// reports it: equal to the sha256 of `corpus freeze` of the same seed when the run sent exactly
 /// the corpus (a conformant endpoint, no regression replays).
-pub fn sent_sha256(header: &str, sent: &BTreeMap<String, Vec<String>>) -> String {
+pub fn sent_sha256(header: &str, sent: &SentLines) -> String {
     let mut h = sha2::Sha256::new();
     h.update(header.as_bytes());
     h.update(b"\n");
-    for lines in sent.values() {
-        for l in lines {
-            h.update(l.as_bytes());
-            h.update(b"\n");
+    sent.for_each(|l| {
+        h.update(l.as_bytes());
+        h.update(b"\n");
+    });
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The frozen lines a run's case classes sent, per case id in send order, for the run's
+/// `corpus_sha256` (and its bundle). A long line is kept deflated: a run of 10 000 instances sends
+/// tens of megabytes of requests, and holding them as text doubled the run's memory.
+#[derive(Debug, Default)]
+pub struct SentLines {
+    by_case: BTreeMap<String, Vec<Packed>>,
+}
+
+/// One line as [`SentLines`] keeps it.
+#[derive(Debug)]
+pub struct PackedLine(Packed);
+
+#[derive(Debug)]
+enum Packed {
+    Plain(String),
+    Deflated(Vec<u8>),
+}
+
+/// Lines longer than this are deflated.
+const PACK_ABOVE: usize = 1024;
+
+impl SentLines {
+    /// How many lines a case class has sent.
+    pub fn count(&self, case: &str) -> usize {
+        self.by_case.get(case).map_or(0, Vec::len)
+    }
+
+    /// A line made ready to keep (deflated when long): done before taking the lock that guards
+    /// the lines, since deflating takes a while.
+    pub fn pack(line: String) -> PackedLine {
+        PackedLine(if line.len() > PACK_ABOVE {
+            deflate(line.as_bytes()).map_or(Packed::Plain(line), Packed::Deflated)
+        } else {
+            Packed::Plain(line)
+        })
+    }
+
+    /// Keeps a case class's next line.
+    pub fn push(&mut self, case: &str, line: PackedLine) {
+        let packed = line.0;
+        match self.by_case.get_mut(case) {
+            Some(lines) => lines.push(packed),
+            None => {
+                self.by_case.insert(case.to_string(), vec![packed]);
+            }
         }
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+
+    /// Every line, by case id then send order.
+    pub fn for_each(&self, mut f: impl FnMut(&str)) {
+        for p in self.by_case.values().flatten() {
+            match p {
+                Packed::Plain(l) => f(l),
+                Packed::Deflated(b) => f(&inflate(b)),
+            }
+        }
+    }
+}
+
+fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write as _;
+    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).ok()?;
+    e.finish().ok()
+}
+
+fn inflate(bytes: &[u8]) -> String {
+    use std::io::Read as _;
+    let mut out = String::new();
+    // Deflated here from a String: inflating gives it back (an error would leave it short, and the
+    // corpus hash would then differ from the file's, which `verify` reports).
+    let _ = flate2::read::DeflateDecoder::new(bytes).read_to_string(&mut out);
+    out
 }
 
 impl Corpus {

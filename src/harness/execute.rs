@@ -79,16 +79,12 @@ fn note_sent(
     inst: &Instance,
     answer: &crate::spec::validate::Expectation,
 ) {
-    let n = s
-        .sent
-        .lock()
-        .map(|sent| sent.get(&case.id).map_or(0, Vec::len))
-        .unwrap_or(0);
+    let n = s.sent.lock().map(|sent| sent.count(&case.id)).unwrap_or(0);
     let frozen = super::corpus::freeze_answered(&s.spec, &s.ctx, case, n as u32, inst, answer);
+    // Packed outside the lock (deflating a long line takes a while).
+    let line = super::corpus::SentLines::pack(super::corpus::line(&frozen));
     if let Ok(mut sent) = s.sent.lock() {
-        sent.entry(case.id.clone())
-            .or_default()
-            .push(super::corpus::line(&frozen));
+        sent.push(&case.id, line);
     }
 }
 

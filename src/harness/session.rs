@@ -194,7 +194,7 @@ pub struct Session {
     /// The run's functions that may still exist (deleted by [`super::clean_up`]).
     pub(super) ledger: Ledger,
     /// The frozen lines of the requests the case classes sent, per case id, in send order.
-    pub(super) sent: Mutex<std::collections::BTreeMap<String, Vec<String>>>,
+    pub(super) sent: Mutex<super::corpus::SentLines>,
     /// Every exchange, when the run keeps them (`RunConfig::record`).
     recorder: Option<Arc<crate::transport::record::Recorder>>,
     /// The oracle's verdict on recorded exchanges, by entry index.
@@ -297,7 +297,7 @@ impl Session {
             started: now(),
             cases: std::sync::OnceLock::new(),
             ledger: Ledger::default(),
-            sent: Mutex::new(std::collections::BTreeMap::new()),
+            sent: Mutex::new(Default::default()),
             table_key: std::sync::OnceLock::new(),
             config,
         })
@@ -367,8 +367,11 @@ impl Session {
                     self.config.seed,
                     self.config.cases,
                 );
-                let sent = self.sent.lock().map(|s| s.clone()).unwrap_or_default();
-                super::corpus::sent_sha256(&header, &sent)
+                // Hashed in place: a copy of every frozen line would double the run's peak memory.
+                match self.sent.lock() {
+                    Ok(sent) => super::corpus::sent_sha256(&header, &sent),
+                    Err(_) => super::corpus::sent_sha256(&header, &Default::default()),
+                }
             }
         };
         report.recount();
@@ -403,10 +406,10 @@ impl Session {
             super::corpus::header_line(&self.spec.profile, self.config.seed, self.config.cases);
         out.push('\n');
         if let Ok(sent) = self.sent.lock() {
-            for l in sent.values().flatten() {
+            sent.for_each(|l| {
                 out.push_str(l);
                 out.push('\n');
-            }
+            });
         }
         out
     }

@@ -369,6 +369,9 @@ fn condition_holds(cond: Option<Condition>, root: &Value, value: Option<&Value>)
     }
 }
 
+/// The largest blob (base64 text or zip bytes) a thread keeps from one request to the next.
+const KEEP_BLOB_BYTES: usize = 64 * 1024;
+
 thread_local! {
     /// The last blob decoded on this thread: every generated request carries the same zip, and the
     /// type check and the zip checks each need its bytes.
@@ -389,7 +392,9 @@ fn decoded(v: &Value) -> Option<Vec<u8>> {
             }
         }
         let bytes = base64::engine::general_purpose::STANDARD.decode(s).ok();
-        *last = Some((s.to_string(), bytes.clone()));
+        // Only small blobs are kept: a thread holding a megabyte-sized zip per worker would cost
+        // more memory than decoding it again costs time.
+        *last = (s.len() <= KEEP_BLOB_BYTES).then(|| (s.to_string(), bytes.clone()));
         bytes
     })
 }
@@ -410,7 +415,7 @@ fn zip_entries(bytes: &[u8]) -> Option<usize> {
         let entries = zip::ZipArchive::new(Cursor::new(bytes))
             .ok()
             .map(|a| a.len());
-        *last = Some((bytes.to_vec(), entries));
+        *last = (bytes.len() <= KEEP_BLOB_BYTES).then(|| (bytes.to_vec(), entries));
         entries
     })
 }
