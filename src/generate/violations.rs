@@ -193,16 +193,16 @@ pub(super) fn constraint_cases(
                     .min(room.unwrap_or(u64::MAX)),
                 Arc::new(move |spec, ctx, p, rng| {
                     let m = &spec.members[mi];
-                    let v = sized_string(spec, ctx, &m, max + 1 + p as usize, rng);
-                    with_value(spec, ctx, &m, v, rng)
+                    let v = sized_string(spec, ctx, m, max + 1 + p as usize, rng);
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
             out.push(boundary(
                 format!("at_max_length{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = &spec.members[mi];
-                    let v = sized_string(spec, ctx, &m, max, rng);
-                    with_value(spec, ctx, &m, v, rng)
+                    let v = sized_string(spec, ctx, m, max, rng);
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
         }
@@ -215,8 +215,8 @@ pub(super) fn constraint_cases(
                     Arc::new(move |spec, ctx, p, rng| {
                         let m = &spec.members[mi];
                         let v =
-                            sized_string(spec, ctx, &m, min - 1 - (p as usize).min(min - 1), rng);
-                        with_value(spec, ctx, &m, v, rng)
+                            sized_string(spec, ctx, m, min - 1 - (p as usize).min(min - 1), rng);
+                        with_value(spec, ctx, m, v, rng)
                     }),
                 ));
             }
@@ -224,8 +224,8 @@ pub(super) fn constraint_cases(
                 format!("at_min_length{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = &spec.members[mi];
-                    let v = sized_string(spec, ctx, &m, min, rng);
-                    with_value(spec, ctx, &m, v, rng)
+                    let v = sized_string(spec, ctx, m, min, rng);
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
         }
@@ -240,16 +240,16 @@ pub(super) fn constraint_cases(
                 int_span(m, max + 1.0, true).min(room.unwrap_or(u64::MAX)),
                 Arc::new(move |spec, ctx, p, rng| {
                     let m = &spec.members[mi];
-                    let v = number(&m, max + 1.0 + p as f64)?;
-                    with_value(spec, ctx, &m, v, rng)
+                    let v = number(m, max + 1.0 + p as f64)?;
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
             out.push(boundary(
                 format!("at_max{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = &spec.members[mi];
-                    let v = number(&m, max)?;
-                    with_value(spec, ctx, &m, v, rng)
+                    let v = number(m, max)?;
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
         }
@@ -264,16 +264,16 @@ pub(super) fn constraint_cases(
                 int_span(m, min - 1.0, false).min(room.unwrap_or(u64::MAX)),
                 Arc::new(move |spec, ctx, p, rng| {
                     let m = &spec.members[mi];
-                    let v = number(&m, min - 1.0 - p as f64)?;
-                    with_value(spec, ctx, &m, v, rng)
+                    let v = number(m, min - 1.0 - p as f64)?;
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
             out.push(boundary(
                 format!("at_min{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = &spec.members[mi];
-                    let v = number(&m, min)?;
-                    with_value(spec, ctx, &m, v, rng)
+                    let v = number(m, min)?;
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
         }
@@ -284,16 +284,16 @@ pub(super) fn constraint_cases(
                 (max as u64).clamp(1, 20),
                 Arc::new(move |spec, ctx, p, rng| {
                     let m = &spec.members[mi];
-                    let v = collection(spec, ctx, &m, max + 1 + p as usize, rng)?;
-                    with_value(spec, ctx, &m, v, rng)
+                    let v = collection(spec, ctx, m, max + 1 + p as usize, rng)?;
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
             out.push(boundary(
                 format!("at_max_items{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = &spec.members[mi];
-                    let v = collection(spec, ctx, &m, max, rng)?;
-                    with_value(spec, ctx, &m, v, rng)
+                    let v = collection(spec, ctx, m, max, rng)?;
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
         }
@@ -305,8 +305,8 @@ pub(super) fn constraint_cases(
                     0,
                     Arc::new(move |spec, ctx, _p, rng| {
                         let m = &spec.members[mi];
-                        let v = collection(spec, ctx, &m, min - 1, rng)?;
-                        with_value(spec, ctx, &m, v, rng)
+                        let v = collection(spec, ctx, m, min - 1, rng)?;
+                        with_value(spec, ctx, m, v, rng)
                     }),
                 ));
             }
@@ -322,12 +322,12 @@ pub(super) fn constraint_cases(
                     let m = &spec.members[mi];
                     let pattern = m.constraints.get(ci)?.compiled.clone()?;
                     let n = lo + p as usize;
-                    let good = match sized_string(spec, ctx, &m, n, rng) {
+                    let good = match sized_string(spec, ctx, m, n, rng) {
                         Value::String(s) if pattern.matches(&s) => s,
                         _ => "a".repeat(n),
                     };
                     let bad = break_pattern(&pattern, &good, rng)?;
-                    with_value(spec, ctx, &m, Value::String(bad), rng)
+                    with_value(spec, ctx, m, Value::String(bad), rng)
                 }),
             ));
         }
@@ -346,7 +346,7 @@ pub(super) fn constraint_cases(
                     if vals.contains(&word) {
                         return None;
                     }
-                    with_value(spec, ctx, &m, Value::String(word), rng)
+                    with_value(spec, ctx, m, Value::String(word), rng)
                 }),
             ));
             let variants: Vec<String> = values
@@ -362,7 +362,7 @@ pub(super) fn constraint_cases(
                     Arc::new(move |spec, ctx, p, rng| {
                         let m = &spec.members[mi];
                         let v = variants.get(p as usize)?.clone();
-                        with_value(spec, ctx, &m, Value::String(v), rng)
+                        with_value(spec, ctx, m, Value::String(v), rng)
                     }),
                 );
                 case.id = format!("{prefix}::{mid}::{}_case_variant", c.id);
@@ -388,7 +388,7 @@ pub(super) fn constraint_cases(
                 Arc::new(move |spec, ctx, p, rng| {
                     let m = &spec.members[mi];
                     let v = values.get(p as usize)?.clone();
-                    with_value(spec, ctx, &m, Value::String(v), rng)
+                    with_value(spec, ctx, m, Value::String(v), rng)
                 }),
             ));
         }
@@ -399,11 +399,11 @@ pub(super) fn constraint_cases(
                 (step - 2).max(0) as u64,
                 Arc::new(move |spec, ctx, p, rng| {
                     let m = &spec.members[mi];
-                    let (lo, _) = bounds(&m, "value");
+                    let (lo, _) = bounds(m, "value");
                     let lo = lo.unwrap_or(0.0) as i64;
                     let first = ((lo + step - 1) / step) * step;
                     let v = first + 1 + (p as i64 % (step - 1).max(1));
-                    with_value(spec, ctx, &m, Value::from(v), rng)
+                    with_value(spec, ctx, m, Value::from(v), rng)
                 }),
             ));
         }
@@ -423,7 +423,7 @@ pub(super) fn constraint_cases(
                     obj.insert(key, Value::String("x".repeat(fill)));
                     let v = Value::Object(obj);
                     (serde_json::to_string(&v).ok()?.len() == max).then_some(())?;
-                    with_value(spec, ctx, &m, v, rng)
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
             out.push(violation(
@@ -441,7 +441,7 @@ pub(super) fn constraint_cases(
                     obj.insert(key, Value::String("x".repeat(fill)));
                     let v = Value::Object(obj);
                     (serde_json::to_string(&v).ok()?.len() == target).then_some(())?;
-                    with_value(spec, ctx, &m, v, rng)
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
         }
@@ -456,7 +456,7 @@ pub(super) fn constraint_cases(
                         return None;
                     }
                     let v = Value::String(base64::engine::general_purpose::STANDARD.encode(bytes));
-                    with_value(spec, ctx, &m, v, rng)
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
         }
@@ -469,7 +469,7 @@ pub(super) fn constraint_cases(
                     let v = Value::String(
                         base64::engine::general_purpose::STANDARD.encode(empty_zip()),
                     );
-                    with_value(spec, ctx, &m, v, rng)
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
         }
@@ -492,7 +492,7 @@ pub(super) fn constraint_cases(
                         )
                     } else {
                         // A valid ARN of this member, moved to another region.
-                        let good = valid_value(spec, ctx, &m, Aim::Any, rng)?;
+                        let good = valid_value(spec, ctx, m, Aim::Any, rng)?;
                         let mut parts: Vec<String> =
                             good.as_str()?.split(':').map(str::to_string).collect();
                         if parts.len() < 5 || parts[0] != "arn" || parts[3].is_empty() {
@@ -501,7 +501,7 @@ pub(super) fn constraint_cases(
                         parts[3] = other.to_string();
                         parts.join(":")
                     };
-                    with_value(spec, ctx, &m, Value::String(arn), rng)
+                    with_value(spec, ctx, m, Value::String(arn), rng)
                 }),
             ));
         }
@@ -521,7 +521,7 @@ pub(super) fn constraint_cases(
                         ctx.region,
                         ctx.fresh_name(rng)
                     );
-                    with_value(spec, ctx, &m, Value::String(arn), rng)
+                    with_value(spec, ctx, m, Value::String(arn), rng)
                 }),
             ));
         }
@@ -531,8 +531,8 @@ pub(super) fn constraint_cases(
                 0,
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = &spec.members[mi];
-                    let v = valid_value(spec, ctx, &m, Aim::Any, rng)?;
-                    with_value(spec, ctx, &m, v, rng)
+                    let v = valid_value(spec, ctx, m, Aim::Any, rng)?;
+                    with_value(spec, ctx, m, v, rng)
                 }),
             ));
         }
@@ -543,24 +543,24 @@ pub(super) fn constraint_cases(
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = &spec.members[mi];
                     let refused = m.constraints.get(ci)?.compiled.clone()?;
-                    let (lo, _) = bounds(&m, "length");
-                    let (plo, phi) = pattern_lengths(&m);
+                    let (lo, _) = bounds(m, "length");
+                    let (plo, phi) = pattern_lengths(m);
                     let from = (lo.unwrap_or(0.0) as usize).max(plo).max(1);
                     let to = phi.map_or(from + 48, |h| h.min(from + 48));
                     // A value of the model's own form that has the refused form too.
                     for _ in 0..256 {
                         let n = rng.range(from as u64, to as u64) as usize;
-                        let Some(s) = string_of_length(&m, n, rng) else {
+                        let Some(s) = string_of_length(m, n, rng) else {
                             continue;
                         };
-                        let s = in_place(&m, ctx, &s);
+                        let s = in_place(m, ctx, &s);
                         let others_ok = m.constraints.iter().enumerate().all(|(i, x)| {
                             i == ci
                                 || !matches!(x.kind, Kind::Pattern { .. })
                                 || x.compiled.as_ref().is_none_or(|p| p.matches(&s))
                         });
                         if refused.matches(&s) && others_ok {
-                            return with_value(spec, ctx, &m, Value::String(s), rng);
+                            return with_value(spec, ctx, m, Value::String(s), rng);
                         }
                     }
                     None
