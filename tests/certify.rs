@@ -566,8 +566,41 @@ fn bad_bundle_and_verify_arguments() -> Result<(), Failed> {
     )
 }
 
+/// The lines a run sent come back by case id then send order, long ones too (spooled to a file),
+/// and their hash is the hash of the corpus text they make.
+fn sent_lines_come_back_in_corpus_order() -> Result<(), Failed> {
+    use lambda_conform::harness::sent::SentLines;
+    use sha2::Digest as _;
+    let mut s = SentLines::default();
+    let long = "x".repeat(300_000);
+    s.push("b", "b0".into());
+    s.push("a", "a0".into());
+    s.push("b", "b1".into());
+    s.push("a", long.clone());
+    let mut seen = Vec::new();
+    s.for_each(|l| seen.push(l.to_string()));
+    check(
+        seen == vec!["a0".to_string(), long.clone(), "b0".into(), "b1".into()],
+        "by case id, then send order",
+    )?;
+    check(s.count("b") == 2 && s.count("c") == 0, "counts per case")?;
+    let mut text = Vec::new();
+    s.write_to("h", &mut text).map_err(|e| e.to_string())?;
+    let expected = format!("h\na0\n{long}\nb0\nb1\n");
+    check(text == expected.as_bytes(), "the corpus text")?;
+    let direct: String = sha2::Sha256::digest(expected.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    check(s.sha256("h") == direct, "the hash of that text")
+}
+
 fn main() -> ExitCode {
     support::run(vec![
+        (
+            "certify::sent_lines_come_back_in_corpus_order",
+            sent_lines_come_back_in_corpus_order,
+        ),
         ("certify::level_rules", level_rules),
         (
             "certify::bad_bundle_and_verify_arguments",

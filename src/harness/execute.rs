@@ -48,7 +48,14 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
         Ok(r) if !oracle::created(&result) => sweep(s, &inst.function_name, r),
         _ => None,
     };
-    let mut judgement = oracle::judge(&s.spec, &inst.request, answer, &result, &facts_for(s, case));
+    let mut judgement = oracle::judge_built(
+        &s.spec,
+        &inst.request,
+        inst.json.as_ref(),
+        answer,
+        &result,
+        &facts_for(s, case),
+    );
     if let (Some(i), Ok(mut v)) = (recorded, s.verdicts.lock()) {
         v.insert(i, judgement.clone());
     }
@@ -81,8 +88,7 @@ fn note_sent(
 ) {
     let n = s.sent.lock().map(|sent| sent.count(&case.id)).unwrap_or(0);
     let frozen = super::corpus::freeze_answered(&s.spec, &s.ctx, case, n as u32, inst, answer);
-    // Packed outside the lock (deflating a long line takes a while).
-    let line = super::corpus::SentLines::pack(super::corpus::line(&frozen));
+    let line = super::corpus::line(&frozen);
     if let Ok(mut sent) = s.sent.lock() {
         sent.push(&case.id, line);
     }

@@ -19,6 +19,7 @@ pub mod progress;
 pub mod regressions;
 pub mod replay;
 mod sdk_twin;
+pub mod sent;
 mod session;
 pub mod shard;
 

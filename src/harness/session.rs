@@ -1,6 +1,7 @@
 //! A prepared run: the table, the endpoint (the embedded stub by default), the clients and counters;
 //! and running its checks on threads.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -194,7 +195,7 @@ pub struct Session {
     /// The run's functions that may still exist (deleted by [`super::clean_up`]).
     pub(super) ledger: Ledger,
     /// The frozen lines of the requests the case classes sent, per case id, in send order.
-    pub(super) sent: Mutex<super::corpus::SentLines>,
+    pub(super) sent: Mutex<super::sent::SentLines>,
     /// Every exchange, when the run keeps them (`RunConfig::record`).
     recorder: Option<Arc<crate::transport::record::Recorder>>,
     /// The oracle's verdict on recorded exchanges, by entry index.
@@ -367,7 +368,6 @@ impl Session {
                     self.config.seed,
                     self.config.cases,
                 );
-                // Hashed in place: a copy of every frozen line would double the run's peak memory.
                 match self.sent.lock() {
                     Ok(sent) => super::corpus::sent_sha256(&header, &sent),
                     Err(_) => super::corpus::sent_sha256(&header, &Default::default()),
@@ -402,16 +402,16 @@ impl Session {
     /// The frozen form of what the case classes sent: the corpus file's bytes (header, then lines
     /// by case id and send order); with `--corpus`, the lines of the corpus run.
     pub fn sent_corpus(&self) -> String {
-        let mut out =
+        let header =
             super::corpus::header_line(&self.spec.profile, self.config.seed, self.config.cases);
-        out.push('\n');
-        if let Ok(sent) = self.sent.lock() {
-            sent.for_each(|l| {
-                out.push_str(l);
-                out.push('\n');
-            });
-        }
-        out
+        let mut out = Vec::new();
+        // Writing to memory cannot fail.
+        let written = match self.sent.lock() {
+            Ok(sent) => sent.write_to(&header, &mut out),
+            Err(_) => writeln!(out, "{header}"),
+        };
+        debug_assert!(written.is_ok());
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// The endpoint's URL (the embedded stub's when it runs one).

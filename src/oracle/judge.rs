@@ -111,6 +111,19 @@ pub fn judge(
     result: &Result<WireResponse, TransportError>,
     facts: &Facts,
 ) -> Judgement {
+    judge_built(spec, request, None, answer, result, facts)
+}
+
+/// [`judge`] given the request's body as JSON when the caller built it (its bytes are that JSON,
+/// serialised): the body is not read back.
+pub fn judge_built(
+    spec: &Spec,
+    request: &WireRequest,
+    request_json: Option<&Value>,
+    answer: &Expectation,
+    result: &Result<WireResponse, TransportError>,
+    facts: &Facts,
+) -> Judgement {
     // A case the table marks assumed is judged as an assumption, whatever its rows' sources.
     let downgraded;
     let answer = match answer {
@@ -154,13 +167,20 @@ pub fn judge(
     }
     let findings = match answer {
         Expectation::Success => {
-            let json = serde_json::from_slice::<Value>(&request.body).ok();
+            let parsed;
+            let json = match request_json {
+                Some(j) => Some(j),
+                None => {
+                    parsed = serde_json::from_slice::<Value>(&request.body).ok();
+                    parsed.as_ref()
+                }
+            };
             let source = if facts.assumption.is_some() {
                 Source::Assumed
             } else {
                 Source::Observed
             };
-            rules::success(spec, json.as_ref(), resp, facts, source)
+            rules::success(spec, json, resp, facts, source)
         }
         Expectation::Error(e) => rules::error(spec, e, resp),
     };

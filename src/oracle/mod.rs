@@ -14,8 +14,8 @@ pub mod snapshot;
 mod verdict;
 
 pub use judge::{
-    created, describe_answer, describe_response, describe_value, error_basis, judge, leaked, rows,
-    short, throttled, Facts,
+    created, describe_answer, describe_response, describe_value, error_basis, judge, judge_built,
+    leaked, rows, short, throttled, Facts,
 };
 pub use rules::{error_type_of, finding, finding_with};
 pub use verdict::{Basis, Fault, Finding, Judgement, Outcome};

@@ -442,22 +442,24 @@ pub struct RequestCondition {
 impl RequestCondition {
     /// Whether the condition holds for this request.
     pub fn holds(&self, request: &serde_json::Value) -> bool {
-        let v = super::validate::reach(request, &self.member)
+        // Borrowed: the member can be a megabytes-long zip.
+        let v = super::validate::reach_ref(request, &self.member)
             .into_iter()
             .next();
+        let v = v.as_deref();
         if let Some(present) = self.present {
             if v.is_some() != present {
                 return false;
             }
         }
         if let Some(other) = &self.not_equals {
-            if v.as_ref() == Some(other) {
+            if v == Some(other) {
                 return false;
             }
         }
         match (&self.equals, v) {
             (None, _) => true,
-            (Some(want), Some(got)) => *want == got,
+            (Some(want), Some(got)) => want == got,
             (Some(_), None) => false,
         }
     }
