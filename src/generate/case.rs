@@ -291,7 +291,7 @@ pub(super) fn with_value(
     rng: &mut Rng,
 ) -> Option<(Body, String)> {
     let (mut root, mut name) = base(spec, ctx, rng);
-    if ctx.is_name_member(spec, &member.path) {
+    if member.walk.names_function {
         if let Some(s) = value.as_str() {
             name = s.to_string();
         }

@@ -95,8 +95,8 @@ pub fn classes(spec: &Spec) -> Vec<Case> {
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = &spec.members[mi];
                     let v = valid_value(spec, ctx, m, Aim::Any, rng).filter(|_| true)?;
-                    let v = match ctx.base_value(spec, &m.path) {
-                        Some(b) if b == v && !ctx.is_name_member(spec, &m.path) => {
+                    let v = match ctx.base_value(spec, m) {
+                        Some(b) if b == v && !m.walk.names_function => {
                             valid_value_fresh(spec, ctx, m, rng).unwrap_or(v)
                         }
                         _ => v,
@@ -228,7 +228,7 @@ pub fn mark_added_resources(spec: &Spec, cases: &mut [Case]) {
 
 /// A valid value other than the base request's (so `valid::<member>` changes something).
 fn valid_value_fresh(spec: &Spec, ctx: &Context, m: &Member, rng: &mut Rng) -> Option<Value> {
-    let base = ctx.base_value(spec, &m.path);
+    let base = ctx.base_value(spec, m);
     let mut local = rng.clone();
     for _ in 0..8 {
         let mut probe = m.clone();

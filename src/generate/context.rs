@@ -123,11 +123,10 @@ impl Context {
     }
 
     /// The base request's value at a (field-only) path, if it sets one.
-    pub fn base_value(&self, spec: &Spec, path: &str) -> Option<Value> {
-        let raw = validate::reach(&spec.base_request, path)
-            .into_iter()
-            .next()?;
-        Some(self.fill(&raw, &format!("{}-base", self.run_prefix)))
+    pub fn base_value(&self, spec: &Spec, member: &crate::spec::Member) -> Option<Value> {
+        let found = validate::reach_steps(&spec.base_request, &member.walk.steps);
+        let raw = found.first()?;
+        Some(self.fill(raw, &format!("{}-base", self.run_prefix)))
     }
 
     /// Whether the base request fills this member with the function name.

@@ -435,6 +435,35 @@ impl StringGen {
     /// A generator for a pattern (as the model prints it). Parsed once per pattern source and process:
     /// parsing a Unicode class and working out what to draw from it cost more than drawing.
     pub fn new(pattern: &Pattern) -> Option<Self> {
+        // This thread's recent patterns first, by identity: a 1 500-item list asks 1 500 times. An
+        // entry holds its pattern, so the compiled pattern it is known by cannot be freed and
+        // another take its place.
+        thread_local! {
+            static RECENT: std::cell::RefCell<Vec<(Pattern, Option<StringGen>)>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        const RECENT_KEPT: usize = 8;
+        if let Some(hit) = RECENT.with(|r| {
+            r.borrow()
+                .iter()
+                .find(|(p, _)| p.same(pattern))
+                .map(|(_, g)| g.clone())
+        }) {
+            return hit;
+        }
+        let made = Self::shared(pattern);
+        RECENT.with(|r| {
+            let mut r = r.borrow_mut();
+            if r.len() == RECENT_KEPT {
+                r.remove(0);
+            }
+            r.push((pattern.clone(), made.clone()));
+        });
+        made
+    }
+
+    /// The process's generator for a pattern source, parsed on first use.
+    fn shared(pattern: &Pattern) -> Option<Self> {
         static PARSED: std::sync::OnceLock<
             std::sync::Mutex<std::collections::HashMap<String, Option<StringGen>>>,
         > = std::sync::OnceLock::new();

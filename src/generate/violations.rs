@@ -16,8 +16,8 @@ use super::{empty_zip, Context};
 use crate::spec::{Condition, Family, Kind, Member, MemberType, Spec};
 
 /// A value of `member` with exactly `n` characters, items or entries; breaking the pattern only if it must.
-fn sized_string(spec: &Spec, ctx: &Context, member: &Member, n: usize, rng: &mut Rng) -> Value {
-    if ctx.is_name_member(spec, &member.path) {
+fn sized_string(ctx: &Context, member: &Member, n: usize, rng: &mut Rng) -> Value {
+    if member.walk.names_function {
         if let Some(s) = ctx.name_of_length(n, rng) {
             return Value::String(s);
         }
@@ -193,7 +193,7 @@ pub(super) fn constraint_cases(
                     .min(room.unwrap_or(u64::MAX)),
                 Arc::new(move |spec, ctx, p, rng| {
                     let m = &spec.members[mi];
-                    let v = sized_string(spec, ctx, m, max + 1 + p as usize, rng);
+                    let v = sized_string(ctx, m, max + 1 + p as usize, rng);
                     with_value(spec, ctx, m, v, rng)
                 }),
             ));
@@ -201,7 +201,7 @@ pub(super) fn constraint_cases(
                 format!("at_max_length{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = &spec.members[mi];
-                    let v = sized_string(spec, ctx, m, max, rng);
+                    let v = sized_string(ctx, m, max, rng);
                     with_value(spec, ctx, m, v, rng)
                 }),
             ));
@@ -214,8 +214,7 @@ pub(super) fn constraint_cases(
                     (min - 1) as u64,
                     Arc::new(move |spec, ctx, p, rng| {
                         let m = &spec.members[mi];
-                        let v =
-                            sized_string(spec, ctx, m, min - 1 - (p as usize).min(min - 1), rng);
+                        let v = sized_string(ctx, m, min - 1 - (p as usize).min(min - 1), rng);
                         with_value(spec, ctx, m, v, rng)
                     }),
                 ));
@@ -224,7 +223,7 @@ pub(super) fn constraint_cases(
                 format!("at_min_length{when_suffix}"),
                 Arc::new(move |spec, ctx, _p, rng| {
                     let m = &spec.members[mi];
-                    let v = sized_string(spec, ctx, m, min, rng);
+                    let v = sized_string(ctx, m, min, rng);
                     with_value(spec, ctx, m, v, rng)
                 }),
             ));
@@ -322,7 +321,7 @@ pub(super) fn constraint_cases(
                     let m = &spec.members[mi];
                     let pattern = m.constraints.get(ci)?.compiled.clone()?;
                     let n = lo + p as usize;
-                    let good = match sized_string(spec, ctx, m, n, rng) {
+                    let good = match sized_string(ctx, m, n, rng) {
                         Value::String(s) if pattern.matches(&s) => s,
                         _ => "a".repeat(n),
                     };
@@ -484,7 +483,7 @@ pub(super) fn constraint_cases(
                     } else {
                         "eu-west-1"
                     };
-                    let arn = if ctx.is_name_member(spec, &m.path) {
+                    let arn = if m.walk.names_function {
                         let account = ctx.account.clone()?;
                         format!(
                             "arn:aws:lambda:{other}:{account}:function:{}",

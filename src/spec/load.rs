@@ -402,6 +402,11 @@ pub fn merge(
             message: e.to_string(),
         })?;
     let _ = (overlay.base_request.source, overlay.base_request.evidence);
+    for m in &mut members {
+        m.walk.names_function = super::validate::reach_steps(&base_request, &m.walk.steps)
+            .first()
+            .is_some_and(|v| v.as_str() == Some("{name}"));
+    }
     let spec = Spec {
         base_request,
         profile: overlay.profile.name,

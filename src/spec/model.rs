@@ -388,6 +388,8 @@ pub struct Walk {
     pub parent: Vec<super::validate::Step>,
     /// The text after the path's last `.` (the whole path for a top-level member).
     pub field: String,
+    /// The base request has `{name}` here: the member names the function (set when the table is read).
+    pub names_function: bool,
 }
 
 impl Walk {
@@ -401,6 +403,7 @@ impl Walk {
             steps: super::validate::steps(path),
             parent: super::validate::steps(parent),
             field: field.to_string(),
+            names_function: false,
         }
     }
 }

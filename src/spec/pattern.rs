@@ -21,6 +21,15 @@ enum Engine {
 }
 
 impl Pattern {
+    /// Whether `other` is this very pattern (a clone of the same compiled pattern).
+    pub fn same(&self, other: &Pattern) -> bool {
+        match (&self.engine, &other.engine) {
+            (Engine::Plain(a), Engine::Plain(b)) => Arc::ptr_eq(a, b),
+            (Engine::Fancy(a), Engine::Fancy(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     /// Compiles `source` (unanchored, as the model prints it) as a whole-value match.
     pub fn new(source: &str) -> Result<Self, String> {
         let anchored = format!("^(?:{})$", java_classes(source));

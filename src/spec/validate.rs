@@ -111,7 +111,7 @@ pub fn reach_ref<'a>(root: &'a Value, path: &str) -> Vec<Cow<'a, Value>> {
             let Cow::Borrowed(v) = v else { continue };
             match (&step, v) {
                 (StepRef::Field(f), Value::Object(m)) => {
-                    if let Some(x) = m.get(*f) {
+                    if let Some(x) = field(m, f) {
                         if !x.is_null() {
                             next.push(Cow::Borrowed(x));
                         }
@@ -132,13 +132,23 @@ pub fn reach_ref<'a>(root: &'a Value, path: &str) -> Vec<Cow<'a, Value>> {
     current
 }
 
+/// A field of an object. The objects of a request are small: scanning their keys costs less than
+/// hashing the name.
+#[inline]
+fn field<'a>(m: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if m.len() <= 16 {
+        m.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        m.get(name)
+    }
+}
+
 /// [`reach_ref`] for a path already split into steps (a member's [`Walk`]).
 pub fn reach_steps<'a>(root: &'a Value, steps: &[Step]) -> Vec<Cow<'a, Value>> {
     // A top-level member (most of them): one lookup, no intermediate list.
     if let [Step::Field(f)] = steps {
         return match root {
-            Value::Object(m) => m
-                .get(f.as_str())
+            Value::Object(m) => field(m, f)
                 .filter(|x| !x.is_null())
                 .map(|x| vec![Cow::Borrowed(x)])
                 .unwrap_or_default(),
@@ -155,7 +165,7 @@ pub fn reach_steps<'a>(root: &'a Value, steps: &[Step]) -> Vec<Cow<'a, Value>> {
             let Cow::Borrowed(v) = v else { continue };
             match (step, v) {
                 (Step::Field(f), Value::Object(m)) => {
-                    if let Some(x) = m.get(f.as_str()) {
+                    if let Some(x) = field(m, f) {
                         if !x.is_null() {
                             next.push(Cow::Borrowed(x));
                         }
@@ -602,11 +612,15 @@ pub fn render_at(spec: &Spec, path: &str, v: &Value) -> String {
 /// The filled-in message of one violation.
 pub fn violation_text(spec: &Spec, v: &Violation, root: &Value, facts: &CallFacts) -> String {
     let c = constraint(spec, v);
-    let json = reach(root, &v.path)
-        .into_iter()
-        .next()
-        .and_then(|x| serde_json::to_string(&x).ok())
-        .unwrap_or_default();
+    // Only a template that asks for it gets the member's JSON (it can be a 1 500-item list).
+    let json = if c.error.message.contains("{json}") {
+        reach_ref(root, &v.path)
+            .first()
+            .and_then(|x| serde_json::to_string(x.as_ref()).ok())
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     message::fill(
         &c.error.message,
         &[
