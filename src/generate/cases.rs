@@ -203,9 +203,9 @@ pub fn mark_added_resources(spec: &Spec, cases: &mut [Case]) {
         .filter(|m| m.needs_resource.is_some())
         .filter(|m| added.iter().any(|a| inside(&m.path, a)))
         .collect();
-    for case in cases.iter_mut() {
+    let needs = super::par::par_map(cases, |case| {
         if case.kind == CaseKind::Wire || case.needs_resource.is_some() {
-            continue;
+            return None;
         }
         for seed in 0..4u64 {
             let Some(json) = case.instance(spec, &ctx, 0, seed).and_then(|i| i.json) else {
@@ -219,9 +219,14 @@ pub fn mark_added_resources(spec: &Spec, cases: &mut [Case]) {
                     && validate::reach(&base, &m.path).is_empty()
             });
             if let Some(m) = added {
-                case.needs_resource = m.needs_resource.clone();
-                break;
+                return m.needs_resource.clone();
             }
+        }
+        None
+    });
+    for (case, need) in cases.iter_mut().zip(needs) {
+        if need.is_some() {
+            case.needs_resource = need;
         }
     }
 }

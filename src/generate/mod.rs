@@ -7,6 +7,7 @@
 mod case;
 mod cases;
 mod context;
+pub mod par;
 pub mod strings;
 pub mod values;
 mod violations;

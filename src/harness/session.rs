@@ -662,17 +662,18 @@ fn probe(spec: &Spec, ctx: &Context, cases: Vec<Case>) -> Vec<Case> {
                 .is_some()
         })
     };
-    cases
-        .into_iter()
-        .filter_map(|mut c| {
-            if buildable(&c) {
-                return Some(c);
-            }
-            // A row that cannot be broken alone: accept its inevitable companions.
-            c.exact = false;
-            buildable(&c).then_some(c)
-        })
-        .collect()
+    generate::par::par_map(&cases, |c| {
+        if buildable(c) {
+            return Some(c.clone());
+        }
+        // A row that cannot be broken alone: accept its inevitable companions.
+        let mut c = c.clone();
+        c.exact = false;
+        buildable(&c).then_some(c)
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Case classes the generator cannot build for this spec, with the reason (for `cases --infeasible`).

@@ -508,7 +508,7 @@ pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation
                     let Value::Object(obj) = p.as_ref() else {
                         continue;
                     };
-                    let missing = obj.get(field).is_none_or(Value::is_null);
+                    let missing = self::field(obj, field).is_none_or(Value::is_null);
                     if missing
                         && condition_holds(c.when, root, None)
                         && c.when_request.as_ref().is_none_or(|w| w.holds(root))
@@ -564,15 +564,25 @@ pub fn constraint<'a>(spec: &'a Spec, v: &Violation) -> &'a Constraint {
 /// A value as AWS's Java front end prints it, structures in model member order (the front end has
 /// deserialised them into model objects), lists and maps in the order sent.
 pub fn render_at(spec: &Spec, path: &str, v: &Value) -> String {
+    let mut out = String::new();
+    render_into(spec, path, v, &mut out);
+    out
+}
+
+/// [`render_at`] into one buffer (a value can be a 1 500-item list).
+fn render_into(spec: &Spec, path: &str, v: &Value, out: &mut String) {
     match v {
-        Value::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(|x| render_at(spec, &format!("{path}[]"), x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Value::Array(items) => {
+            let child = format!("{path}[]");
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                render_into(spec, &child, x, out);
+            }
+            out.push(']');
+        }
         Value::Object(map)
             if spec
                 .member(path)
@@ -587,25 +597,31 @@ pub fn render_at(spec: &Spec, path: &str, v: &Value) -> String {
                 .collect();
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
-            format!(
-                "{{{}}}",
-                keys.iter()
-                    .map(|k| format!(
-                        "{k}={}",
-                        render_at(spec, &format!("{prefix}{k}"), &map[k.as_str()])
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            out.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                render_into(spec, &format!("{prefix}{k}"), &map[k.as_str()], out);
+            }
+            out.push('}');
         }
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, x)| format!("{k}={}", render_at(spec, &format!("{path}{{value}}"), x)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        other => message::render_value(other),
+        Value::Object(map) => {
+            let child = format!("{path}{{value}}");
+            out.push('{');
+            for (i, (k, x)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                render_into(spec, &child, x, out);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&message::render_value(other)),
     }
 }
 
