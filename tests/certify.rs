@@ -566,8 +566,8 @@ fn bad_bundle_and_verify_arguments() -> Result<(), Failed> {
     )
 }
 
-/// The lines a run sent come back by case id then send order, long ones too (spooled to a file),
-/// and their hash is the hash of the corpus text they make.
+/// The lines a run sent come back by case id then send order, long ones too, and their hash is the
+/// hash of the corpus text they make; they are kept in a file, not in memory.
 fn sent_lines_come_back_in_corpus_order() -> Result<(), Failed> {
     use lambda_conform::harness::sent::SentLines;
     use sha2::Digest as _;
@@ -592,7 +592,18 @@ fn sent_lines_come_back_in_corpus_order() -> Result<(), Failed> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    check(s.sha256("h") == direct, "the hash of that text")
+    check(s.sha256("h") == direct, "the hash of that text")?;
+    // A run's memory does not grow with what it sent: the lines are in the spool file.
+    for i in 0..1000 {
+        s.push("c", format!("{i}{}", "y".repeat(10_000)));
+    }
+    check(
+        s.kept_bytes() == 0,
+        format!("{} bytes of sent lines held in memory", s.kept_bytes()),
+    )?;
+    let mut n = 0;
+    s.for_each(|_| n += 1);
+    check(n == 1004, format!("{n} lines read back"))
 }
 
 fn main() -> ExitCode {

@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::session::{table_key, Session};
+use super::feasible::table_key;
+use super::session::Session;
 use crate::generate::{Case, Instance};
 
 /// Table and context, class id, whether the class is exact, seed.

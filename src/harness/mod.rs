@@ -11,6 +11,7 @@ mod covering;
 mod covering_lifecycle;
 mod execute;
 pub mod expectations;
+mod feasible;
 mod instances;
 mod interrupt;
 mod ledger;
@@ -28,12 +29,10 @@ pub use cleanup::{
     age, carries_prefix, clean_up, connect, is_run_prefix, list_prefixed, sweep, Listed, Swept,
 };
 pub use execute::{boundary, corpus, generated, instance_seed};
+pub use feasible::{feasible_cases, feasible_matching, infeasible_cases};
 pub use interrupt::{Interrupt, SIGINT, SIGTERM};
 pub use ledger::{Ledger, Standing};
 pub use lifecycle::Lifecycle;
 pub use regressions::Regressions;
-pub use session::{
-    feasible_cases, feasible_matching, infeasible_cases, ClientMode, RunConfig, RunError, Session,
-    Snapshots, DEFAULT_CHECK_TIMEOUT,
-};
+pub use session::{ClientMode, RunConfig, RunError, Session, Snapshots, DEFAULT_CHECK_TIMEOUT};
 pub use shard::Shard;

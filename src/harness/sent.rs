@@ -42,6 +42,18 @@ impl SentLines {
         self.by_case.get(case).map_or(0, Vec::len)
     }
 
+    /// The bytes of lines held in memory (not in the spool file): 0 unless the file failed.
+    pub fn kept_bytes(&self) -> usize {
+        self.by_case
+            .values()
+            .flatten()
+            .map(|slot| match slot {
+                Slot::Kept(line) => line.len(),
+                Slot::Spooled(..) => 0,
+            })
+            .sum()
+    }
+
     /// Keeps a case class's next line.
     pub fn push(&mut self, case: &str, line: String) {
         let slot = self.spool(&line).unwrap_or(Slot::Kept(line));

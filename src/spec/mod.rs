@@ -5,12 +5,14 @@
 //! `overlay.toml` is hand-written and says what AWS does beyond them, every row with its source.
 //! [`load`] merges and checks them, in that order.
 
+mod blob;
 pub mod import;
 mod load;
 pub mod message;
 mod model;
 pub mod openapi;
 mod overlay;
+mod path;
 pub mod pattern;
 mod profiles;
 mod rows;

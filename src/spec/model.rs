@@ -383,9 +383,9 @@ pub struct Member {
 #[derive(Debug, Clone, Default)]
 pub struct Walk {
     /// The path's steps.
-    pub steps: Vec<super::validate::Step>,
+    pub steps: Vec<super::path::Step>,
     /// The steps of the path before its last `.` (empty for a top-level member).
-    pub parent: Vec<super::validate::Step>,
+    pub parent: Vec<super::path::Step>,
     /// The text after the path's last `.` (the whole path for a top-level member).
     pub field: String,
     /// The base request has `{name}` here: the member names the function (set when the table is read).
@@ -400,8 +400,8 @@ impl Walk {
             None => ("", path),
         };
         Self {
-            steps: super::validate::steps(path),
-            parent: super::validate::steps(parent),
+            steps: super::path::steps(path),
+            parent: super::path::steps(parent),
             field: field.to_string(),
             names_function: false,
         }
@@ -446,7 +446,7 @@ impl RequestCondition {
     /// Whether the condition holds for this request.
     pub fn holds(&self, request: &serde_json::Value) -> bool {
         // Borrowed: the member can be a megabytes-long zip.
-        let v = super::validate::reach_ref(request, &self.member)
+        let v = super::path::reach_ref(request, &self.member)
             .into_iter()
             .next();
         let v = v.as_deref();

@@ -1,0 +1,195 @@
+//! Member paths (`Code.ZipFile`, `VpcConfig.SubnetIds[]`, `Tags{key}`): split into steps, and the
+//! values a path reaches in a request.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::model::{Member, Walk};
+
+/// One step of a member path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A named member of a structure.
+    Field(String),
+    /// Every item of a list.
+    Items,
+    /// Every key of a map.
+    Keys,
+    /// Every value of a map.
+    Values,
+}
+
+/// Splits `A.B[]`, `A{key}`, `A[].B` into steps.
+pub fn steps(path: &str) -> Vec<Step> {
+    let mut out = Vec::new();
+    for seg in path.split('.') {
+        let mut name = seg;
+        let mut suffix = Vec::new();
+        loop {
+            if let Some(n) = name.strip_suffix("[]") {
+                suffix.push(Step::Items);
+                name = n;
+            } else if let Some(n) = name.strip_suffix("{key}") {
+                suffix.push(Step::Keys);
+                name = n;
+            } else if let Some(n) = name.strip_suffix("{value}") {
+                suffix.push(Step::Values);
+                name = n;
+            } else {
+                break;
+            }
+        }
+        if !name.is_empty() {
+            out.push(Step::Field(name.to_string()));
+        }
+        suffix.reverse();
+        out.extend(suffix);
+    }
+    out
+}
+
+/// [`Step`] borrowing the field name (no allocation per name).
+enum StepRef<'a> {
+    Field(&'a str),
+    Items,
+    Keys,
+    Values,
+}
+
+/// [`steps`] without copying the names.
+fn step_refs(path: &str) -> Vec<StepRef<'_>> {
+    let mut out = Vec::with_capacity(4);
+    for seg in path.split('.') {
+        let mut name = seg;
+        let start = out.len();
+        loop {
+            if let Some(n) = name.strip_suffix("[]") {
+                out.push(StepRef::Items);
+                name = n;
+            } else if let Some(n) = name.strip_suffix("{key}") {
+                out.push(StepRef::Keys);
+                name = n;
+            } else if let Some(n) = name.strip_suffix("{value}") {
+                out.push(StepRef::Values);
+                name = n;
+            } else {
+                break;
+            }
+        }
+        // The suffixes were pushed last first: put them in path order, after the name.
+        out[start..].reverse();
+        if !name.is_empty() {
+            out.insert(start, StepRef::Field(name));
+        }
+    }
+    out
+}
+
+/// Every value a path reaches in `root` (keys of maps as JSON strings). Null members count as absent.
+pub fn reach(root: &Value, path: &str) -> Vec<Value> {
+    reach_ref(root, path)
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect()
+}
+
+/// [`reach`] without copying: borrowed values, owned only for map keys.
+pub fn reach_ref<'a>(root: &'a Value, path: &str) -> Vec<Cow<'a, Value>> {
+    let mut current: Vec<Cow<'a, Value>> = vec![Cow::Borrowed(root)];
+    for step in step_refs(path) {
+        let mut next = Vec::new();
+        for v in current {
+            let Cow::Borrowed(v) = v else { continue };
+            match (&step, v) {
+                (StepRef::Field(f), Value::Object(m)) => {
+                    if let Some(x) = field(m, f) {
+                        if !x.is_null() {
+                            next.push(Cow::Borrowed(x));
+                        }
+                    }
+                }
+                (StepRef::Items, Value::Array(items)) => {
+                    next.extend(items.iter().map(Cow::Borrowed))
+                }
+                (StepRef::Keys, Value::Object(m)) => {
+                    next.extend(m.keys().map(|k| Cow::Owned(Value::String(k.clone()))))
+                }
+                (StepRef::Values, Value::Object(m)) => next.extend(m.values().map(Cow::Borrowed)),
+                _ => {}
+            }
+        }
+        current = next;
+    }
+    current
+}
+
+/// A field of an object. The objects of a request are small: scanning their keys costs less than
+/// hashing the name.
+#[inline]
+pub(super) fn field<'a>(m: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if m.len() <= 16 {
+        m.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        m.get(name)
+    }
+}
+
+/// [`reach_ref`] for a path already split into steps (a member's [`Walk`]).
+pub fn reach_steps<'a>(root: &'a Value, steps: &[Step]) -> Vec<Cow<'a, Value>> {
+    // A top-level member (most of them): one lookup, no intermediate list.
+    if let [Step::Field(f)] = steps {
+        return match root {
+            Value::Object(m) => field(m, f)
+                .filter(|x| !x.is_null())
+                .map(|x| vec![Cow::Borrowed(x)])
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+    }
+    let mut current: Vec<Cow<'a, Value>> = vec![Cow::Borrowed(root)];
+    for step in steps {
+        if current.is_empty() {
+            break;
+        }
+        let mut next = Vec::new();
+        for v in current {
+            let Cow::Borrowed(v) = v else { continue };
+            match (step, v) {
+                (Step::Field(f), Value::Object(m)) => {
+                    if let Some(x) = field(m, f) {
+                        if !x.is_null() {
+                            next.push(Cow::Borrowed(x));
+                        }
+                    }
+                }
+                (Step::Items, Value::Array(items)) => next.extend(items.iter().map(Cow::Borrowed)),
+                (Step::Keys, Value::Object(m)) => {
+                    next.extend(m.keys().map(|k| Cow::Owned(Value::String(k.clone()))))
+                }
+                (Step::Values, Value::Object(m)) => next.extend(m.values().map(Cow::Borrowed)),
+                _ => {}
+            }
+        }
+        current = next;
+    }
+    current
+}
+
+/// A member's walk (split when the table was read; split here for a member made some other way).
+pub(super) fn walk_of(m: &Member) -> Cow<'_, Walk> {
+    if m.walk.steps.is_empty() && !m.path.is_empty() {
+        Cow::Owned(Walk::of(&m.path))
+    } else {
+        Cow::Borrowed(&m.walk)
+    }
+}
+
+/// The path of the nearest enclosing list or map (what AWS names in the message), or the path itself.
+pub fn reported_path(path: &str) -> &str {
+    // A path holds `[` only in `[]` and `{` only in `{key}` / `{value}`: the first of either cuts.
+    match path.find(['[', '{']) {
+        Some(i) => &path[..i],
+        None => path,
+    }
+}
