@@ -22,31 +22,15 @@ pub enum Step {
 
 /// Splits `A.B[]`, `A{key}`, `A[].B` into steps.
 pub fn steps(path: &str) -> Vec<Step> {
-    let mut out = Vec::new();
-    for seg in path.split('.') {
-        let mut name = seg;
-        let mut suffix = Vec::new();
-        loop {
-            if let Some(n) = name.strip_suffix("[]") {
-                suffix.push(Step::Items);
-                name = n;
-            } else if let Some(n) = name.strip_suffix("{key}") {
-                suffix.push(Step::Keys);
-                name = n;
-            } else if let Some(n) = name.strip_suffix("{value}") {
-                suffix.push(Step::Values);
-                name = n;
-            } else {
-                break;
-            }
-        }
-        if !name.is_empty() {
-            out.push(Step::Field(name.to_string()));
-        }
-        suffix.reverse();
-        out.extend(suffix);
-    }
-    out
+    step_refs(path)
+        .into_iter()
+        .map(|s| match s {
+            StepRef::Field(f) => Step::Field(f.to_string()),
+            StepRef::Items => Step::Items,
+            StepRef::Keys => Step::Keys,
+            StepRef::Values => Step::Values,
+        })
+        .collect()
 }
 
 /// [`Step`] borrowing the field name (no allocation per name).
