@@ -9,6 +9,7 @@ mod cases;
 mod context;
 pub mod par;
 pub mod strings;
+mod text;
 pub mod values;
 mod violations;
 mod wire;

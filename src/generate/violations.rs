@@ -8,10 +8,8 @@ use serde_json::{Map, Value};
 
 use super::case::{base, new_case, with_value, Body, Build, Case, CaseKind};
 use super::strings::{break_pattern, Rng};
-use super::values::{
-    bounds, children, fill_required, in_place, pattern_lengths, remove_path, set_path,
-    string_in_place, string_of_length, valid_value, Aim,
-};
+use super::text::{in_place, pattern_lengths, string_in_place, string_of_length};
+use super::values::{bounds, children, fill_required, remove_path, set_path, valid_value, Aim};
 use super::{empty_zip, Context};
 use crate::spec::{Condition, Family, Kind, Member, MemberType, Spec};
 

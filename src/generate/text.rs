@@ -1,0 +1,167 @@
+//! Strings for one member: drawn from its pattern at an exact length, placed in the call's region
+//! and account when the table asks for that, and checked against the member's own refusals.
+
+use super::strings::{Rng, StringGen};
+use super::Context;
+use crate::spec::pattern::Pattern;
+use crate::spec::{Kind, Member};
+
+/// The shortest and longest strings the member's pattern allows.
+pub fn pattern_lengths(member: &Member) -> (usize, Option<usize>) {
+    member
+        .constraints
+        .iter()
+        .filter(|c| matches!(c.kind, Kind::Pattern { .. }))
+        .find_map(|c| c.compiled.as_ref())
+        .and_then(StringGen::new)
+        .map_or((0, None), |g| g.length_bounds())
+}
+
+/// A string of `n` characters that satisfies the member's pattern (or plain letters when it has none).
+pub fn string_of_length(member: &Member, n: usize, rng: &mut Rng) -> Option<String> {
+    match drawn_pattern(member) {
+        Some(p) => StringGen::new(p)?.of_length(n, rng),
+        None => Some(
+            (0..n)
+                .map(|_| (b'a' + rng.below(26) as u8) as char)
+                .collect(),
+        ),
+    }
+}
+
+/// An ARN value placed where the call is: its region and account replaced by the context's, for a
+/// member whose table says an ARN must name the call's region (`arn_region`) or account (`arn_account`).
+pub fn in_place(member: &Member, ctx: &Context, s: &str) -> String {
+    let region = member.constraints.iter().any(|c| c.kind == Kind::ArnRegion);
+    let account = member
+        .constraints
+        .iter()
+        .any(|c| c.kind == Kind::ArnAccount);
+    if !region && !account {
+        return s.to_string();
+    }
+    let mut parts: Vec<String> = s.split(':').map(str::to_string).collect();
+    if parts.first().map(String::as_str) == Some("arn") && parts.len() > 4 {
+        if region && !parts[3].is_empty() {
+            parts[3] = ctx.region.clone();
+        }
+        if let (true, Some(a)) = (account && !parts[4].is_empty(), &ctx.account) {
+            parts[4] = a.clone();
+        }
+    } else if parts.get(1).map(String::as_str) == Some("function") {
+        if let (true, Some(a)) = (account, &ctx.account) {
+            parts[0] = a.clone();
+        }
+    }
+    parts.join(":")
+}
+
+/// Whether a string passes the member's own unconditional refusals and pattern (`not_in`, `not_pattern`,
+/// the model's pattern).
+pub fn own_ok(member: &Member, s: &str) -> bool {
+    own_ok_but(member, s, None)
+}
+
+/// [`own_ok`] without matching `known` again (a pattern the string was drawn from and matched).
+fn own_ok_but(member: &Member, s: &str, known: Option<&Pattern>) -> bool {
+    member
+        .constraints
+        .iter()
+        .filter(|c| c.when.is_none() && c.when_request.is_none())
+        .all(|c| match (&c.kind, &c.compiled) {
+            (Kind::NotIn { values }, _) => !values.iter().any(|v| v == s),
+            (Kind::NotPattern { .. }, Some(p)) => !p.matches(s),
+            (Kind::Pattern { .. }, Some(p)) => known.is_some_and(|k| k.same(p)) || p.matches(s),
+            _ => true,
+        })
+}
+
+/// The pattern [`string_of_length`] draws from (the member's first).
+fn drawn_pattern(member: &Member) -> Option<&Pattern> {
+    member
+        .constraints
+        .iter()
+        .filter(|c| matches!(c.kind, Kind::Pattern { .. }))
+        .find_map(|c| c.compiled.as_ref())
+}
+
+/// A string of exactly `n` characters that satisfies the member's pattern, names the call's region and
+/// account where the table asks for that, and avoids the member's refused values.
+pub fn string_in_place(member: &Member, ctx: &Context, n: usize, rng: &mut Rng) -> Option<String> {
+    let places = member
+        .constraints
+        .iter()
+        .any(|c| matches!(c.kind, Kind::ArnRegion | Kind::ArnAccount));
+    if !places {
+        // Drawn at length n from the pattern and matched: only the refusals are left to check.
+        let known = drawn_pattern(member);
+        for _ in 0..32 {
+            let s = string_of_length(member, n, rng)?;
+            if own_ok_but(member, &s, known) {
+                return Some(s);
+            }
+        }
+        return None;
+    }
+    let mut m = n;
+    for _ in 0..32 {
+        let s = string_of_length(member, m, rng)?;
+        let mut t = in_place(member, ctx, &s);
+        if t.chars().count() != n {
+            // The region or account put in changed the length by however long the drawn one
+            // was: drawing again rarely lands on n. Resize the longest other field instead.
+            if let Some(fit) = refit(&t, n, rng, |f| own_ok(member, f)) {
+                t = fit;
+            }
+        }
+        let len = t.chars().count();
+        if len == n && own_ok(member, &t) {
+            return Some(t);
+        }
+        if len != n {
+            m = (m as i64 - (len as i64 - n as i64)).max(1) as usize;
+        }
+    }
+    None
+}
+
+/// `t` (an ARN, `:`-separated) made exactly `n` characters long at the end of one field other than
+/// the region and account (an ARN's 4th and 5th), cut there or lengthened with copies of the
+/// field's own characters: the first such string that `ok` takes, trying the longest fields first.
+fn refit(t: &str, n: usize, rng: &mut Rng, ok: impl Fn(&str) -> bool) -> Option<String> {
+    let fields: Vec<Vec<char>> = t.split(':').map(|f| f.chars().collect()).collect();
+    let len = t.chars().count();
+    let arn = t.starts_with("arn:");
+    let mut order: Vec<usize> = (0..fields.len())
+        .filter(|&i| if arn { i != 3 && i != 4 } else { i != 0 })
+        .collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(fields[i].len()));
+    for i in order {
+        let mut fields = fields.clone();
+        let field = &mut fields[i];
+        if len > n {
+            let cut = len - n;
+            if field.len() <= cut {
+                continue;
+            }
+            field.truncate(field.len() - cut);
+        } else {
+            if field.is_empty() {
+                continue;
+            }
+            let run: Vec<char> = (0..n - len)
+                .map(|_| field[rng.below(field.len() as u64) as usize])
+                .collect();
+            field.extend(run);
+        }
+        let fit = fields
+            .iter()
+            .map(|f| f.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(":");
+        if ok(&fit) {
+            return Some(fit);
+        }
+    }
+    None
+}
