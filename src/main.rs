@@ -76,7 +76,7 @@ fn fail(code: u8, msg: impl std::fmt::Display) -> u8 {
 
 /// glibc gives each new thread its own malloc arena, up to 8 per core. A run's check threads each
 /// build and drop megabyte-sized requests now and then, and every arena keeps the pages it freed.
-/// One arena per core (at least 2) held a `--cases 64` run at 47-53 MiB instead of 47-60 here, at
+/// One arena per core (at least 2) held a `--cases 64` run at 48-54 MiB instead of 47-60 here, at
 /// no measurable cost in speed (docs/benchmarks.md). `MALLOC_ARENA_MAX` in the environment wins.
 fn cap_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
