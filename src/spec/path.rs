@@ -22,40 +22,19 @@ pub enum Step {
 
 /// Splits `A.B[]`, `A{key}`, `A[].B` into steps.
 pub fn steps(path: &str) -> Vec<Step> {
-    step_refs(path)
-        .into_iter()
-        .map(|s| match s {
-            StepRef::Field(f) => Step::Field(f.to_string()),
-            StepRef::Items => Step::Items,
-            StepRef::Keys => Step::Keys,
-            StepRef::Values => Step::Values,
-        })
-        .collect()
-}
-
-/// [`Step`] borrowing the field name (no allocation per name).
-enum StepRef<'a> {
-    Field(&'a str),
-    Items,
-    Keys,
-    Values,
-}
-
-/// [`steps`] without copying the names.
-fn step_refs(path: &str) -> Vec<StepRef<'_>> {
     let mut out = Vec::with_capacity(4);
     for seg in path.split('.') {
         let mut name = seg;
         let start = out.len();
         loop {
             if let Some(n) = name.strip_suffix("[]") {
-                out.push(StepRef::Items);
+                out.push(Step::Items);
                 name = n;
             } else if let Some(n) = name.strip_suffix("{key}") {
-                out.push(StepRef::Keys);
+                out.push(Step::Keys);
                 name = n;
             } else if let Some(n) = name.strip_suffix("{value}") {
-                out.push(StepRef::Values);
+                out.push(Step::Values);
                 name = n;
             } else {
                 break;
@@ -64,7 +43,7 @@ fn step_refs(path: &str) -> Vec<StepRef<'_>> {
         // The suffixes were pushed last first: put them in path order, after the name.
         out[start..].reverse();
         if !name.is_empty() {
-            out.insert(start, StepRef::Field(name));
+            out.insert(start, Step::Field(name.to_string()));
         }
     }
     out
@@ -80,32 +59,7 @@ pub fn reach(root: &Value, path: &str) -> Vec<Value> {
 
 /// [`reach`] without copying: borrowed values, owned only for map keys.
 pub fn reach_ref<'a>(root: &'a Value, path: &str) -> Vec<Cow<'a, Value>> {
-    let mut current: Vec<Cow<'a, Value>> = vec![Cow::Borrowed(root)];
-    for step in step_refs(path) {
-        let mut next = Vec::new();
-        for v in current {
-            let Cow::Borrowed(v) = v else { continue };
-            match (&step, v) {
-                (StepRef::Field(f), Value::Object(m)) => {
-                    if let Some(x) = field(m, f) {
-                        if !x.is_null() {
-                            next.push(Cow::Borrowed(x));
-                        }
-                    }
-                }
-                (StepRef::Items, Value::Array(items)) => {
-                    next.extend(items.iter().map(Cow::Borrowed))
-                }
-                (StepRef::Keys, Value::Object(m)) => {
-                    next.extend(m.keys().map(|k| Cow::Owned(Value::String(k.clone()))))
-                }
-                (StepRef::Values, Value::Object(m)) => next.extend(m.values().map(Cow::Borrowed)),
-                _ => {}
-            }
-        }
-        current = next;
-    }
-    current
+    reach_steps(root, &steps(path))
 }
 
 /// A field of an object. The objects of a request are small: scanning their keys costs less than
