@@ -125,6 +125,42 @@ pub fn string_in_place(member: &Member, ctx: &Context, n: usize, rng: &mut Rng) 
     None
 }
 
+/// The shortest length from `from` (up to `cap`) at which [`string_in_place`] finds a string for a
+/// member that puts its ARN in the call's region or account. The pattern's shortest strings may
+/// all be refused forms (an `awslayer` ARN shorter than any regional layer ARN); drawing at such a
+/// length fails 32 times before another length is tried. Found once per member, region and account,
+/// with a seed of its own: every instance draws from the same range, whatever was generated before.
+pub fn shortest_in_place(member: &Member, ctx: &Context, from: usize, cap: usize) -> usize {
+    let places = member
+        .constraints
+        .iter()
+        .any(|c| matches!(c.kind, Kind::ArnRegion | Kind::ArnAccount));
+    if !places {
+        return from;
+    }
+    type Found =
+        std::sync::Mutex<std::collections::HashMap<(String, String, Option<String>, usize), usize>>;
+    static FOUND: std::sync::OnceLock<Found> = std::sync::OnceLock::new();
+    let found = FOUND.get_or_init(Default::default);
+    let key = (
+        member.path.clone(),
+        ctx.region.clone(),
+        ctx.account.clone(),
+        from,
+    );
+    if let Some(&n) = found.lock().ok().as_ref().and_then(|m| m.get(&key)) {
+        return n;
+    }
+    let top = cap.min(from.saturating_add(64));
+    let n = (from..=top)
+        .find(|&n| string_in_place(member, ctx, n, &mut Rng::new(n as u64)).is_some())
+        .unwrap_or(from);
+    if let Ok(mut m) = found.lock() {
+        m.insert(key, n);
+    }
+    n
+}
+
 /// `t` (an ARN, `:`-separated) made exactly `n` characters long at the end of one field other than
 /// the region and account (an ARN's 4th and 5th), cut there or lengthened with copies of the
 /// field's own characters: the first such string that `ok` takes, trying the longest fields first.
@@ -164,4 +200,35 @@ fn refit(t: &str, n: usize, rng: &mut Rng, ok: impl Fn(&str) -> bool) -> Option<
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec;
+
+    /// A layer ARN placed in us-east-1 cannot be shorter than its regional form; the `awslayer`
+    /// form the pattern also allows is refused. The shortest length found is the real one: every
+    /// draw there succeeds, every draw one shorter fails.
+    #[test]
+    fn shortest_in_place_is_the_shortest_placeable_length() {
+        let table = spec::load(spec::DEFAULT_PROFILE, None).expect("the default table loads");
+        let layer = table.member("Layers[]").expect("Layers[] is in the table");
+        let ctx = Context::new(7, "arn:aws:iam::123456789012:role/r");
+        let (plo, _) = pattern_lengths(layer);
+        let shortest = shortest_in_place(layer, &ctx, plo.max(1), 2048);
+        assert!(
+            shortest > plo,
+            "the pattern's shortest ({plo}) is an awslayer ARN"
+        );
+        for seed in 0..32 {
+            let s = string_in_place(layer, &ctx, shortest, &mut Rng::new(seed))
+                .expect("a string at the shortest length");
+            assert!(s.contains(":lambda:us-east-1:"), "{s}");
+            assert!(string_in_place(layer, &ctx, shortest - 1, &mut Rng::new(seed)).is_none());
+        }
+        // A member that places nothing keeps its own shortest.
+        let handler = table.member("Handler").expect("Handler is in the table");
+        assert_eq!(shortest_in_place(handler, &ctx, 1, 128), 1);
+    }
 }

@@ -4,7 +4,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::strings::Rng;
-use super::text::{pattern_lengths, string_in_place};
+use super::text::{pattern_lengths, shortest_in_place, string_in_place};
 use super::Context;
 use crate::spec::validate::{self, Step};
 use crate::spec::{Kind, Member, MemberType, Spec};
@@ -127,11 +127,17 @@ pub fn valid_value(
             let hi = tighter(member, hi);
             // The pattern may need more characters than the length bound asks for (ARNs).
             let (plo, phi) = pattern_lengths(member);
+            let cap = [hi.map(|h| h as usize), phi]
+                .into_iter()
+                .flatten()
+                .fold(usize::MAX, usize::min);
+            // Shorter strings than this exist, but none placed in the call's region and account.
+            let shortest = shortest_in_place(member, ctx, lo.max(plo).max(1), cap);
             let n = match aim {
                 Aim::Min => lo,
                 Aim::Max => hi? as usize,
                 Aim::Any => {
-                    let from = lo.max(plo).max(1);
+                    let from = shortest;
                     let mut top = from + 24;
                     if let Some(h) = hi {
                         top = top.min(h as usize);
@@ -146,16 +152,9 @@ pub fn valid_value(
                 return Some(Value::String(ctx.name_of_length(n, rng)?));
             }
             if aim == Aim::Any {
-                // Another length when this one only allows refused forms (a short awslayer ARN).
-                let from = lo.max(plo).max(1);
-                let top = [hi.map(|h| h as usize), phi]
-                    .into_iter()
-                    .flatten()
-                    .fold(from + 24, usize::min);
-                let cap = [hi.map(|h| h as usize), phi]
-                    .into_iter()
-                    .flatten()
-                    .fold(usize::MAX, usize::min);
+                // Another length when this one only allows refused forms.
+                let from = shortest;
+                let top = cap.min(from + 24);
                 let mut n = n;
                 for k in 1..=12 {
                     if let Some(s) = string_in_place(member, ctx, n, rng) {
@@ -397,19 +396,10 @@ pub fn fill_required(
 ) -> Option<()> {
     for _ in 0..6 {
         let facts = ctx.facts(0);
-        let missing: Vec<String> = validate::violations(spec, root, &facts)
+        let unconditional =
+            |c: &crate::spec::Constraint| c.kind == Kind::Required && c.when.is_none();
+        let missing: Vec<String> = validate::violations_where(spec, root, &facts, unconditional)
             .into_iter()
-            .filter(|v| {
-                matches!(
-                    spec.members[v.member].constraints[v.constraint].kind,
-                    Kind::Required
-                )
-            })
-            .filter(|v| {
-                spec.members[v.member].constraints[v.constraint]
-                    .when
-                    .is_none()
-            })
             .filter(|v| Some(v.path.as_str()) != keep)
             .map(|v| v.path)
             .collect();
@@ -543,9 +533,9 @@ fn make_fail(
         let mut probe = root.clone();
         set_path(spec, ctx, &mut probe, &cond.member, v, rng)?;
         fill_required(spec, ctx, &mut probe, None, rng)?;
-        let clean = validate::violations(spec, &probe, &facts).iter().all(|x| {
-            !(x.path == path && is_cross_member(&spec.members[x.member].constraints[x.constraint]))
-        });
+        let clean = validate::violations_where(spec, &probe, &facts, is_cross_member)
+            .iter()
+            .all(|x| x.path != path);
         if clean && !cond.holds(&probe) {
             *root = probe;
             return Some(());
@@ -568,12 +558,9 @@ pub fn satisfy(
 ) -> Option<()> {
     let facts = ctx.facts(0);
     for _ in 0..8 {
-        let found = validate::violations(spec, root, &facts)
+        let found = validate::violations_where(spec, root, &facts, is_cross_member)
             .into_iter()
-            .find(|v| {
-                is_cross_member(&spec.members[v.member].constraints[v.constraint])
-                    && Some(format!("{} {}", v.path, v.id).as_str()) != skip
-            });
+            .find(|v| Some(format!("{} {}", v.path, v.id).as_str()) != skip);
         let Some(v) = found else { return Some(()) };
         let c = &spec.members[v.member].constraints[v.constraint];
         let mine = keep.is_some_and(|k| related(k, &v.path));

@@ -252,13 +252,31 @@ fn items(v: &Value) -> Option<usize> {
 
 /// Every constraint the request breaks, in table order.
 pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation> {
+    violations_where(spec, root, facts, |_| true)
+}
+
+/// The constraints `pick` chooses that the request breaks, in table order: what [`violations`]
+/// gives, filtered to `pick`, without checking the rest (a generator looking for missing required
+/// members need not match every pattern of a 1 500-item list).
+pub fn violations_where(
+    spec: &Spec,
+    root: &Value,
+    facts: &CallFacts,
+    pick: impl Fn(&Constraint) -> bool,
+) -> Vec<Violation> {
     let mut out = Vec::new();
     for (mi, m) in spec.members.iter().enumerate() {
+        if !m.constraints.iter().any(&pick) {
+            continue;
+        }
         let walk = walk_of(m);
         // The values the path reaches, walked once per member (not once per constraint).
         let mut values: Option<Vec<Cow<'_, Value>>> = None;
         let mut bytes: Vec<Option<Option<Vec<u8>>>> = Vec::new();
         for (ci, c) in m.constraints.iter().enumerate() {
+            if !pick(c) {
+                continue;
+            }
             if let Kind::Required = c.kind {
                 // Required within the parent: look at every occurrence of the parent.
                 let field = walk.field.as_str();
