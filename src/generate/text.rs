@@ -21,11 +21,10 @@ pub fn pattern_lengths(member: &Member) -> (usize, Option<usize>) {
 pub fn string_of_length(member: &Member, n: usize, rng: &mut Rng) -> Option<String> {
     match drawn_pattern(member) {
         Some(p) => StringGen::new(p)?.of_length(n, rng),
-        None => Some(
-            (0..n)
-                .map(|_| (b'a' + rng.below(26) as u8) as char)
-                .collect(),
-        ),
+        None => {
+            let letters: Vec<u8> = (0..n).map(|_| b'a' + rng.below(26) as u8).collect();
+            String::from_utf8(letters).ok()
+        }
     }
 }
 

@@ -65,12 +65,33 @@ pub fn number(x: f64) -> String {
     }
 }
 
-/// Replaces each `{key}` of `vars` in `template`.
+/// Replaces each `{key}` of `vars` in `template`, in one pass: a value is copied once (it can be a
+/// rendered 1 500-item list) and never searched for keys itself. A `{…}` that names no var stays.
 pub fn fill(template: &str, vars: &[(&str, String)]) -> String {
-    let mut out = template.to_string();
-    for (k, v) in vars {
-        out = out.replace(&format!("{{{k}}}"), v);
+    let extra: usize = vars.iter().map(|(_, v)| v.len()).sum();
+    let mut out = String::with_capacity(template.len() + extra);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let var = after.find('}').and_then(|close| {
+            let key = &after[..close];
+            vars.iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (v, close))
+        });
+        match var {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -320,4 +341,26 @@ pub fn permutations(items: &[String]) -> Vec<Vec<String>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn fill_replaces_each_key_once_and_leaves_values_alone() {
+        let vars = [
+            ("value", "a{region}b".to_string()),
+            ("region", "us-east-1".to_string()),
+        ];
+        assert_eq!(
+            fill(
+                "Value '{value}' in {region}, {region}; {unknown} {{value}} {",
+                &vars
+            ),
+            "Value 'a{region}b' in us-east-1, us-east-1; {unknown} {a{region}b} {"
+        );
+        assert_eq!(fill("", &vars), "");
+        assert_eq!(fill("no keys", &[]), "no keys");
+    }
 }

@@ -18,7 +18,7 @@ pub const SMALLEST_ZIP_B64: &str = "UEsDBBQAAAAAAAAAIQCRU5N+DgAAAA4AAAAIAAAAaW5k
 
 /// One broken constraint.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Violation {
+pub struct Violation<'a> {
     /// Index of the member in `spec.members`.
     pub member: usize,
     /// Index of the constraint in that member.
@@ -27,8 +27,9 @@ pub struct Violation {
     pub path: String,
     /// The constraint's case-id suffix.
     pub id: String,
-    /// The value AWS prints in the message (the whole list for a list item).
-    pub value: Value,
+    /// The value AWS prints in the message (the whole list for a list item), borrowed from the
+    /// request where it can be (a list can have 1 500 items).
+    pub value: Cow<'a, Value>,
 }
 
 /// Why a body is not the operation's input at all.
@@ -251,19 +252,19 @@ fn items(v: &Value) -> Option<usize> {
 }
 
 /// Every constraint the request breaks, in table order.
-pub fn violations(spec: &Spec, root: &Value, facts: &CallFacts) -> Vec<Violation> {
+pub fn violations<'a>(spec: &Spec, root: &'a Value, facts: &CallFacts) -> Vec<Violation<'a>> {
     violations_where(spec, root, facts, |_| true)
 }
 
 /// The constraints `pick` chooses that the request breaks, in table order: what [`violations`]
 /// gives, filtered to `pick`, without checking the rest (a generator looking for missing required
 /// members need not match every pattern of a 1 500-item list).
-pub fn violations_where(
+pub fn violations_where<'a>(
     spec: &Spec,
-    root: &Value,
+    root: &'a Value,
     facts: &CallFacts,
     pick: impl Fn(&Constraint) -> bool,
-) -> Vec<Violation> {
+) -> Vec<Violation<'a>> {
     let mut out = Vec::new();
     for (mi, m) in spec.members.iter().enumerate() {
         if !m.constraints.iter().any(&pick) {
@@ -299,7 +300,7 @@ pub fn violations_where(
                             constraint: ci,
                             path: m.path.clone(),
                             id: c.id.clone(),
-                            value: Value::Null,
+                            value: Cow::Owned(Value::Null),
                         });
                         break;
                     }
@@ -315,12 +316,12 @@ pub fn violations_where(
                 {
                     let shown_path = reported_path(&m.path);
                     let shown = if shown_path == m.path {
-                        v.as_ref().clone()
+                        v.clone()
                     } else {
-                        reach(root, shown_path)
+                        reach_ref(root, shown_path)
                             .into_iter()
                             .next()
-                            .unwrap_or(Value::Null)
+                            .unwrap_or(Cow::Owned(Value::Null))
                     };
                     out.push(Violation {
                         member: mi,
