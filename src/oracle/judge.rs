@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::rules::{self, error_type_of};
+use super::rules::{self, error_type_with};
 use super::verdict::{Basis, Fault, Finding, Judgement};
 use crate::spec::validate::{Expectation, ExpectedError};
 use crate::spec::{Source, Spec};
@@ -66,21 +66,25 @@ pub fn describe_answer(spec: &Spec, answer: &Expectation, facts: &Facts) -> Stri
 
 /// The answer in one line.
 pub fn describe_response(resp: &WireResponse) -> String {
-    let ty = error_type_of(resp).map(|(t, _)| t).unwrap_or_default();
+    if (200..300).contains(&resp.status) {
+        // A success is described by its status and content type: its body is not read here.
+        return format!(
+            "{} {}",
+            resp.status,
+            resp.header("content-type").unwrap_or("(no content-type)")
+        );
+    }
     let body = resp.json();
+    let ty = error_type_with(resp, body.as_ref())
+        .map(|(t, _)| t)
+        .unwrap_or_default();
     let msg = body
         .as_ref()
         .and_then(|b| b.get("message").or_else(|| b.get("Message")))
         .and_then(Value::as_str)
         .map(|m| format!(" {:?}", short(m)))
         .unwrap_or_default();
-    if (200..300).contains(&resp.status) {
-        format!(
-            "{} {}",
-            resp.status,
-            resp.header("content-type").unwrap_or("(no content-type)")
-        )
-    } else if body.is_none() && !resp.body.is_empty() {
+    if body.is_none() && !resp.body.is_empty() {
         format!(
             "{} {} (body not JSON: {:?})",
             resp.status,

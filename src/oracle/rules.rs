@@ -14,6 +14,15 @@ use crate::wire::WireResponse;
 /// The error type of an answer: from `X-Amzn-ErrorType` (cut at `:`, after `#`), else from the body's
 /// `__type` or `code` (the bool says it came from the body: a fallback, reported).
 pub fn error_type_of(resp: &WireResponse) -> Option<(String, bool)> {
+    if resp.header("x-amzn-errortype").is_some() {
+        return error_type_with(resp, None);
+    }
+    error_type_with(resp, resp.json().as_ref())
+}
+
+/// [`error_type_of`] with the body already read as JSON (`None`: not JSON, or not needed because
+/// the header is there).
+pub fn error_type_with(resp: &WireResponse, body: Option<&Value>) -> Option<(String, bool)> {
     let clean = |s: &str| {
         let s = s.split(':').next().unwrap_or(s);
         s.rsplit('#').next().unwrap_or(s).trim().to_string()
@@ -21,7 +30,7 @@ pub fn error_type_of(resp: &WireResponse) -> Option<(String, bool)> {
     if let Some(h) = resp.header("x-amzn-errortype") {
         return Some((clean(h), false));
     }
-    let body = resp.json()?;
+    let body = body?;
     ["__type", "code"]
         .iter()
         .find_map(|k| body.get(*k).and_then(Value::as_str))
@@ -186,7 +195,7 @@ pub fn error(spec: &Spec, e: &ExpectedError, resp: &WireResponse) -> Vec<Finding
         }
     }
     let body = resp.json();
-    if let Some((t, _)) = error_type_of(resp) {
+    if let Some((t, _)) = error_type_with(resp, body.as_ref()) {
         if t == e.error_type {
             body_members(spec, &t, body.as_ref(), &mut out);
         }
@@ -561,9 +570,8 @@ fn item_types(spec: &Spec, path: &str, response: bool) -> Option<MemberType> {
     } else {
         &spec.members
     };
-    list.iter()
-        .find(|m| m.path == format!("{path}[]"))
-        .map(|m| m.ty)
+    let item = format!("{path}[]");
+    list.iter().find(|m| m.path == item).map(|m| m.ty)
 }
 
 fn check_name(c: &ResponseCheck) -> &'static str {

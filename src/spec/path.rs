@@ -75,18 +75,30 @@ pub(super) fn field<'a>(m: &'a serde_json::Map<String, Value>, name: &str) -> Op
 
 /// [`reach_ref`] for a path already split into steps (a member's [`Walk`]).
 pub fn reach_steps<'a>(root: &'a Value, steps: &[Step]) -> Vec<Cow<'a, Value>> {
-    // A top-level member (most of them): one lookup, no intermediate list.
-    if let [Step::Field(f)] = steps {
-        return match root {
-            Value::Object(m) => field(m, f)
-                .filter(|x| !x.is_null())
-                .map(|x| vec![Cow::Borrowed(x)])
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
+    let mut out = Vec::new();
+    reach_steps_into(root, steps, &mut out);
+    out
+}
+
+/// [`reach_steps`] appending to `out` (a buffer the caller keeps from member to member).
+pub fn reach_steps_into<'a>(root: &'a Value, steps: &[Step], out: &mut Vec<Cow<'a, Value>>) {
+    // Leading named members (all of a path, for most members): one value each, no list.
+    let mut node = root;
+    let mut at = 0;
+    while let Some(Step::Field(f)) = steps.get(at) {
+        let Value::Object(m) = node else { return };
+        match field(m, f) {
+            Some(x) if !x.is_null() => node = x,
+            _ => return,
+        }
+        at += 1;
     }
-    let mut current: Vec<Cow<'a, Value>> = vec![Cow::Borrowed(root)];
-    for step in steps {
+    if at == steps.len() {
+        out.push(Cow::Borrowed(node));
+        return;
+    }
+    let mut current: Vec<Cow<'a, Value>> = vec![Cow::Borrowed(node)];
+    for step in &steps[at..] {
         if current.is_empty() {
             break;
         }
@@ -111,7 +123,7 @@ pub fn reach_steps<'a>(root: &'a Value, steps: &[Step]) -> Vec<Cow<'a, Value>> {
         }
         current = next;
     }
-    current
+    out.extend(current);
 }
 
 /// A member's walk (split when the table was read; split here for a member made some other way).

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::blob::{bytes_of, decoded, zip_entries};
 use super::message::{self, ExpectedMessage};
 use super::model::*;
-use super::path::{field, walk_of};
+use super::path::{field, reach_steps_into, walk_of};
 pub use super::path::{reach, reach_ref, reach_steps, reported_path, steps, Step};
 
 /// A one-entry zip (`index.py`), base64: what the table's own checks use for `{zip}`.
@@ -266,14 +266,18 @@ pub fn violations_where<'a>(
     pick: impl Fn(&Constraint) -> bool,
 ) -> Vec<Violation<'a>> {
     let mut out = Vec::new();
+    // Buffers kept from member to member: a request is checked against every row of the table.
+    let mut values: Vec<Cow<'a, Value>> = Vec::new();
+    let mut bytes: Vec<Option<Option<Vec<u8>>>> = Vec::new();
+    let mut parents: Vec<Cow<'a, Value>> = Vec::new();
     for (mi, m) in spec.members.iter().enumerate() {
         if !m.constraints.iter().any(&pick) {
             continue;
         }
         let walk = walk_of(m);
         // The values the path reaches, walked once per member (not once per constraint).
-        let mut values: Option<Vec<Cow<'_, Value>>> = None;
-        let mut bytes: Vec<Option<Option<Vec<u8>>>> = Vec::new();
+        let mut reached = false;
+        bytes.clear();
         for (ci, c) in m.constraints.iter().enumerate() {
             if !pick(c) {
                 continue;
@@ -281,12 +285,13 @@ pub fn violations_where<'a>(
             if let Kind::Required = c.kind {
                 // Required within the parent: look at every occurrence of the parent.
                 let field = walk.field.as_str();
-                let parents = if walk.parent.is_empty() {
-                    vec![Cow::Borrowed(root)]
+                parents.clear();
+                if walk.parent.is_empty() {
+                    parents.push(Cow::Borrowed(root));
                 } else {
-                    reach_steps(root, &walk.parent)
-                };
-                for p in parents {
+                    reach_steps_into(root, &walk.parent, &mut parents);
+                }
+                for p in &parents {
                     let Value::Object(obj) = p.as_ref() else {
                         continue;
                     };
@@ -307,7 +312,11 @@ pub fn violations_where<'a>(
                 }
                 continue;
             }
-            let values = values.get_or_insert_with(|| reach_steps(root, &walk.steps));
+            if !reached {
+                values.clear();
+                reach_steps_into(root, &walk.steps, &mut values);
+                reached = true;
+            }
             bytes.resize(values.len(), None);
             for (v, bytes) in values.iter().zip(bytes.iter_mut()) {
                 if condition_holds(c.when, root, Some(v))
