@@ -19,6 +19,10 @@ fn main() -> ExitCode {
         ),
         ("matrix::compat_is_an_alias", compat_is_an_alias),
         (
+            "matrix::endpoint_runs_each_endpoint_with_one_seed",
+            endpoint_runs_each_endpoint,
+        ),
+        (
             "matrix::no_input_is_a_usage_error",
             no_input_is_a_usage_error,
         ),
@@ -139,8 +143,13 @@ fn fixture(root: &Path) -> Result<(PathBuf, PathBuf), Failed> {
 }
 
 fn matrix(args: &[&str]) -> Result<(i32, String, String), Failed> {
+    matrix_in(Path::new("."), args)
+}
+
+fn matrix_in(dir: &Path, args: &[&str]) -> Result<(i32, String, String), Failed> {
     let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
         .args(args)
+        .current_dir(dir)
         .output()?;
     Ok((
         out.status.code().unwrap_or(-1),
@@ -249,5 +258,78 @@ fn no_input_is_a_usage_error() -> Result<(), Failed> {
     check(
         code == 2 && stderr.lines().count() == 1,
         format!("exit {code}: {stderr}"),
+    )
+}
+
+/// `matrix --endpoint`: the embedded stub and a stub broken one way (it accepts a MemorySize above
+/// the maximum), run with one seed, each with its reports in `reports/<label>/`; the broken
+/// endpoint's cell differs on that check alone among the memory checks, marked ≠. An endpoint
+/// that does not answer stops the matrix with one error line and exit 3.
+fn endpoint_runs_each_endpoint() -> Result<(), Failed> {
+    use lambda_conform::stub::{self, Mutant};
+    let root = scratch("endpoint");
+    std::fs::create_dir_all(&root)?;
+    let spec = std::sync::Arc::new(lambda_conform::spec::load("aws-2026", None)?);
+    let broken = stub::start_blocking(spec, Some(Mutant::AcceptsMemoryAboveMax))?;
+    let label = format!("broken={}", broken.uri());
+    let (code, _, stderr) = matrix_in(
+        &root,
+        &[
+            "matrix",
+            "--endpoint",
+            "stub",
+            "--endpoint",
+            &label,
+            "--cases",
+            "1",
+            "-o",
+            "m.md",
+        ],
+    )?;
+    check(code == 0, format!("exit {code}: {stderr}"))?;
+    let table = std::fs::read_to_string(root.join("m.md"))?;
+    check(
+        table.contains("| check | stub | broken | ≠ |"),
+        table.clone(),
+    )?;
+    let above = row(&table, "create_function::memory_size::above_max")?;
+    check(
+        above.starts_with("| `create_function::memory_size::above_max` | ok |")
+            && !above.contains("| ok | ok |")
+            && above.ends_with("| ≠ |"),
+        format!("above_max: {above}"),
+    )?;
+    for id in [
+        "memory_size::at_max",
+        "memory_size::below_min",
+        "valid::memory_size",
+    ] {
+        let r = row(&table, &format!("create_function::{id}"))?;
+        check(r.ends_with("| ok | ok | |"), format!("{id}: {r}"))?;
+    }
+    let mut seeds = Vec::new();
+    for l in ["stub", "broken"] {
+        let report: Value = serde_json::from_str(&std::fs::read_to_string(
+            root.join(format!("reports/{l}/report.json")),
+        )?)?;
+        check(
+            root.join(format!("reports/{l}/replay.json")).exists(),
+            format!("{l}: no replay.json"),
+        )?;
+        seeds.push((report["seed"].clone(), report["corpus_sha256"].clone()));
+    }
+    check(
+        seeds[0] == seeds[1],
+        format!("the endpoints got different requests: {seeds:?}"),
+    )?;
+    // An endpoint that does not answer: one line, exit 3, no table.
+    drop(broken);
+    let (code, out, stderr) = matrix_in(&root, &["matrix", "--endpoint", &label, "--cases", "1"])?;
+    let _ = std::fs::remove_dir_all(&root);
+    check(
+        code == 3
+            && out.is_empty()
+            && stderr.lines().filter(|l| l.starts_with("error:")).count() == 1,
+        format!("unreachable: exit {code}\n{out}\n{stderr}"),
     )
 }

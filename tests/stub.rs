@@ -1076,13 +1076,17 @@ fn serve_same_as_embedded() -> Result<(), Failed> {
         .worker_threads(1)
         .enable_all()
         .build()?;
-    let server = rt.block_on(stub::bind(spec(), "127.0.0.1:0".parse()?, None))?;
+    // Both stay Pending for the whole trial: a function made by one stub and read back from the
+    // other at slightly different ages must not differ by State alone (it did, under load).
+    let pending = || StubCore::new(spec(), None).with_active_after(Duration::from_secs(3600));
+    let server = rt.block_on(stub::bind_with(pending(), "127.0.0.1:0".parse()?))?;
     let served = Http::new(server.uri())?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = rt.spawn(server.run(async {
         let _ = stopped.await;
     }));
-    let (_stub, embedded) = embedded(None)?;
+    let embedded_stub = stub::start_blocking_with(pending())?;
+    let embedded = Http::new(embedded_stub.uri())?;
     let name = fresh("same");
     let requests: Vec<(&str, String, Vec<u8>)> = vec![
         (

@@ -137,6 +137,12 @@ pub(crate) fn matrix_cmd(args: lambda_conform::cli::MatrixArgs, spec_dir: Option
             "matrix needs report.json files or --endpoint LABEL=URL (e.g. reports/stub/report.json)",
         );
     }
+    // Every endpoint gets the same requests: one seed for the whole matrix (drawn when not given),
+    // or its columns would compare answers to different requests.
+    let mut args = args;
+    if !args.endpoints.is_empty() && args.seed.is_none() {
+        args.seed = Some(format!("0x{:016x}", lambda_conform::cli::random_seed()));
+    }
     let mut columns = Vec::new();
     for e in &args.endpoints {
         let (label, url) = labelled(e);
