@@ -28,13 +28,7 @@ fn corpus_jsonl(
     let mut n = 0;
     for c in cases {
         for inst in harness::corpus(table, ctx, c, SEED, CASES) {
-            let line = serde_json::json!({
-                "case": inst.case_id,
-                "param": inst.param,
-                "seed": format!("{:016x}", inst.seed),
-                "request": inst.request,
-            });
-            if serde_json::to_writer(&mut *out, &line).is_ok() {
+            if serde_json::to_writer(&mut *out, &inst.export_line()).is_ok() {
                 out.push(b'\n');
                 n += 1;
             }

@@ -48,6 +48,39 @@ fn endpoint_with_a_path() -> Result<(), Failed> {
     )
 }
 
+/// `lambda-conform cases --format jsonl | head -1`: the reader goes after one line of ~9 MB (more
+/// than a pipe holds, so the writer meets the closed pipe). It stops quietly: exit 0, nothing on
+/// stderr (it panicked with "failed printing to stdout", exit 101). Every command writes through
+/// the same `commands::out`.
+fn closed_pipe_ends_quietly() -> Result<(), Failed> {
+    use std::io::{BufRead as _, BufReader, Read as _};
+    use std::process::Stdio;
+    {
+        let args = ["cases", "--format", "jsonl", "--seed", "7", "--cases", "16"];
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut first = String::new();
+        BufReader::new(stdout).read_line(&mut first)?;
+        // The reader (and the pipe's last read end) is gone here.
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .ok_or("no stderr")?
+            .read_to_string(&mut err)?;
+        let status = child.wait()?;
+        check(
+            !first.is_empty() && status.code() == Some(0) && err.is_empty(),
+            format!("{args:?}: first line {first:?}, {status}, stderr {err:?}"),
+        )?;
+    }
+    Ok(())
+}
+
 fn zero_cases() -> Result<(), Failed> {
     usage_error(&["run", "--cases", "0"], &[], "--cases")
 }
@@ -72,6 +105,7 @@ fn main() -> ExitCode {
     support::run(vec![
         ("cli::endpoint_with_a_path", endpoint_with_a_path),
         ("cli::zero_cases", zero_cases),
+        ("cli::closed_pipe_ends_quietly", closed_pipe_ends_quietly),
         (
             "cli::garbage_seed_from_the_environment",
             garbage_seed_from_the_environment,

@@ -6,6 +6,7 @@ use lambda_conform::cli::exit_code;
 use lambda_conform::report;
 use lambda_conform::{audit, spec};
 
+use super::out::outln;
 use crate::commands::run::run_exit_code;
 use crate::fail;
 
@@ -41,6 +42,6 @@ pub(crate) fn audit_cmd(args: lambda_conform::cli::AuditArgs, spec_dir: Option<P
             }
         }
     }
-    println!("{}", report::summary_line(&report));
+    outln!("{}", report::summary_line(&report));
     run_exit_code(&report, args.strict)
 }

@@ -6,6 +6,7 @@ use lambda_conform::cli::exit_code;
 use lambda_conform::harness::{self};
 use lambda_conform::spec;
 
+use super::out::{out, outln};
 use crate::fail;
 
 pub(crate) fn corpus_cmd(args: lambda_conform::cli::CorpusArgs, spec_dir: Option<PathBuf>) -> u8 {
@@ -28,12 +29,12 @@ pub(crate) fn corpus_cmd(args: lambda_conform::cli::CorpusArgs, spec_dir: Option
     };
     let text = harness::corpus::freeze(&table, seed, cases);
     if out.as_os_str() == "-" {
-        print!("{text}");
+        out!("{text}");
         return exit_code::CONFORMANT;
     }
     match std::fs::write(&out, &text) {
         Ok(()) => {
-            println!(
+            outln!(
                 "wrote {} ({} requests, sha256 {})",
                 out.display(),
                 text.lines().count().saturating_sub(1),
@@ -57,10 +58,10 @@ pub(crate) fn verify_cmd(args: lambda_conform::cli::VerifyArgs, spec_dir: Option
     }
     let problems = lambda_conform::bundle::verify(&args.dir, spec_dir.as_deref());
     for p in &problems {
-        println!("{}: {p}", args.dir.display());
+        outln!("{}: {p}", args.dir.display());
     }
     if problems.is_empty() {
-        println!(
+        outln!(
             "{}: intact (every file matches {}; every recorded verdict judged again agrees; {} is not hashed)",
             args.dir.display(),
             lambda_conform::bundle::MANIFEST,

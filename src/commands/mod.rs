@@ -2,6 +2,7 @@
 
 pub(crate) mod audit;
 pub(crate) mod certify;
+pub(crate) mod out;
 pub(crate) mod replay;
 pub(crate) mod run;
 pub(crate) mod stub;

@@ -7,6 +7,7 @@ use lambda_conform::harness::{self, Session};
 use lambda_conform::report;
 use lambda_conform::spec;
 
+use super::out::{out, outln};
 use crate::fail;
 
 pub(crate) fn replay_cmd(args: lambda_conform::cli::ReplayArgs, spec_dir: Option<PathBuf>) -> u8 {
@@ -43,11 +44,11 @@ pub(crate) fn replay_cmd(args: lambda_conform::cli::ReplayArgs, spec_dir: Option
         return fail(exit_code::SETUP, e);
     }
     if args.quiet {
-        println!("{}", score.score_line());
+        outln!("{}", score.score_line());
     } else {
-        print!("{}", score.render_text());
+        out!("{}", score.render_text());
     }
-    println!("wrote {}", path.display());
+    outln!("wrote {}", path.display());
     replay_exit_code(&score)
 }
 
@@ -186,7 +187,7 @@ pub(crate) fn matrix_cmd(args: lambda_conform::cli::MatrixArgs, spec_dir: Option
     }
     let table = report::matrix::render(&columns);
     match &args.out {
-        None => print!("{table}"),
+        None => out!("{table}"),
         Some(path) => {
             if let Err(e) = std::fs::write(path, &table) {
                 return fail(
@@ -194,7 +195,7 @@ pub(crate) fn matrix_cmd(args: lambda_conform::cli::MatrixArgs, spec_dir: Option
                     format!("cannot write {}: {e}", path.display()),
                 );
             }
-            println!("wrote {} ({} endpoints)", path.display(), columns.len());
+            outln!("wrote {} ({} endpoints)", path.display(), columns.len());
         }
     }
     exit_code::CONFORMANT

@@ -7,6 +7,7 @@ use lambda_conform::harness::{self, expectations::Expectations, Interrupt, Sessi
 use lambda_conform::report;
 use lambda_conform::transport::SetupError;
 
+use super::out::outln;
 use crate::fail;
 
 pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>) -> u8 {
@@ -241,12 +242,12 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
     if !args.quiet {
         print_findings(&report, &expected);
         for line in report::levels::lines(&report.levels) {
-            println!("level {line}");
+            outln!("level {line}");
         }
     }
-    println!("{}", report::summary_line(&report));
+    outln!("{}", report::summary_line(&report));
     if let Some(html) = written.last().filter(|_| !args.quiet) {
-        println!(
+        outln!(
             "reports in {}/: open {} (also report.md, report.json, junit.xml)",
             dir.display(),
             html.display()
@@ -255,7 +256,7 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
     if !args.quiet {
         print_skipped(&report);
     }
-    println!("{}", report::leak_line(&report));
+    outln!("{}", report::leak_line(&report));
     if let Some(code) = interrupt.exit_code() {
         // A partial run neither updates nor checks the expectations.
         return code;
@@ -267,7 +268,7 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
             if let Err(err) = updated.write(&path, &report.target, &report.profile) {
                 return fail(exit_code::SETUP, err);
             }
-            println!(
+            outln!(
                 "wrote {} ({} known findings, {} trials)",
                 path.display(),
                 updated.findings.len(),
@@ -277,15 +278,15 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
         }
         let cmp = e.compare(&report);
         for id in &cmp.new {
-            println!("new divergence (not in {}): {id}", path.display());
+            outln!("new divergence (not in {}): {id}", path.display());
         }
         for id in &cmp.fixed {
-            println!(
+            outln!(
                 "expected divergence now conforms (update {}): {id}",
                 path.display()
             );
         }
-        println!(
+        outln!(
             "expectations {}: {} known, {} new, {} fixed",
             if cmp.holds() { "hold" } else { "do not hold" },
             cmp.known.len(),
@@ -318,7 +319,7 @@ pub(crate) fn run_exit_code(report: &report::Report, strict: bool) -> u8 {
 /// The skipped checks, counted by reason.
 pub(crate) fn print_skipped(report: &report::Report) {
     for (why, n) in harness::progress::skipped_by_reason(&report.trials) {
-        println!("skipped {n}: {why}");
+        outln!("skipped {n}: {why}");
     }
 }
 
@@ -390,6 +391,6 @@ pub(crate) fn merge_cmd(args: lambda_conform::cli::MergeArgs) -> u8 {
     if let Err(e) = report::write_all(&report, &args.report_dir) {
         return fail(exit_code::SETUP, e);
     }
-    println!("{}", report::summary_line(&report));
+    outln!("{}", report::summary_line(&report));
     run_exit_code(&report, args.strict)
 }

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use lambda_conform::cli::exit_code;
 use lambda_conform::spec;
 
+use super::out::outln;
 use crate::fail;
 
 pub(crate) fn stub_cmd(args: lambda_conform::cli::StubArgs, spec_dir: Option<PathBuf>) -> u8 {
     if args.list_mutants {
         for m in lambda_conform::stub::Mutant::all() {
-            println!("{}", m.name());
+            outln!("{}", m.name());
         }
         return exit_code::CONFORMANT;
     }
@@ -36,7 +37,7 @@ pub(crate) fn stub_cmd(args: lambda_conform::cli::StubArgs, spec_dir: Option<Pat
         let server = lambda_conform::stub::bind_with(core, addr)
             .await
             .map_err(|e| e.to_string())?;
-        println!(
+        outln!(
             "lambda-conform stub ({}) listening on {}",
             table.profile,
             server.uri()

@@ -6,6 +6,7 @@ use lambda_conform::cli::exit_code;
 use lambda_conform::harness::{self};
 use lambda_conform::transport::SetupError;
 
+use super::out::outln;
 use crate::fail;
 
 /// `sweep`: lists the functions carrying one run prefix and deletes them (or, `--dry-run`, only lists).
@@ -58,15 +59,15 @@ pub(crate) fn sweep_cmd(args: lambda_conform::cli::SweepArgs, spec_dir: Option<P
     for f in &swept.matched {
         let modified = f.last_modified.as_deref().unwrap_or("unknown");
         if args.dry_run {
-            println!("would delete {} (last modified {modified})", f.name);
+            outln!("would delete {} (last modified {modified})", f.name);
         } else if swept.deleted.contains(&f.name) {
-            println!("deleted {} (last modified {modified})", f.name);
+            outln!("deleted {} (last modified {modified})", f.name);
         }
     }
     for (name, why) in &swept.failed {
         eprintln!("could not delete {name}: {why}");
     }
-    println!(
+    outln!(
         "sweep {}: {} {}, {} failed, {} younger than --older-than left alone",
         args.prefix,
         if args.dry_run {

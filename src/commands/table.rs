@@ -6,6 +6,7 @@ use lambda_conform::cli::{exit_code, CasesFormat, SpecCommand, SpecFormat};
 use lambda_conform::harness::{self};
 use lambda_conform::{generate, spec};
 
+use super::out::{out, outln};
 use crate::fail;
 
 pub(crate) fn spec_cmd(args: lambda_conform::cli::SpecArgs, spec_dir: Option<PathBuf>) -> u8 {
@@ -35,7 +36,7 @@ pub(crate) fn spec_cmd(args: lambda_conform::cli::SpecArgs, spec_dir: Option<Pat
         }
         return match std::fs::write(&out, text) {
             Ok(()) => {
-                println!("wrote {}", out.display());
+                outln!("wrote {}", out.display());
                 exit_code::CONFORMANT
             }
             Err(e) => fail(
@@ -50,14 +51,14 @@ pub(crate) fn spec_cmd(args: lambda_conform::cli::SpecArgs, spec_dir: Option<Pat
     };
     match args.format {
         SpecFormat::Json => match serde_json::to_string_pretty(&spec::json_view(&table)) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => return fail(exit_code::SETUP, e),
         },
         SpecFormat::Openapi => match serde_json::to_string_pretty(&spec::openapi_view(&table)) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => return fail(exit_code::SETUP, e),
         },
-        SpecFormat::Table => print!("{}", spec::table_view(&table)),
+        SpecFormat::Table => out!("{}", spec::table_view(&table)),
     }
     exit_code::CONFORMANT
 }
@@ -79,7 +80,7 @@ pub(crate) fn cases_cmd(args: lambda_conform::cli::CasesArgs, spec_dir: Option<P
     let ctx = generate::Context::new(seed, lambda_conform::transport::target::EMULATOR_ROLE_ARN);
     if args.infeasible {
         for id in harness::infeasible_cases(&table, &ctx) {
-            println!("{id}");
+            outln!("{id}");
         }
         return exit_code::CONFORMANT;
     }
@@ -87,19 +88,23 @@ pub(crate) fn cases_cmd(args: lambda_conform::cli::CasesArgs, spec_dir: Option<P
     match args.format {
         CasesFormat::List => {
             for c in &cases {
-                println!("{:<10} {}", c.kind.as_str(), c.id);
+                outln!("{:<10} {}", c.kind.as_str(), c.id);
             }
         }
         CasesFormat::Jsonl => {
-            for c in &cases {
+            'cases: for c in &cases {
                 for inst in harness::corpus(&table, &ctx, c, seed, args.cases) {
-                    let line = serde_json::json!({
-                        "case": inst.case_id,
-                        "param": inst.param,
-                        "seed": format!("{:016x}", inst.seed),
-                        "request": inst.request,
-                    });
-                    println!("{line}");
+                    match serde_json::to_string(&inst.export_line()) {
+                        Ok(line) => outln!("{line}"),
+                        Err(e) => {
+                            eprintln!("error: {}: {e}", inst.case_id);
+                            return exit_code::SETUP;
+                        }
+                    }
+                    // The reader is gone (`| head`): no more lines to make.
+                    if super::out::closed() {
+                        break 'cases;
+                    }
                 }
             }
         }

@@ -59,6 +59,28 @@ pub struct Instance {
     pub answer: Expectation,
 }
 
+/// One line of `cases --format jsonl`: case id, parameter, seed (16 hex digits) and the request,
+/// serialised as they stand (no intermediate JSON value: a line can hold a 2.8 MB body).
+#[derive(Debug, serde::Serialize)]
+pub struct ExportLine<'a> {
+    case: &'a str,
+    param: u64,
+    seed: String,
+    request: &'a WireRequest,
+}
+
+impl Instance {
+    /// This instance as a line of `cases --format jsonl`.
+    pub fn export_line(&self) -> ExportLine<'_> {
+        ExportLine {
+            case: &self.case_id,
+            param: self.param,
+            seed: format!("{:016x}", self.seed),
+            request: &self.request,
+        }
+    }
+}
+
 pub(super) type Build =
     dyn Fn(&Spec, &Context, u64, &mut Rng) -> Option<(Body, String)> + Send + Sync;
 

@@ -14,6 +14,6 @@ pub mod values;
 mod violations;
 mod wire;
 
-pub use case::{member_id, Case, CaseKind, Instance};
+pub use case::{member_id, Case, CaseKind, ExportLine, Instance};
 pub use cases::{cases, classes, mark_added_resources};
 pub use context::{empty_zip, handler_zip, handler_zip_of, Context};
