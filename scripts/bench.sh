@@ -121,14 +121,21 @@ RAW_RATE=$(awk '/^Requests\/sec:/{printf "%d", $2}' "$OUT/wrk.txt")
 stop_stub
 
 start_stub
+STUB_TICKS_BEFORE=$(awk '{print $14 + $15}' "/proc/$STUB_PID/stat")
 /usr/bin/time -v "$BIN" run --endpoint "http://127.0.0.1:$PORT/" --no-sign --seed 7 --cases "$CASES" \
     --concurrency "$CONC" --regressions none --quiet >"$OUT/run.txt" 2>"$OUT/run.time" || true
+STUB_TICKS=$(( $(awk '{print $14 + $15}' "/proc/$STUB_PID/stat") - STUB_TICKS_BEFORE ))
 stop_stub
 RUN_REQUESTS=$(grep -oE '[0-9]+ requests' "$OUT/run.txt" | awk '{print $1}')
 RUN_SECS=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$OUT/run.time" \
     | python3 -c 'import sys; p=sys.stdin.read().strip().split(":"); print(sum(float(x)*60**i for i,x in enumerate(reversed(p))))')
 RUN_RATE=$(python3 -c "print(round($RUN_REQUESTS / $RUN_SECS))")
 RUN_RSS_MIB=$(awk '/Maximum resident/{printf "%.0f", $6/1024}' "$OUT/run.time")
+# CPU per request (user + system), the client's and the stub's: what the ratio rests on, and less
+# moved than wall time by a busy machine.
+RUN_CPU_S=$(awk -F': ' '/User time|System time/{t += $2} END {print t}' "$OUT/run.time")
+CLIENT_US=$(python3 -c "print(round($RUN_CPU_S / $RUN_REQUESTS * 1e6))")
+STUB_US=$(python3 -c "import os; print(round($STUB_TICKS / os.sysconf('SC_CLK_TCK') / $RUN_REQUESTS * 1e6))")
 RUN_INSTANCES=$("$BIN" cases --format jsonl --seed 7 --cases "$CASES" | wc -l)
 
 # RSS of a run of >= 10 000 instances (client side; the stub is another process).
@@ -164,7 +171,7 @@ ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
     echo "machine: $CORES cores ($(uname -m)), $(date -u +%Y-%m-%d)"
     echo "(a) generation: $INSTANCES instances in $(python3 -c "print(f'{$MEAN_NS/1e6:.1f}')") ms = $GEN_RATE cases/s/core (target 50000: $(ratio "$GEN_RATE" 50000)x)"
     echo "(b) wrk raw: $RAW_RATE req/s; run: $RUN_REQUESTS requests in ${RUN_SECS}s = $RUN_RATE req/s (--cases $CASES, $RUN_INSTANCES instances, concurrency $CONC, max RSS $RUN_RSS_MIB MiB)"
-    echo "    run / raw = $(ratio "$RUN_RATE" "$RAW_RATE") (target 0.8)"
+    echo "    run / raw = $(ratio "$RUN_RATE" "$RAW_RATE") (target 0.8); CPU per request: client $CLIENT_US µs, stub $STUB_US µs"
     if [ -n "$ST_RATE" ]; then
         echo "(c) schemathesis: $ST_CASES test cases, $ST_RATE cases/s; run / schemathesis = $(ratio "$RUN_RATE" "$ST_RATE")"
     fi
