@@ -15,6 +15,7 @@ mod overlay;
 mod path;
 pub mod pattern;
 mod profiles;
+mod response;
 mod rows;
 pub mod validate;
 mod view;
