@@ -131,8 +131,13 @@ pub fn valid_value(
                 .into_iter()
                 .flatten()
                 .fold(usize::MAX, usize::min);
-            // Shorter strings than this exist, but none placed in the call's region and account.
-            let shortest = shortest_in_place(member, ctx, lo.max(plo).max(1), cap);
+            // Shorter strings than this exist, but none placed in the call's region and account
+            // (only a drawn length needs it: Min and Max are the table's own bounds).
+            let shortest = if aim == Aim::Any {
+                shortest_in_place(member, ctx, lo.max(plo).max(1), cap)
+            } else {
+                lo.max(plo).max(1)
+            };
             let n = match aim {
                 Aim::Min => lo,
                 Aim::Max => hi? as usize,
