@@ -75,6 +75,14 @@ fn own_ok_but(member: &Member, s: &str, known: Option<&Pattern>) -> bool {
         })
 }
 
+/// Whether the table asks the member's ARNs to name the call's region or account.
+fn places_in_call(member: &Member) -> bool {
+    member
+        .constraints
+        .iter()
+        .any(|c| matches!(c.kind, Kind::ArnRegion | Kind::ArnAccount))
+}
+
 /// The pattern [`string_of_length`] draws from (the member's first).
 fn drawn_pattern(member: &Member) -> Option<&Pattern> {
     member
@@ -87,10 +95,7 @@ fn drawn_pattern(member: &Member) -> Option<&Pattern> {
 /// A string of exactly `n` characters that satisfies the member's pattern, names the call's region and
 /// account where the table asks for that, and avoids the member's refused values.
 pub fn string_in_place(member: &Member, ctx: &Context, n: usize, rng: &mut Rng) -> Option<String> {
-    let places = member
-        .constraints
-        .iter()
-        .any(|c| matches!(c.kind, Kind::ArnRegion | Kind::ArnAccount));
+    let places = places_in_call(member);
     if !places {
         // Drawn at length n from the pattern and matched: only the refusals are left to check.
         let known = drawn_pattern(member);
@@ -130,10 +135,7 @@ pub fn string_in_place(member: &Member, ctx: &Context, n: usize, rng: &mut Rng) 
 /// length fails 32 times before another length is tried. Found once per member, region and account,
 /// with a seed of its own: every instance draws from the same range, whatever was generated before.
 pub fn shortest_in_place(member: &Member, ctx: &Context, from: usize, cap: usize) -> usize {
-    let places = member
-        .constraints
-        .iter()
-        .any(|c| matches!(c.kind, Kind::ArnRegion | Kind::ArnAccount));
+    let places = places_in_call(member);
     if !places {
         return from;
     }
