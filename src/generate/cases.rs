@@ -13,7 +13,7 @@ use super::violations::constraint_cases;
 use super::wire::{wire_cases, wire_member_cases};
 use super::Context;
 use crate::spec::validate;
-use crate::spec::{CaseRowKind, Kind, Member, MemberType, Source, Spec};
+use crate::spec::{CaseRowKind, Condition, Kind, Member, MemberType, Source, Spec};
 
 /// Every case class of the spec, sorted by id, each marked with the resource its requests need.
 pub fn cases(spec: &Spec) -> Vec<Case> {
@@ -175,36 +175,28 @@ fn table_cases(spec: &Spec, prefix: &str) -> Vec<Case> {
 /// A case whose requests gain, through a cross-member rule, a member that names a resource (a Timeout
 /// above 900 gets a CapacityProviderConfig, an Image function an image URI) needs that resource too.
 pub fn mark_added_resources(spec: &Spec, cases: &mut [Case]) {
+    mark(spec, cases, true);
+}
+
+/// [`mark_added_resources`]. `filtered`: classes outside [`repair_reach`] are not drawn from, and a
+/// deterministic class once; otherwise every class four times (what the filter must agree with).
+fn mark(spec: &Spec, cases: &mut [Case], filtered: bool) {
     let ctx = Context::new(0, "arn:aws:iam::123456789012:role/lambda-conform-probe");
     let base = ctx.base_request(spec, "probe");
-    // What a cross-member repair can add: a condition's member, or a member required under a condition.
-    let added: Vec<&str> = spec
-        .members
-        .iter()
-        .flat_map(|m| {
-            m.constraints
-                .iter()
-                .filter_map(move |c| match &c.when_request {
-                    Some(w) => Some(w.member.as_str()),
-                    None if c.kind == Kind::Required && c.when.is_some() => Some(m.path.as_str()),
-                    None => None,
-                })
-        })
-        .collect();
-    let inside = |path: &str, outer: &str| {
-        path == outer
-            || path
-                .strip_prefix(outer)
-                .is_some_and(|r| r.starts_with(['.', '[', '{']))
-    };
-    let needing: Vec<&Member> = spec
-        .members
-        .iter()
-        .filter(|m| m.needs_resource.is_some())
-        .filter(|m| added.iter().any(|a| inside(&m.path, a)))
-        .collect();
+    let needing = needing(spec);
+    let touched = repair_reach(spec, &needing);
     let needs = super::par::par_map(cases, |case| {
         if case.kind == CaseKind::Wire || case.needs_resource.is_some() {
+            return None;
+        }
+        // A class that sets nothing under a top-level member a repair can reach adds nothing:
+        // its requests are the base request (which needs no resource) with its own member set.
+        if filtered
+            && case
+                .member
+                .as_deref()
+                .is_some_and(|own| !touched.contains(top_level(own)))
+        {
             return None;
         }
         for seed in 0..4u64 {
@@ -221,6 +213,10 @@ pub fn mark_added_resources(spec: &Spec, cases: &mut [Case]) {
             if let Some(m) = added {
                 return m.needs_resource.clone();
             }
+            // Every instance of a deterministic class is this request under another name.
+            if filtered && case.deterministic {
+                break;
+            }
         }
         None
     });
@@ -229,6 +225,68 @@ pub fn mark_added_resources(spec: &Spec, cases: &mut [Case]) {
             case.needs_resource = need;
         }
     }
+}
+
+/// The members naming a resource that a cross-member repair can add: under a condition's member,
+/// or a member required under a condition.
+fn needing(spec: &Spec) -> Vec<&Member> {
+    let added: Vec<&str> = spec
+        .members
+        .iter()
+        .flat_map(|m| {
+            m.constraints
+                .iter()
+                .filter_map(move |c| match &c.when_request {
+                    Some(w) => Some(w.member.as_str()),
+                    None if c.kind == Kind::Required && c.when.is_some() => Some(m.path.as_str()),
+                    None => None,
+                })
+        })
+        .collect();
+    spec.members
+        .iter()
+        .filter(|m| m.needs_resource.is_some())
+        .filter(|m| added.iter().any(|a| inside(&m.path, a)))
+        .collect()
+}
+
+/// Whether member path `path` is `outer` or lies under it.
+fn inside(path: &str, outer: &str) -> bool {
+    path == outer
+        || path
+            .strip_prefix(outer)
+            .is_some_and(|r| r.starts_with(['.', '[', '{']))
+}
+
+/// The top-level members under which a request can gain a member of `needing` beyond the one a
+/// class sets: those holding a `needing` member (the required members filled in around a class's
+/// own member), those a cross-member rule constrains or reads (the repairs that make a broken rule
+/// hold again), and `PackageType` when a constraint applies by package type. A class whose own
+/// member lies under none of them changes the base request there only, so no repair can add a
+/// member naming a resource (`tests/generate.rs` checks the filtered marks are the unfiltered ones).
+fn repair_reach<'a>(spec: &'a Spec, needing: &[&'a Member]) -> std::collections::BTreeSet<&'a str> {
+    let mut touched: std::collections::BTreeSet<&str> =
+        needing.iter().map(|m| top_level(&m.path)).collect();
+    for m in &spec.members {
+        for c in &m.constraints {
+            if let Some(w) = &c.when_request {
+                touched.insert(top_level(&m.path));
+                touched.insert(top_level(&w.member));
+            }
+            if let Some(when) = c.when {
+                touched.insert(top_level(&m.path));
+                if matches!(when, Condition::ZipPackage | Condition::ImagePackage) {
+                    touched.insert("PackageType");
+                }
+            }
+        }
+    }
+    touched
+}
+
+/// The top-level member a member path lies under (`Code` for `Code.ZipFile`).
+fn top_level(path: &str) -> &str {
+    path.split(['.', '[', '{']).next().unwrap_or(path)
 }
 
 /// A valid value other than the base request's (so `valid::<member>` changes something).
@@ -246,4 +304,43 @@ fn valid_value_fresh(spec: &Spec, ctx: &Context, m: &Member, rng: &mut Rng) -> O
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The filter only saves draws: every shipped profile's classes come out marked exactly as
+    /// when every class is drawn from, and the filter does leave classes out.
+    #[test]
+    fn filtered_marks_are_the_exhaustive_marks() {
+        for profile in crate::spec::profiles() {
+            let spec = crate::spec::load(profile, None).expect("a shipped profile loads");
+            let mut filtered = classes(&spec);
+            let mut exhaustive = filtered.clone();
+            mark(&spec, &mut filtered, true);
+            mark(&spec, &mut exhaustive, false);
+            let marks = |cases: &[Case]| -> Vec<(String, Option<String>)> {
+                cases
+                    .iter()
+                    .map(|c| (c.id.clone(), c.needs_resource.clone()))
+                    .collect()
+            };
+            assert_eq!(marks(&filtered), marks(&exhaustive), "{profile}");
+            assert!(
+                marks(&exhaustive).iter().any(|(_, n)| n.is_some()),
+                "{profile}: some class needs a resource"
+            );
+            let reach = repair_reach(&spec, &needing(&spec));
+            let skipped = filtered
+                .iter()
+                .filter(|c| {
+                    c.member
+                        .as_deref()
+                        .is_some_and(|m| !reach.contains(top_level(m)))
+                })
+                .count();
+            assert!(skipped > 0, "{profile}: the filter leaves no class out");
+        }
+    }
 }

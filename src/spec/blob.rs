@@ -2,6 +2,7 @@
 //! thread for the zip every generated request carries.
 
 use std::io::Cursor;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -9,18 +10,33 @@ use serde_json::Value;
 /// The largest blob (base64 text or zip bytes) a thread keeps from one request to the next.
 const KEEP_BLOB_BYTES: usize = 64 * 1024;
 
+/// The largest base64 text the process keeps decoded (one, shared by every thread): the
+/// over-1-MB zip of `Code.ZipFile`'s size cases (3.7 MB of base64) was decoded twice per instance
+/// (the type check and the size check), each time it was built and judged.
+const KEEP_BIG_BLOB_BYTES: usize = 8 * 1024 * 1024;
+
+/// A blob's base64 text and its decoding (None: not valid base64).
+type Decoded = (String, Option<Arc<[u8]>>);
+
 thread_local! {
     /// The last blob decoded on this thread: every generated request carries the same zip, and the
     /// type check and the zip checks each need its bytes.
-    static LAST_BLOB: std::cell::RefCell<Option<(String, Option<Vec<u8>>)>> =
-        const { std::cell::RefCell::new(None) };
+    static LAST_BLOB: std::cell::RefCell<Option<Decoded>> = const { std::cell::RefCell::new(None) };
     /// The last zip read on this thread and its entry count.
     static LAST_ZIP: std::cell::RefCell<Option<(Vec<u8>, Option<usize>)>> =
         const { std::cell::RefCell::new(None) };
 }
 
-pub(super) fn decoded(v: &Value) -> Option<Vec<u8>> {
+/// The last blob over [`KEEP_BLOB_BYTES`] decoded in this process: one, whichever thread, so a
+/// run holds it once rather than once per worker.
+static LAST_BIG_BLOB: Mutex<Option<Decoded>> = Mutex::new(None);
+
+/// The base64 decoding of a string value (None when it is not a string or not valid base64).
+pub(super) fn decoded(v: &Value) -> Option<Arc<[u8]>> {
     let s = v.as_str()?;
+    if s.len() > KEEP_BLOB_BYTES {
+        return decoded_big(s);
+    }
     LAST_BLOB.with(|last| {
         let mut last = last.borrow_mut();
         if let Some((text, bytes)) = last.as_ref() {
@@ -28,16 +44,42 @@ pub(super) fn decoded(v: &Value) -> Option<Vec<u8>> {
                 return bytes.clone();
             }
         }
-        let bytes = base64::engine::general_purpose::STANDARD.decode(s).ok();
-        // Only small blobs are kept: a thread holding a megabyte-sized zip per worker would cost
-        // more memory than decoding it again costs time.
-        *last = (s.len() <= KEEP_BLOB_BYTES).then(|| (s.to_string(), bytes.clone()));
+        let bytes = decode(s);
+        *last = Some((s.to_string(), bytes.clone()));
         bytes
     })
 }
 
+fn decode(s: &str) -> Option<Arc<[u8]>> {
+    base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .ok()
+        .map(Arc::from)
+}
+
+fn decoded_big(s: &str) -> Option<Arc<[u8]>> {
+    if s.len() > KEEP_BIG_BLOB_BYTES {
+        return decode(s);
+    }
+    if let Ok(last) = LAST_BIG_BLOB.lock() {
+        if let Some((text, bytes)) = last.as_ref().filter(|(text, _)| text == s) {
+            debug_assert_eq!(text, s);
+            return bytes.clone();
+        }
+    }
+    // Decoded outside the lock: another thread's different blob does not wait for this one.
+    let bytes = decode(s);
+    if let Ok(mut last) = LAST_BIG_BLOB.lock() {
+        *last = Some((s.to_string(), bytes.clone()));
+    }
+    bytes
+}
+
 /// The base64 decoding of `v`, worked out on first use and kept in `bytes`.
-pub(super) fn bytes_of<'b>(bytes: &'b mut Option<Option<Vec<u8>>>, v: &Value) -> Option<&'b [u8]> {
+pub(super) fn bytes_of<'b>(
+    bytes: &'b mut Option<Option<Arc<[u8]>>>,
+    v: &Value,
+) -> Option<&'b [u8]> {
     bytes.get_or_insert_with(|| decoded(v)).as_deref()
 }
 

@@ -200,7 +200,7 @@ fn breaks(
     c: &Constraint,
     v: &Value,
     facts: &CallFacts,
-    bytes: &mut Option<Option<Vec<u8>>>,
+    bytes: &mut Option<Option<std::sync::Arc<[u8]>>>,
 ) -> bool {
     match &c.kind {
         Kind::Required => false,
@@ -268,7 +268,7 @@ pub fn violations_where<'a>(
     let mut out = Vec::new();
     // Buffers kept from member to member: a request is checked against every row of the table.
     let mut values: Vec<Cow<'a, Value>> = Vec::new();
-    let mut bytes: Vec<Option<Option<Vec<u8>>>> = Vec::new();
+    let mut bytes: Vec<Option<Option<std::sync::Arc<[u8]>>>> = Vec::new();
     let mut parents: Vec<Cow<'a, Value>> = Vec::new();
     for (mi, m) in spec.members.iter().enumerate() {
         if !m.constraints.iter().any(&pick) {
