@@ -98,3 +98,27 @@ pub(super) fn zip_entries(bytes: &[u8]) -> Option<usize> {
         entries
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Big blobs share one process-wide entry: each text still gets its own bytes, whichever was
+    /// decoded last, and a big text that is not base64 stays undecodable.
+    #[test]
+    fn big_blobs_decode_to_their_own_bytes() {
+        let a: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let b: Vec<u8> = (0..100_000u32).map(|i| (i % 241) as u8).collect();
+        let text =
+            |bytes: &[u8]| Value::String(base64::engine::general_purpose::STANDARD.encode(bytes));
+        let (ta, tb) = (text(&a), text(&b));
+        for _ in 0..3 {
+            assert_eq!(decoded(&ta).as_deref(), Some(&a[..]));
+            assert_eq!(decoded(&tb).as_deref(), Some(&b[..]));
+        }
+        let mut bad = ta.as_str().map(str::to_string).unwrap_or_default();
+        bad.replace_range(10..11, "*");
+        assert_eq!(decoded(&Value::String(bad)), None);
+        assert_eq!(decoded(&ta).as_deref(), Some(&a[..]));
+    }
+}
