@@ -70,6 +70,47 @@ impl WireResponse {
     pub fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
     }
+
+    /// `json()?.get(key)?.as_str()`, read without building the body (the name of a created
+    /// function, looked up after every successful create): None when the body is not JSON, not an
+    /// object, or has no string there; with `key` twice, the last, as `json()` has it.
+    pub fn json_str_member(&self, key: &str) -> Option<String> {
+        use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+        struct Member<'k>(&'k str);
+        impl<'de> Visitor<'de> for Member<'_> {
+            type Value = Option<String>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut found = None;
+                while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if k == self.0 {
+                        found = match map.next_value::<serde_json::Value>()? {
+                            serde_json::Value::String(s) => Some(s),
+                            _ => None,
+                        };
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(found)
+            }
+        }
+        impl<'de> DeserializeSeed<'de> for Member<'_> {
+            type Value = Option<String>;
+            fn deserialize<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
+                d.deserialize_map(self)
+            }
+        }
+        let mut de = serde_json::Deserializer::from_slice(&self.body);
+        let found = Member(key).deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        found
+    }
 }
 
 /// Bodies serialise as text when they are UTF-8 and as `base64:` + base64 otherwise.
@@ -94,6 +135,45 @@ mod body_text {
                 .decode(b64)
                 .map_err(serde::de::Error::custom),
             None => Ok(text.into_bytes()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(body: &str) -> WireResponse {
+        WireResponse {
+            status: 201,
+            headers: Vec::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    /// `json_str_member` answers what `json()?.get(key)?.as_str()` answers, on bodies of every shape.
+    #[test]
+    fn json_str_member_is_json_get_as_str() {
+        for body in [
+            r#"{"FunctionName":"f1","Runtime":"python3.12","Layers":[{"Arn":"a"}]}"#,
+            r#"{"Runtime":"x","FunctionName":"f\u0032"}"#,
+            r#"{"FunctionName":"first","FunctionName":"last"}"#,
+            r#"{"FunctionName":7}"#,
+            r#"{"FunctionName":null}"#,
+            r#"{"Other":{"FunctionName":"nested"}}"#,
+            r#"["FunctionName","f"]"#,
+            r#"{"FunctionName":"f"} trailing"#,
+            r#"{"FunctionName":"f","#,
+            "",
+            "not json",
+        ] {
+            let r = response(body);
+            let want = r.json().and_then(|v| {
+                v.get("FunctionName")
+                    .and_then(|n| n.as_str())
+                    .map(str::to_string)
+            });
+            assert_eq!(r.json_str_member("FunctionName"), want, "{body}");
         }
     }
 }

@@ -147,19 +147,26 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    if from.is_empty() || hay.len() < from.len() {
+    replace_found(hay, &memchr::memmem::Finder::new(from), to)
+}
+
+/// [`replace_bytes`] with the searcher for `from` built beforehand (building one costs more than
+/// searching a request body).
+fn replace_found(hay: &[u8], from: &memchr::memmem::Finder<'_>, to: &[u8]) -> Vec<u8> {
+    let n = from.needle().len();
+    if n == 0 || hay.len() < n {
         return hay.to_vec();
     }
     let mut out = Vec::with_capacity(hay.len());
     let mut last = 0;
-    for i in memchr::memmem::find_iter(hay, from) {
+    for i in from.find_iter(hay) {
         // Matches do not overlap: one that starts inside the previous replacement is skipped.
         if i < last {
             continue;
         }
         out.extend_from_slice(&hay[last..i]);
         out.extend_from_slice(to);
-        last = i + from.len();
+        last = i + n;
     }
     out.extend_from_slice(&hay[last..]);
     out
@@ -169,6 +176,11 @@ fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 #[derive(Debug, Clone)]
 struct Fill {
     pairs: Vec<(String, String)>,
+    /// Per pair, the searchers for its concrete value (freezing) and its placeholder (thawing).
+    finders: Vec<(
+        memchr::memmem::Finder<'static>,
+        memchr::memmem::Finder<'static>,
+    )>,
 }
 
 impl Fill {
@@ -183,7 +195,49 @@ impl Fill {
             pairs.push((a.clone(), ACCOUNT.to_string()));
         }
         pairs.push((ctx.region.clone(), REGION.to_string()));
-        Self { pairs }
+        let finders = pairs
+            .iter()
+            .map(|(c, p)| {
+                (
+                    memchr::memmem::Finder::new(c.as_bytes()).into_owned(),
+                    memchr::memmem::Finder::new(p.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        Self { pairs, finders }
+    }
+
+    /// Whether these are the pairs [`Fill::of`] makes for `ctx` (its concrete values, in order).
+    fn is_for(&self, ctx: &Context) -> bool {
+        let concrete = [
+            Some(ctx.run_prefix.as_str()),
+            Some(ctx.role.as_str()),
+            ctx.account.as_deref(),
+            Some(ctx.region.as_str()),
+        ];
+        self.pairs
+            .iter()
+            .map(|(c, _)| c.as_str())
+            .eq(concrete.into_iter().flatten())
+    }
+
+    /// [`Fill::of`], made once per thread and context: every request a run freezes uses the same.
+    fn cached(ctx: &Context) -> std::rc::Rc<Self> {
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<std::rc::Rc<Fill>>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            match last.as_ref() {
+                Some(fill) if fill.is_for(ctx) => fill.clone(),
+                _ => {
+                    let fill = std::rc::Rc::new(Self::of(ctx));
+                    *last = Some(fill.clone());
+                    fill
+                }
+            }
+        })
     }
 
     fn freeze_text(&self, s: &str) -> String {
@@ -200,16 +254,16 @@ impl Fill {
 
     fn freeze_bytes(&self, b: &[u8], json: Option<&Value>) -> Vec<u8> {
         let mut out = freeze_zips(b, json);
-        for (c, p) in &self.pairs {
-            out = replace_bytes(&out, c.as_bytes(), p.as_bytes());
+        for ((_, p), (concrete, _)) in self.pairs.iter().zip(&self.finders) {
+            out = replace_found(&out, concrete, p.as_bytes());
         }
         out
     }
 
     fn thaw_bytes(&self, b: &[u8]) -> Vec<u8> {
         let mut out = b.to_vec();
-        for (c, p) in &self.pairs {
-            out = replace_bytes(&out, p.as_bytes(), c.as_bytes());
+        for ((c, _), (_, placeholder)) in self.pairs.iter().zip(&self.finders) {
+            out = replace_found(&out, placeholder, c.as_bytes());
         }
         thaw_zips(&out)
     }
@@ -345,7 +399,7 @@ pub fn freeze_answered(
     inst: &Instance,
     answer: &Expectation,
 ) -> Frozen {
-    let fill = Fill::of(ctx);
+    let fill = Fill::cached(ctx);
     let mut expect = expect_of(answer, spec, &fill);
     if case.assumption.is_some() && expect.basis != oracle::Basis::Assumed {
         expect.basis = oracle::Basis::Assumed;

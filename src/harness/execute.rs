@@ -133,12 +133,7 @@ pub(crate) fn delete_if_created(
     let name = result
         .as_ref()
         .ok()
-        .and_then(|r| r.json())
-        .and_then(|b| {
-            b.get("FunctionName")
-                .and_then(|n| n.as_str())
-                .map(str::to_string)
-        })
+        .and_then(|r| r.json_str_member("FunctionName"))
         .unwrap_or_else(|| oracle_bare(sent));
     delete(s, &name, sent)
         .err()

@@ -111,7 +111,9 @@ fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate:
     let mut notes = Vec::new();
     let mut leaks = Vec::new();
     if (200..300).contains(&raw.status) {
-        let name = name_of(raw.json()).unwrap_or_else(|| inst.function_name.clone());
+        let name = raw
+            .json_str_member("FunctionName")
+            .unwrap_or_else(|| inst.function_name.clone());
         if let Err(e) = delete(s, &name, &inst.function_name) {
             notes.push(format!("clean-up: could not delete {name}: {e}"));
         }
