@@ -345,6 +345,15 @@ impl Node {
                     for _ in 1..k {
                         rng.next_u64();
                     }
+                    if let (NodeKind::Unicode(pools), 1) = (&sub.kind, lo) {
+                        // One character per repetition (`[a-z]+` at its length): drawn here, not
+                        // through a call of `emit` per character. The same draws as that call.
+                        out.reserve(k);
+                        for _ in 0..k {
+                            out.push(pools.draw(rng)?);
+                        }
+                        return Some(());
+                    }
                     for _ in 0..k {
                         sub.emit(lo, rng, out)?;
                     }
