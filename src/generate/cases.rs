@@ -263,7 +263,8 @@ fn inside(path: &str, outer: &str) -> bool {
 /// own member), those a cross-member rule constrains or reads (the repairs that make a broken rule
 /// hold again), and `PackageType` when a constraint applies by package type. A class whose own
 /// member lies under none of them changes the base request there only, so no repair can add a
-/// member naming a resource (`tests/generate.rs` checks the filtered marks are the unfiltered ones).
+/// member naming a resource (`tests::filtered_marks_are_the_exhaustive_marks` checks the filtered
+/// marks are the exhaustive ones).
 fn repair_reach<'a>(spec: &'a Spec, needing: &[&'a Member]) -> std::collections::BTreeSet<&'a str> {
     let mut touched: std::collections::BTreeSet<&str> =
         needing.iter().map(|m| top_level(&m.path)).collect();
