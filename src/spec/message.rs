@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::model::{Kind, Member, Messages};
+use super::model::{Kind, Member, MemberType, Messages, Spec};
 
 /// The path as AWS writes it in messages: lowerCamelCase per segment (only the first letter lowered),
 /// list and map markers dropped (`VpcConfig.SubnetIds[]` → `vpcConfig.subnetIds`).
@@ -53,6 +53,70 @@ pub fn render_value(v: &Value) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+    }
+}
+
+/// A value as AWS's Java front end prints it, structures in model member order (the front end has
+/// deserialised them into model objects), lists and maps in the order sent.
+pub fn render_at(spec: &Spec, path: &str, v: &Value) -> String {
+    let mut out = String::new();
+    render_into(spec, path, v, &mut out);
+    out
+}
+
+/// [`render_at`] into one buffer (a value can be a 1 500-item list).
+fn render_into(spec: &Spec, path: &str, v: &Value, out: &mut String) {
+    match v {
+        Value::Array(items) => {
+            let child = format!("{path}[]");
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                render_into(spec, &child, x, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map)
+            if spec
+                .member(path)
+                .is_some_and(|m| m.ty == MemberType::Structure) =>
+        {
+            let prefix = format!("{path}.");
+            let order: Vec<&str> = spec
+                .members
+                .iter()
+                .filter_map(|m| m.path.strip_prefix(&prefix))
+                .filter(|rest| !rest.contains('.') && !rest.contains('[') && !rest.contains('{'))
+                .collect();
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+            out.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                render_into(spec, &format!("{prefix}{k}"), &map[k.as_str()], out);
+            }
+            out.push('}');
+        }
+        Value::Object(map) => {
+            let child = format!("{path}{{value}}");
+            out.push('{');
+            for (i, (k, x)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                render_into(spec, &child, x, out);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&render_value(other)),
     }
 }
 

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::blob::{bytes_of, decoded, zip_entries};
+pub use super::message::render_at;
 use super::message::{self, ExpectedMessage};
 use super::model::*;
 use super::path::{field, reach_steps_into, walk_of};
@@ -350,70 +351,6 @@ pub fn violations_where<'a>(
 /// The constraint a violation names.
 pub fn constraint<'a>(spec: &'a Spec, v: &Violation) -> &'a Constraint {
     &spec.members[v.member].constraints[v.constraint]
-}
-
-/// A value as AWS's Java front end prints it, structures in model member order (the front end has
-/// deserialised them into model objects), lists and maps in the order sent.
-pub fn render_at(spec: &Spec, path: &str, v: &Value) -> String {
-    let mut out = String::new();
-    render_into(spec, path, v, &mut out);
-    out
-}
-
-/// [`render_at`] into one buffer (a value can be a 1 500-item list).
-fn render_into(spec: &Spec, path: &str, v: &Value, out: &mut String) {
-    match v {
-        Value::Array(items) => {
-            let child = format!("{path}[]");
-            out.push('[');
-            for (i, x) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                render_into(spec, &child, x, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map)
-            if spec
-                .member(path)
-                .is_some_and(|m| m.ty == MemberType::Structure) =>
-        {
-            let prefix = format!("{path}.");
-            let order: Vec<&str> = spec
-                .members
-                .iter()
-                .filter_map(|m| m.path.strip_prefix(&prefix))
-                .filter(|rest| !rest.contains('.') && !rest.contains('[') && !rest.contains('{'))
-                .collect();
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
-            out.push('{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(k);
-                out.push('=');
-                render_into(spec, &format!("{prefix}{k}"), &map[k.as_str()], out);
-            }
-            out.push('}');
-        }
-        Value::Object(map) => {
-            let child = format!("{path}{{value}}");
-            out.push('{');
-            for (i, (k, x)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(k);
-                out.push('=');
-                render_into(spec, &child, x, out);
-            }
-            out.push('}');
-        }
-        other => out.push_str(&message::render_value(other)),
-    }
 }
 
 /// The filled-in message of one violation.
