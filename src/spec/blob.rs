@@ -74,11 +74,11 @@ fn decoded_big(s: &str) -> Option<Arc<[u8]>> {
     bytes
 }
 
+/// A value's base64 decoding once worked out (`Some(None)`: not base64), `None` until asked for.
+pub(super) type Kept = Option<Option<Arc<[u8]>>>;
+
 /// The base64 decoding of `v`, worked out on first use and kept in `bytes`.
-pub(super) fn bytes_of<'b>(
-    bytes: &'b mut Option<Option<Arc<[u8]>>>,
-    v: &Value,
-) -> Option<&'b [u8]> {
+pub(super) fn bytes_of<'b>(bytes: &'b mut Kept, v: &Value) -> Option<&'b [u8]> {
     bytes.get_or_insert_with(|| decoded(v)).as_deref()
 }
 

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::blob::{bytes_of, decoded, zip_entries};
+use super::blob::{self, bytes_of, decoded, zip_entries};
 pub use super::message::render_at;
 use super::message::{self, ExpectedMessage};
 use super::model::*;
@@ -197,12 +197,7 @@ fn condition_holds(cond: Option<Condition>, root: &Value, value: Option<&Value>)
 
 /// Whether one value breaks one constraint (the value is present and of the right type).
 /// `bytes` holds the value's base64 decoding once a constraint needed it (decoded once per value).
-fn breaks(
-    c: &Constraint,
-    v: &Value,
-    facts: &CallFacts,
-    bytes: &mut Option<Option<std::sync::Arc<[u8]>>>,
-) -> bool {
+fn breaks(c: &Constraint, v: &Value, facts: &CallFacts, bytes: &mut blob::Kept) -> bool {
     match &c.kind {
         Kind::Required => false,
         Kind::MinLength { min } => v
@@ -269,7 +264,7 @@ pub fn violations_where<'a>(
     let mut out = Vec::new();
     // Buffers kept from member to member: a request is checked against every row of the table.
     let mut values: Vec<Cow<'a, Value>> = Vec::new();
-    let mut bytes: Vec<Option<Option<std::sync::Arc<[u8]>>>> = Vec::new();
+    let mut bytes: Vec<blob::Kept> = Vec::new();
     let mut parents: Vec<Cow<'a, Value>> = Vec::new();
     for (mi, m) in spec.members.iter().enumerate() {
         if !m.constraints.iter().any(&pick) {
