@@ -6,6 +6,8 @@
 #      16 instances per case class, one thread) → cases/s/core;
 #  (b) `lambda-conform run` against `lambda-conform stub` vs wrk POSTing the same valid CreateFunction
 #      request (a fresh FunctionName per request, unsigned like the run's --no-sign), concurrency 8;
+#      and the transport floor (`benches/transport_floor.rs`): the run's own HTTP client sending that
+#      request and doing nothing else, the most `run / raw` can reach on this machine;
 #  (c) Schemathesis (PyPI, in .venv-bench) on the same stub with the OpenAPI document of
 #      `lambda-conform spec --format openapi`, as many test cases as the run made instances.
 #
@@ -116,9 +118,30 @@ request = function()
   return wrk.format(nil, nil, nil, {json.dumps(pre)} .. "wrk" .. id .. "-" .. n .. {json.dumps(post)})
 end''')
 EOF
-wrk -t 2 -c "$CONC" -d "${WRK_SECONDS}s" -s "$OUT/create.lua" "http://127.0.0.1:$PORT" >"$OUT/wrk.txt"
+STUB_TICKS_BEFORE=$(awk '{print $14 + $15}' "/proc/$STUB_PID/stat")
+/usr/bin/time -f "cpu %U %S" -o "$OUT/wrk.time" \
+    wrk -t 2 -c "$CONC" -d "${WRK_SECONDS}s" -s "$OUT/create.lua" "http://127.0.0.1:$PORT" >"$OUT/wrk.txt"
+WRK_STUB_TICKS=$(( $(awk '{print $14 + $15}' "/proc/$STUB_PID/stat") - STUB_TICKS_BEFORE ))
 RAW_RATE=$(awk '/^Requests\/sec:/{printf "%d", $2}' "$OUT/wrk.txt")
+WRK_REQUESTS=$(awk '/requests in/{print $1; exit}' "$OUT/wrk.txt")
+WRK_US=$(awk -v n="$WRK_REQUESTS" '/^cpu /{printf "%d", ($2 + $3) / n * 1e6}' "$OUT/wrk.time")
+WRK_STUB_US=$(python3 -c "import os; print(round($WRK_STUB_TICKS / os.sysconf('SC_CLK_TCK') / $WRK_REQUESTS * 1e6))")
 stop_stub
+
+# The ceiling of run / raw: the run's own transport (RawClient on the run's runtime) sending the
+# same request as wrk, and doing nothing else (benches/transport_floor.rs).
+echo "== (b) transport floor: RawClient alone, same request, concurrency $CONC" >&2
+python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), separators=(",", ":")))' "$BODY" >"$OUT/body.json"
+start_stub
+STUB_TICKS_BEFORE=$(awk '{print $14 + $15}' "/proc/$STUB_PID/stat")
+cargo bench --quiet --bench transport_floor -- --endpoint "http://127.0.0.1:$PORT/" --body "$OUT/body.json" \
+    --concurrency "$CONC" --seconds "$WRK_SECONDS" >"$OUT/floor.txt" 2>&1 || { cat "$OUT/floor.txt" >&2; exit 3; }
+FLOOR_STUB_TICKS=$(( $(awk '{print $14 + $15}' "/proc/$STUB_PID/stat") - STUB_TICKS_BEFORE ))
+stop_stub
+FLOOR_RATE=$(awk '/^floor:/{print $8; exit}' "$OUT/floor.txt")
+FLOOR_REQUESTS=$(awk '/^floor:/{print $2; exit}' "$OUT/floor.txt")
+FLOOR_US=$(awk '/^floor:/{print $13; exit}' "$OUT/floor.txt")
+FLOOR_STUB_US=$(python3 -c "import os; print(round($FLOOR_STUB_TICKS / os.sysconf('SC_CLK_TCK') / $FLOOR_REQUESTS * 1e6))")
 
 start_stub
 STUB_TICKS_BEFORE=$(awk '{print $14 + $15}' "/proc/$STUB_PID/stat")
@@ -172,10 +195,12 @@ ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
     echo "(a) generation: $INSTANCES instances in $(python3 -c "print(f'{$MEAN_NS/1e6:.1f}')") ms = $GEN_RATE cases/s/core (target 50000: $(ratio "$GEN_RATE" 50000)x)"
     echo "(b) wrk raw: $RAW_RATE req/s; run: $RUN_REQUESTS requests in ${RUN_SECS}s = $RUN_RATE req/s (--cases $CASES, $RUN_INSTANCES instances, concurrency $CONC, max RSS $RUN_RSS_MIB MiB)"
     echo "    run / raw = $(ratio "$RUN_RATE" "$RAW_RATE") (target 0.8); CPU per request: client $CLIENT_US µs, stub $STUB_US µs"
+    echo "    wrk: CPU per request wrk $WRK_US µs, stub $WRK_STUB_US µs"
+    echo "    transport floor (RawClient alone, same request as wrk): $FLOOR_RATE req/s = $(ratio "$FLOOR_RATE" "$RAW_RATE")x raw, the most run / raw can reach here; CPU per request: client $FLOOR_US µs, stub $FLOOR_STUB_US µs"
     if [ -n "$ST_RATE" ]; then
         echo "(c) schemathesis: $ST_CASES test cases, $ST_RATE cases/s; run / schemathesis = $(ratio "$RUN_RATE" "$ST_RATE")"
     fi
     echo "start (one check, one instance, whole process): $START_MS ms (target < 100)"
     echo "max RSS at --cases $RSS_CASES ($RSS_INSTANCES instances): $RSS_10K_MIB MiB (target < 64)"
-    echo "ratios: generation/target $(ratio "$GEN_RATE" 50000), run/raw $(ratio "$RUN_RATE" "$RAW_RATE")${ST_RATE:+, run/schemathesis $(ratio "$RUN_RATE" "$ST_RATE")}"
+    echo "ratios: generation/target $(ratio "$GEN_RATE" 50000), run/raw $(ratio "$RUN_RATE" "$RAW_RATE"), floor/raw $(ratio "$FLOOR_RATE" "$RAW_RATE")${ST_RATE:+, run/schemathesis $(ratio "$RUN_RATE" "$ST_RATE")}"
 } | tee "$OUT/figures.txt"
