@@ -189,10 +189,12 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
     let mut report = session.report(trials);
     report.summary.leaked = leaked;
     report.coverage = coverage;
-    let interrupt = session.config.interrupt.clone();
-    if interrupt.is_set() {
+    // Read once: a signal that comes after this point finds the checks done and the report whole,
+    // and the run then ends as a whole run does (the exit code must agree with the report).
+    let interrupted = session.config.interrupt.exit_code();
+    if interrupted.is_some() {
         report.summary.partial = true;
-        report.summary.interrupted = interrupt.name().map(str::to_string);
+        report.summary.interrupted = session.config.interrupt.name().map(str::to_string);
         report.summary.not_run = cases.len().saturating_sub(finished);
     }
     let dir = args
@@ -257,7 +259,7 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
         print_skipped(&report);
     }
     outln!("{}", report::leak_line(&report));
-    if let Some(code) = interrupt.exit_code() {
+    if let Some(code) = interrupted {
         // A partial run neither updates nor checks the expectations.
         return code;
     }
