@@ -141,8 +141,19 @@ fn type_ok(ty: MemberType, v: &Value) -> bool {
 }
 
 fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
+    let top = root.as_object();
+    let mut values = Vec::new();
     for m in &spec.members {
-        for v in reach_steps(root, &walk_of(m).steps) {
+        let walk = walk_of(m);
+        // Nothing to check under a top-level member the request leaves out (see `violations_where`).
+        if let (Some(top), Some(Step::Field(f))) = (top, walk.steps.first()) {
+            if field(top, f).is_none_or(Value::is_null) {
+                continue;
+            }
+        }
+        values.clear();
+        reach_steps_into(root, &walk.steps, &mut values);
+        for v in values.drain(..) {
             if !type_ok(m.ty, &v) {
                 return Err(WireProblem {
                     key: "wrong_type".into(),
@@ -266,11 +277,21 @@ pub fn violations_where<'a>(
     let mut values: Vec<Cow<'a, Value>> = Vec::new();
     let mut bytes: Vec<blob::Kept> = Vec::new();
     let mut parents: Vec<Cow<'a, Value>> = Vec::new();
+    let top = root.as_object();
     for (mi, m) in spec.members.iter().enumerate() {
         if !m.constraints.iter().any(&pick) {
             continue;
         }
         let walk = walk_of(m);
+        // A member under a top-level member the request leaves out (most of the table, for most
+        // requests) reaches no value and has no parent: only a top-level `required` can break.
+        let absent = match (top, walk.steps.first()) {
+            (Some(top), Some(Step::Field(f))) => field(top, f).is_none_or(Value::is_null),
+            _ => false,
+        };
+        if absent && !walk.parent.is_empty() {
+            continue;
+        }
         // The values the path reaches, walked once per member (not once per constraint).
         let mut reached = false;
         bytes.clear();
@@ -306,6 +327,9 @@ pub fn violations_where<'a>(
                         break;
                     }
                 }
+                continue;
+            }
+            if absent {
                 continue;
             }
             if !reached {
