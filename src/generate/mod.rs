@@ -8,6 +8,7 @@ mod case;
 mod cases;
 mod context;
 pub mod par;
+mod string_plan;
 pub mod strings;
 mod text;
 pub mod values;

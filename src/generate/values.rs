@@ -3,8 +3,8 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
+use super::string_plan::StringPlan;
 use super::strings::Rng;
-use super::text::{pattern_lengths, shortest_in_place, string_in_place};
 use super::Context;
 use crate::spec::validate::{self, Step};
 use crate::spec::{Kind, Member, MemberType, Spec};
@@ -66,7 +66,7 @@ pub fn bounds(member: &Member, what: &str) -> (Option<f64>, Option<f64>) {
     (lo, hi)
 }
 
-fn tighter(member: &Member, hi: Option<f64>) -> Option<f64> {
+pub(super) fn tighter(member: &Member, hi: Option<f64>) -> Option<f64> {
     // Conditional maxima (a bare name's 64) narrow what a valid value may be by default.
     member
         .constraints
@@ -80,7 +80,7 @@ fn tighter(member: &Member, hi: Option<f64>) -> Option<f64> {
         .reduce(f64::min)
 }
 
-fn enum_values(member: &Member) -> Option<Vec<String>> {
+pub(super) fn enum_values(member: &Member) -> Option<Vec<String>> {
     let refused: Vec<&String> = member
         .constraints
         .iter()
@@ -109,6 +109,9 @@ pub fn valid_value(
     aim: Aim,
     rng: &mut Rng,
 ) -> Option<Value> {
+    if matches!(member.ty, MemberType::String | MemberType::Timestamp) {
+        return StringPlan::of(spec, ctx, member, aim).draw(ctx, member, rng);
+    }
     if member.walk.names_function && aim == Aim::Any {
         return Some(Value::String(ctx.fresh_name(rng)));
     }
@@ -118,61 +121,7 @@ pub fn valid_value(
         }
     }
     match member.ty {
-        MemberType::String | MemberType::Timestamp => {
-            if let Some(values) = enum_values(member) {
-                return rng.pick(&values).map(|v| Value::String(v.clone()));
-            }
-            let (lo, hi) = bounds(member, "length");
-            let lo = lo.unwrap_or(0.0) as usize;
-            let hi = tighter(member, hi);
-            // The pattern may need more characters than the length bound asks for (ARNs).
-            let (plo, phi) = pattern_lengths(member);
-            let cap = [hi.map(|h| h as usize), phi]
-                .into_iter()
-                .flatten()
-                .fold(usize::MAX, usize::min);
-            // Shorter strings than this exist, but none placed in the call's region and account
-            // (only a drawn length needs it: Min and Max are the table's own bounds).
-            let shortest = if aim == Aim::Any {
-                shortest_in_place(member, ctx, lo.max(plo).max(1), cap)
-            } else {
-                lo.max(plo).max(1)
-            };
-            let n = match aim {
-                Aim::Min => lo,
-                Aim::Max => hi? as usize,
-                Aim::Any => {
-                    let from = shortest;
-                    let mut top = from + 24;
-                    if let Some(h) = hi {
-                        top = top.min(h as usize);
-                    }
-                    if let Some(h) = phi {
-                        top = top.min(h);
-                    }
-                    rng.range(from.min(top) as u64, top as u64) as usize
-                }
-            };
-            if member.walk.names_function {
-                return Some(Value::String(ctx.name_of_length(n, rng)?));
-            }
-            if aim == Aim::Any {
-                // Another length when this one only allows refused forms.
-                let from = shortest;
-                let top = cap.min(from + 24);
-                let mut n = n;
-                for k in 1..=12 {
-                    if let Some(s) = string_in_place(member, ctx, n, rng) {
-                        return Some(Value::String(s));
-                    }
-                    // Widen the range as draws fail: a region put in place can make an ARN longer.
-                    let top = (top + 8 * k).min(cap).max(from.min(top));
-                    n = rng.range(from.min(top) as u64, top as u64) as usize;
-                }
-                return None;
-            }
-            string_in_place(member, ctx, n, rng).map(Value::String)
-        }
+        MemberType::String | MemberType::Timestamp => None,
         MemberType::Integer | MemberType::Long | MemberType::Double => {
             let (lo, hi) = bounds(member, "value");
             let lo = lo.unwrap_or(0.0);
@@ -228,11 +177,7 @@ pub fn valid_value(
                     .max(1)
                     .min(tighter_items(member, hi).map_or(1, |h| h as usize)),
             };
-            let mut items = Vec::new();
-            for _ in 0..n {
-                items.push(valid_value(spec, ctx, item, Aim::Any, rng)?);
-            }
-            Some(Value::Array(items))
+            valid_items(spec, ctx, item, n, rng).map(Value::Array)
         }
         MemberType::Map => {
             let kids = children(spec, &member.path);
@@ -245,12 +190,13 @@ pub fn valid_value(
                 Aim::Max => tighter_items(member, hi)? as usize,
                 Aim::Any => lo.max(1),
             };
+            let (keys, vals) = (Valid::of(spec, ctx, key), Valid::of(spec, ctx, val));
             let mut obj = Map::new();
             let mut guard = 0;
             while obj.len() < n && guard < n * 20 + 20 {
                 guard += 1;
-                let k = valid_value(spec, ctx, key, Aim::Any, rng)?;
-                let v = valid_value(spec, ctx, val, Aim::Any, rng)?;
+                let k = keys.draw(spec, ctx, key, rng)?;
+                let v = vals.draw(spec, ctx, val, rng)?;
                 if let Value::String(k) = k {
                     if !k.is_empty() {
                         obj.insert(k, v);
@@ -258,6 +204,52 @@ pub fn valid_value(
                 }
             }
             (obj.len() == n).then_some(Value::Object(obj))
+        }
+    }
+}
+
+/// `n` valid values of one member (a list's items), what `n` calls of [`valid_value`] with
+/// [`Aim::Any`] make, with what a string needs read off the table once.
+pub fn valid_items(
+    spec: &Spec,
+    ctx: &Context,
+    item: &Member,
+    n: usize,
+    rng: &mut Rng,
+) -> Option<Vec<Value>> {
+    let valid = Valid::of(spec, ctx, item);
+    (0..n).map(|_| valid.draw(spec, ctx, item, rng)).collect()
+}
+
+/// Valid values of one member, drawn again and again: a string's plan made once.
+pub enum Valid {
+    /// A string member.
+    Text(StringPlan),
+    /// Anything else (each draw reads the table).
+    Other,
+}
+
+impl Valid {
+    /// Ready to draw values of `member` (aiming anywhere).
+    pub fn of(spec: &Spec, ctx: &Context, member: &Member) -> Self {
+        if matches!(member.ty, MemberType::String | MemberType::Timestamp) {
+            Valid::Text(StringPlan::of(spec, ctx, member, Aim::Any))
+        } else {
+            Valid::Other
+        }
+    }
+
+    /// One value: what `valid_value(spec, ctx, member, Aim::Any, rng)` gives.
+    pub fn draw(
+        &self,
+        spec: &Spec,
+        ctx: &Context,
+        member: &Member,
+        rng: &mut Rng,
+    ) -> Option<Value> {
+        match self {
+            Valid::Text(plan) => plan.draw(ctx, member, rng),
+            Valid::Other => valid_value(spec, ctx, member, Aim::Any, rng),
         }
     }
 }

@@ -9,7 +9,9 @@ use serde_json::{Map, Value};
 use super::case::{base, new_case, with_value, Body, Build, Case, CaseKind};
 use super::strings::{break_pattern, Rng};
 use super::text::{in_place, pattern_lengths, string_in_place, string_of_length};
-use super::values::{bounds, children, fill_required, remove_path, set_path, valid_value, Aim};
+use super::values::{
+    bounds, children, fill_required, remove_path, set_path, valid_items, valid_value, Aim, Valid,
+};
 use super::{empty_zip, Context};
 use crate::spec::{Condition, Family, Kind, Member, MemberType, Spec};
 
@@ -38,22 +40,20 @@ fn collection(
     match member.ty {
         MemberType::List => {
             let item = kids.first()?;
-            (0..n)
-                .map(|_| valid_value(spec, ctx, item, Aim::Any, rng))
-                .collect::<Option<Vec<_>>>()
-                .map(Value::Array)
+            valid_items(spec, ctx, item, n, rng).map(Value::Array)
         }
         MemberType::Map => {
             let key = kids.iter().find(|m| m.path.ends_with("{key}"))?;
             let val = kids.iter().find(|m| m.path.ends_with("{value}"))?;
+            let (keys, vals) = (Valid::of(spec, ctx, key), Valid::of(spec, ctx, val));
             let mut obj = Map::new();
             let mut guard = 0;
             while obj.len() < n && guard < 40 + n * 20 {
                 guard += 1;
-                let k = valid_value(spec, ctx, key, Aim::Any, rng)?;
+                let k = keys.draw(spec, ctx, key, rng)?;
                 if let Value::String(k) = k {
                     if !k.is_empty() {
-                        obj.insert(k, valid_value(spec, ctx, val, Aim::Any, rng)?);
+                        obj.insert(k, vals.draw(spec, ctx, val, rng)?);
                     }
                 }
             }
