@@ -438,6 +438,23 @@ pub struct StringGen {
 struct Parsed {
     root: Node,
     pattern: Pattern,
+    /// Every string the root emits matches the pattern: nothing was stripped, and the pattern has
+    /// no assertion but `^` and `$` and no byte class (drawing keeps those to ASCII). Then a drawn
+    /// string need not be matched again (the oracle still judges every request it goes into).
+    exact: bool,
+}
+
+/// Whether drawing from `h` (as `Node::compile` makes it) gives only strings that match it.
+fn emits_exactly(h: &Hir) -> bool {
+    use regex_syntax::hir::Look;
+    match h.kind() {
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(Class::Unicode(_)) => true,
+        HirKind::Class(Class::Bytes(_)) => false,
+        HirKind::Look(look) => matches!(look, Look::Start | Look::End),
+        HirKind::Capture(c) => emits_exactly(&c.sub),
+        HirKind::Repetition(r) => emits_exactly(&r.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().all(emits_exactly),
+    }
 }
 
 impl StringGen {
@@ -502,6 +519,7 @@ impl StringGen {
             parsed: std::sync::Arc::new(Parsed {
                 root: Node::compile(&hir),
                 pattern: pattern.clone(),
+                exact: text == pattern.source() && emits_exactly(&hir),
             }),
         })
     }
@@ -522,7 +540,7 @@ impl StringGen {
             out.clear();
             if p.root.emit(n, rng, &mut out).is_some()
                 && out.chars().count() == n
-                && p.pattern.matches(&out)
+                && (p.exact || p.pattern.matches(&out))
             {
                 return Some(out);
             }
