@@ -576,3 +576,46 @@ pub fn break_pattern(pattern: &Pattern, base: &str, rng: &mut Rng) -> Option<Str
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What skipping the generator's own match rests on: every pattern of both profiles that
+    /// `Parsed::exact` calls exact gives, at lengths across its bounds, only strings that match it;
+    /// and the one pattern with look-around (stripped for drawing) is not called exact.
+    #[test]
+    fn exact_patterns_emit_only_matching_strings() {
+        let mut exact = 0;
+        let mut lookaround = 0;
+        for profile in ["aws-2026", "seed-2020"] {
+            let spec = crate::spec::load(profile, None).expect("profile loads");
+            for m in &spec.members {
+                for p in m.constraints.iter().filter_map(|c| c.compiled.as_ref()) {
+                    let Some(g) = StringGen::new(p) else { continue };
+                    if p.needs_lookaround() {
+                        lookaround += 1;
+                        assert!(!g.parsed.exact, "{}: look-around called exact", p.source());
+                        continue;
+                    }
+                    if !g.parsed.exact {
+                        continue;
+                    }
+                    exact += 1;
+                    let (lo, hi) = g.length_bounds();
+                    let top = hi.unwrap_or(lo + 300).min(lo + 300);
+                    let mut rng = Rng::new(99);
+                    for n in [lo, lo + 1, (lo + top) / 2, top] {
+                        for _ in 0..8 {
+                            if let Some(s) = g.of_length(n, &mut rng) {
+                                assert!(p.matches(&s), "{}: drew {s:?}", p.source());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(exact > 20, "only {exact} exact patterns");
+        assert!(lookaround > 0, "no look-around pattern left to check");
+    }
+}
