@@ -394,7 +394,7 @@ pub fn fill_required(
     for _ in 0..6 {
         let facts = ctx.facts(0);
         let unconditional =
-            |c: &crate::spec::Constraint| c.kind == Kind::Required && c.when.is_none();
+            |c: &crate::spec::Constraint| matches!(c.kind, Kind::Required) && c.when.is_none();
         let missing: Vec<String> = validate::violations_where(spec, root, &facts, unconditional)
             .into_iter()
             .filter(|v| Some(v.path.as_str()) != keep)
@@ -462,8 +462,8 @@ fn insert_in(node: &mut Value, steps: &[Step], field: &str, value: &Value) {
 /// member required only under a condition.
 pub fn is_cross_member(c: &crate::spec::Constraint) -> bool {
     c.when_request.is_some()
-        || c.kind == Kind::Absent
-        || (c.kind == Kind::Required && c.when.is_some())
+        || matches!(c.kind, Kind::Absent)
+        || (matches!(c.kind, Kind::Required) && c.when.is_some())
 }
 
 /// Whether two member paths are the same member or one lies inside the other.

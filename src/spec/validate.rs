@@ -192,7 +192,12 @@ fn json_kind(v: &Value) -> &'static str {
 }
 
 fn condition_holds(cond: Option<Condition>, root: &Value, value: Option<&Value>) -> bool {
-    let package = root.get("PackageType").and_then(Value::as_str);
+    // Looked up only by the conditions that ask (this runs for every value of every constraint).
+    let package = || {
+        root.as_object()
+            .and_then(|m| field(m, "PackageType"))
+            .and_then(Value::as_str)
+    };
     match cond {
         None => true,
         Some(Condition::BareName) => value
@@ -201,8 +206,8 @@ fn condition_holds(cond: Option<Condition>, root: &Value, value: Option<&Value>)
         Some(Condition::Arn) => value
             .and_then(Value::as_str)
             .is_some_and(|s| s.contains(':')),
-        Some(Condition::ZipPackage) => package.is_none_or(|p| p == "Zip"),
-        Some(Condition::ImagePackage) => package == Some("Image"),
+        Some(Condition::ZipPackage) => package().is_none_or(|p| p == "Zip"),
+        Some(Condition::ImagePackage) => package() == Some("Image"),
     }
 }
 
@@ -337,12 +342,16 @@ pub fn violations_where<'a>(
                 reach_steps_into(root, &walk.steps, &mut values);
                 reached = true;
             }
+            if values.is_empty() {
+                continue;
+            }
             bytes.resize(values.len(), None);
+            // The request-wide condition, once per constraint (not once per item of a list).
+            if !c.when_request.as_ref().is_none_or(|w| w.holds(root)) {
+                continue;
+            }
             for (v, bytes) in values.iter().zip(bytes.iter_mut()) {
-                if condition_holds(c.when, root, Some(v))
-                    && c.when_request.as_ref().is_none_or(|w| w.holds(root))
-                    && breaks(c, v, facts, bytes)
-                {
+                if condition_holds(c.when, root, Some(v)) && breaks(c, v, facts, bytes) {
                     let shown_path = reported_path(&m.path);
                     let shown = if shown_path == m.path {
                         v.clone()
