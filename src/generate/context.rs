@@ -53,9 +53,16 @@ impl Context {
     }
 
     fn fill(&self, v: &Value, name: &str) -> Value {
+        // Cloned whole, then its placeholders filled in place: a cloned object keeps its key index
+        // (collecting a new one hashed every key again, for every instance).
+        let mut out = v.clone();
+        self.fill_in_place(&mut out, name);
+        out
+    }
+
+    fn fill_in_place(&self, v: &mut Value, name: &str) {
         match v {
-            Value::String(s) if !s.contains('{') => Value::String(s.clone()),
-            Value::String(s) => {
+            Value::String(s) if s.contains('{') => {
                 let mut t = s.replace("{name}", name).replace("{role}", &self.role);
                 if t.contains("{zip}") {
                     // Encoded only where a string asks for it (once per base request, not per string).
@@ -64,15 +71,11 @@ impl Context {
                         &base64::engine::general_purpose::STANDARD.encode(&self.zip),
                     );
                 }
-                Value::String(t)
+                *s = t;
             }
-            Value::Array(a) => Value::Array(a.iter().map(|x| self.fill(x, name)).collect()),
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, x)| (k.clone(), self.fill(x, name)))
-                    .collect(),
-            ),
-            other => other.clone(),
+            Value::Array(a) => a.iter_mut().for_each(|x| self.fill_in_place(x, name)),
+            Value::Object(m) => m.values_mut().for_each(|x| self.fill_in_place(x, name)),
+            _ => {}
         }
     }
 
