@@ -12,7 +12,8 @@
 #      `lambda-conform spec --format openapi`, as many test cases as the run made instances.
 #
 # Environment: BENCH_CASES (instances per case class, default 16), BENCH_CONCURRENCY (8),
-# BENCH_WRK_SECONDS (10), BENCH_PORT (19101), BENCH_SKIP_SCHEMATHESIS=1 to leave (c) out.
+# BENCH_WRK_SECONDS (10), BENCH_PAIRS (3: wrk and floor runs taken in turns), BENCH_PORT (19101),
+# BENCH_SKIP_SCHEMATHESIS=1 to leave (c) out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,7 @@ CASES=${BENCH_CASES:-16}
 CONC=${BENCH_CONCURRENCY:-8}
 WRK_SECONDS=${BENCH_WRK_SECONDS:-10}
 PORT=${BENCH_PORT:-19101}
+PAIRS=${BENCH_PAIRS:-3}
 OUT=reports/bench
 mkdir -p "$OUT"
 BIN=target/release/lambda-conform
@@ -91,7 +93,6 @@ RSS_INSTANCES=$("$BIN" cases --format jsonl --seed 7 --cases "$RSS_CASES" | wc -
 
 # --- (b) run vs wrk on the stub -----------------------------------------------------------------
 echo "== (b) run vs wrk against lambda-conform stub, concurrency $CONC" >&2
-start_stub
 BODY=$("$BIN" cases --format jsonl --seed 7 --cases 1 \
     | python3 -c 'import json,sys
 for l in sys.stdin:
@@ -118,30 +119,54 @@ request = function()
   return wrk.format(nil, nil, nil, {json.dumps(pre)} .. "wrk" .. id .. "-" .. n .. {json.dumps(post)})
 end''')
 EOF
-STUB_TICKS_BEFORE=$(awk '{print $14 + $15}' "/proc/$STUB_PID/stat")
-/usr/bin/time -f "cpu %U %S" -o "$OUT/wrk.time" \
-    wrk -t 2 -c "$CONC" -d "${WRK_SECONDS}s" -s "$OUT/create.lua" "http://127.0.0.1:$PORT" >"$OUT/wrk.txt"
-WRK_STUB_TICKS=$(( $(awk '{print $14 + $15}' "/proc/$STUB_PID/stat") - STUB_TICKS_BEFORE ))
-RAW_RATE=$(awk '/^Requests\/sec:/{printf "%d", $2}' "$OUT/wrk.txt")
-WRK_REQUESTS=$(awk '/requests in/{print $1; exit}' "$OUT/wrk.txt")
-WRK_US=$(awk -v n="$WRK_REQUESTS" '/^cpu /{printf "%d", ($2 + $3) / n * 1e6}' "$OUT/wrk.time")
-WRK_STUB_US=$(python3 -c "import os; print(round($WRK_STUB_TICKS / os.sysconf('SC_CLK_TCK') / $WRK_REQUESTS * 1e6))")
-stop_stub
-
-# The ceiling of run / raw: the run's own transport (RawClient on the run's runtime) sending the
-# same request as wrk, and doing nothing else (benches/transport_floor.rs).
-echo "== (b) transport floor: RawClient alone, same request, concurrency $CONC" >&2
 python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), separators=(",", ":")))' "$BODY" >"$OUT/body.json"
-start_stub
-STUB_TICKS_BEFORE=$(awk '{print $14 + $15}' "/proc/$STUB_PID/stat")
-cargo bench --quiet --bench transport_floor -- --endpoint "http://127.0.0.1:$PORT/" --body "$OUT/body.json" \
-    --concurrency "$CONC" --seconds "$WRK_SECONDS" >"$OUT/floor.txt" 2>&1 || { cat "$OUT/floor.txt" >&2; exit 3; }
-FLOOR_STUB_TICKS=$(( $(awk '{print $14 + $15}' "/proc/$STUB_PID/stat") - STUB_TICKS_BEFORE ))
-stop_stub
-FLOOR_RATE=$(awk '/^floor:/{print $8; exit}' "$OUT/floor.txt")
-FLOOR_REQUESTS=$(awk '/^floor:/{print $2; exit}' "$OUT/floor.txt")
-FLOOR_US=$(awk '/^floor:/{print $13; exit}' "$OUT/floor.txt")
-FLOOR_STUB_US=$(python3 -c "import os; print(round($FLOOR_STUB_TICKS / os.sysconf('SC_CLK_TCK') / $FLOOR_REQUESTS * 1e6))")
+cargo build --release --quiet --bench transport_floor
+
+# wrk, then the transport floor (benches/transport_floor.rs: the run's own RawClient on the run's
+# runtime sending the same request and doing nothing else, the ceiling of run / raw), each on a
+# fresh stub, BENCH_PAIRS times in turns (the machine's load moves single runs by up to 2x); the
+# medians are reported, and each pair's ratios. Per pair: wrk req/s, wrk and its stub's CPU per
+# request, the floor's req/s, the floor's client and its stub's CPU per request.
+stub_us() { python3 -c "import os; print(round($1 / os.sysconf('SC_CLK_TCK') / $2 * 1e6))"; }
+: >"$OUT/pairs.txt"
+for pair in $(seq "$PAIRS"); do
+    echo "== (b) pair $pair/$PAIRS: wrk, then the transport floor, concurrency $CONC" >&2
+    start_stub
+    before=$(awk '{print $14 + $15}' "/proc/$STUB_PID/stat")
+    /usr/bin/time -f "cpu %U %S" -o "$OUT/wrk.time" \
+        wrk -t 2 -c "$CONC" -d "${WRK_SECONDS}s" -s "$OUT/create.lua" "http://127.0.0.1:$PORT" >"$OUT/wrk.txt"
+    ticks=$(( $(awk '{print $14 + $15}' "/proc/$STUB_PID/stat") - before ))
+    stop_stub
+    wrk_rate=$(awk '/^Requests\/sec:/{printf "%d", $2}' "$OUT/wrk.txt")
+    wrk_n=$(awk '/requests in/{print $1; exit}' "$OUT/wrk.txt")
+    wrk_us=$(awk -v n="$wrk_n" '/^cpu /{printf "%d", ($2 + $3) / n * 1e6}' "$OUT/wrk.time")
+    wrk_stub_us=$(stub_us "$ticks" "$wrk_n")
+
+    start_stub
+    before=$(awk '{print $14 + $15}' "/proc/$STUB_PID/stat")
+    cargo bench --quiet --bench transport_floor -- --endpoint "http://127.0.0.1:$PORT/" --body "$OUT/body.json" \
+        --concurrency "$CONC" --seconds "$WRK_SECONDS" >"$OUT/floor.txt" 2>&1 || { cat "$OUT/floor.txt" >&2; exit 3; }
+    ticks=$(( $(awk '{print $14 + $15}' "/proc/$STUB_PID/stat") - before ))
+    stop_stub
+    floor_rate=$(awk '/^floor:/{print $8; exit}' "$OUT/floor.txt")
+    floor_n=$(awk '/^floor:/{print $2; exit}' "$OUT/floor.txt")
+    floor_us=$(awk '/^floor:/{print $13; exit}' "$OUT/floor.txt")
+    floor_stub_us=$(stub_us "$ticks" "$floor_n")
+    echo "$wrk_rate $wrk_us $wrk_stub_us $floor_rate $floor_us $floor_stub_us" >>"$OUT/pairs.txt"
+done
+# Medians of each column; per pair: floor / raw, and the CPU ceiling (wrk + its stub) / (floor + its stub).
+read -r RAW_RATE WRK_US WRK_STUB_US FLOOR_RATE FLOOR_US FLOOR_STUB_US < <(python3 -c '
+import statistics, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+print(" ".join(str(round(statistics.median(c))) for c in zip(*rows)))' "$OUT/pairs.txt")
+PAIR_RATIOS=$(python3 -c '
+import sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+print(", ".join(f"{r[3] / r[0]:.2f}" for r in rows))' "$OUT/pairs.txt")
+PAIR_CEILINGS=$(python3 -c '
+import sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+print(", ".join(f"{(r[1] + r[2]) / (r[4] + r[5]):.2f}" for r in rows))' "$OUT/pairs.txt")
 
 start_stub
 STUB_TICKS_BEFORE=$(awk '{print $14 + $15}' "/proc/$STUB_PID/stat")
@@ -195,8 +220,9 @@ ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
     echo "(a) generation: $INSTANCES instances in $(python3 -c "print(f'{$MEAN_NS/1e6:.1f}')") ms = $GEN_RATE cases/s/core (target 50000: $(ratio "$GEN_RATE" 50000)x)"
     echo "(b) wrk raw: $RAW_RATE req/s; run: $RUN_REQUESTS requests in ${RUN_SECS}s = $RUN_RATE req/s (--cases $CASES, $RUN_INSTANCES instances, concurrency $CONC, max RSS $RUN_RSS_MIB MiB)"
     echo "    run / raw = $(ratio "$RUN_RATE" "$RAW_RATE") (target 0.8); CPU per request: client $CLIENT_US µs, stub $STUB_US µs"
-    echo "    wrk: CPU per request wrk $WRK_US µs, stub $WRK_STUB_US µs"
+    echo "    wrk: CPU per request wrk $WRK_US µs, stub $WRK_STUB_US µs (medians of $PAIRS runs)"
     echo "    transport floor (RawClient alone, same request as wrk): $FLOOR_RATE req/s = $(ratio "$FLOOR_RATE" "$RAW_RATE")x raw, the most run / raw can reach here; CPU per request: client $FLOOR_US µs, stub $FLOOR_STUB_US µs"
+    echo "    per pair (wrk, then the floor): floor/raw $PAIR_RATIOS; CPU ceiling (wrk + stub) / (floor + stub) $PAIR_CEILINGS"
     if [ -n "$ST_RATE" ]; then
         echo "(c) schemathesis: $ST_CASES test cases, $ST_RATE cases/s; run / schemathesis = $(ratio "$RUN_RATE" "$ST_RATE")"
     fi
