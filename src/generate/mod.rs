@@ -8,6 +8,7 @@ mod case;
 mod cases;
 mod context;
 pub mod par;
+mod rng;
 mod string_plan;
 pub mod strings;
 mod text;
