@@ -121,6 +121,7 @@ pub fn valid_value(
         }
     }
     match member.ty {
+        // Drawn above, by its plan (which makes the name and base-value checks itself).
         MemberType::String | MemberType::Timestamp => None,
         MemberType::Integer | MemberType::Long | MemberType::Double => {
             let (lo, hi) = bounds(member, "value");
