@@ -145,11 +145,9 @@ fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
     let mut values = Vec::new();
     for m in &spec.members {
         let walk = walk_of(m);
-        // Nothing to check under a top-level member the request leaves out (see `violations_where`).
-        if let (Some(top), Some(Step::Field(f))) = (top, walk.steps.first()) {
-            if field(top, f).is_none_or(Value::is_null) {
-                continue;
-            }
+        // Nothing to check under a top-level member the request leaves out.
+        if left_out(top, &walk) {
+            continue;
         }
         values.clear();
         reach_steps_into(root, &walk.steps, &mut values);
@@ -178,6 +176,15 @@ fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
         }
     }
     Ok(())
+}
+
+/// Whether a member lies under a top-level member the request leaves out (absent or null): then
+/// its path reaches no value and, below the top level, it has no parent either.
+fn left_out(top: Option<&serde_json::Map<String, Value>>, walk: &Walk) -> bool {
+    match (top, walk.steps.first()) {
+        (Some(top), Some(Step::Field(f))) => field(top, f).is_none_or(Value::is_null),
+        _ => false,
+    }
 }
 
 fn json_kind(v: &Value) -> &'static str {
@@ -290,10 +297,7 @@ pub fn violations_where<'a>(
         let walk = walk_of(m);
         // A member under a top-level member the request leaves out (most of the table, for most
         // requests) reaches no value and has no parent: only a top-level `required` can break.
-        let absent = match (top, walk.steps.first()) {
-            (Some(top), Some(Step::Field(f))) => field(top, f).is_none_or(Value::is_null),
-            _ => false,
-        };
+        let absent = left_out(top, &walk);
         if absent && !walk.parent.is_empty() {
             continue;
         }
