@@ -351,6 +351,8 @@ fn values_at<'a>(root: &'a Value, path: &str) -> Vec<&'a Value> {
 /// Why the answer to a request the table calls valid depends on state the request does not show:
 /// the members it sends whose values name things that must exist (the table's `[[resource]]`
 /// rows), and ARNs of another account than the caller's. `None` when the request determines it.
+/// A resource the base request names (the execution role) is the target's set-up, not state of one
+/// exchange: every request needs one, and whoever sent it had one (a run creates its own).
 pub fn state_dependence(spec: &Spec, body: &Value, facts: &CallFacts) -> Option<String> {
     // One entry per need, with the paths that name it, in table order.
     let mut needs: Vec<(String, Vec<String>)> = Vec::new();
@@ -360,7 +362,9 @@ pub fn state_dependence(spec: &Spec, body: &Value, facts: &CallFacts) -> Option<
     };
     for m in &spec.members {
         if let Some(need) = &m.needs_resource {
-            if !values_at(body, &m.path).is_empty() {
+            if values_at(&spec.base_request, &m.path).is_empty()
+                && !values_at(body, &m.path).is_empty()
+            {
                 add(need.clone(), m.path.clone());
             }
         }

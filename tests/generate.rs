@@ -368,6 +368,59 @@ fn added_resources_are_marked() -> Result<(), Failed> {
     Ok(())
 }
 
+/// `valid::<member>` of a member the base request sets sends other values than the base's (the
+/// class would otherwise be `valid::minimal` again), in both profiles; and a role other than the
+/// target's own cannot be assumed by Lambda (AWS answers 400), so the classes drawing one run
+/// against the stub only, while Role's violations run everywhere.
+fn valid_members_change_the_base_value() -> Result<(), Failed> {
+    for profile in ["aws-2026", "seed-2020"] {
+        let (s, ctx) = setup(profile, SEED)?;
+        let cases = harness::feasible_cases(&s, &ctx);
+        let base = ctx.base_request(&s, "x");
+        for (id, member) in [
+            ("create_function::valid::handler", "Handler"),
+            ("create_function::valid::role", "Role"),
+        ] {
+            let case = cases
+                .iter()
+                .find(|c| c.id == id)
+                .ok_or(format!("{profile}: no feasible case {id}"))?;
+            let got = draws(&s, &ctx, case, 8);
+            check(
+                got.len() == 8,
+                format!("{profile} {id}: {} instances", got.len()),
+            )?;
+            for json in got {
+                check(
+                    json[member] != base[member],
+                    format!("{profile} {id} sends the base request's {member}"),
+                )?;
+            }
+        }
+        for (id, stub_only) in [
+            ("create_function::valid::role", true),
+            ("create_function::role::at_max_length", true),
+            ("create_function::valid::handler", false),
+            ("create_function::role::pattern_mismatch", false),
+            ("create_function::valid::minimal", false),
+        ] {
+            let Some(case) = cases.iter().find(|c| c.id == id) else {
+                // seed-2020's Role has no length bounds.
+                check(
+                    profile == "seed-2020" && id.ends_with("::at_max_length"),
+                    format!("{profile}: no feasible case {id}"),
+                )?;
+                continue;
+            };
+            check(
+                case.needs_resource.is_some() == stub_only,
+                format!("{profile} {id}: needs {:?}", case.needs_resource),
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// `run --filter` probes only the matching classes: it makes the same checks, in the same order, as
 /// the whole feasible list filtered by check id.
 fn filtered_probe_makes_the_filtered_checks() -> Result<(), Failed> {
@@ -426,6 +479,10 @@ fn the_cases_listed() -> Result<(), Failed> {
 fn main() -> ExitCode {
     support::run(vec![
         ("generate::at_least_150_case_ids", at_least_150_case_ids),
+        (
+            "generate::valid_members_change_the_base_value",
+            valid_members_change_the_base_value,
+        ),
         (
             "generate::filtered_classes_match_the_whole_list",
             filtered_classes_match_the_whole_list,

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::case::{
     base, is_leaf, member_id, new_case, resource_of, with_value, Body, Case, CaseKind,
 };
+use super::string_plan::StringPlan;
 use super::strings::Rng;
 use super::values::{valid_value, Aim};
 use super::violations::constraint_cases;
@@ -290,14 +291,18 @@ fn top_level(path: &str) -> &str {
     path.split(['.', '[', '{']).next().unwrap_or(path)
 }
 
-/// A valid value other than the base request's (so `valid::<member>` changes something).
+/// A valid value other than the base request's (so `valid::<member>` changes something): a string
+/// member's strings drawn without the base request's shortcut, up to 8 times. Other members (the
+/// zip, the only valid one the harness has) keep the base value.
 fn valid_value_fresh(spec: &Spec, ctx: &Context, m: &Member, rng: &mut Rng) -> Option<Value> {
+    if !matches!(m.ty, MemberType::String | MemberType::Timestamp) {
+        return None;
+    }
     let base = ctx.base_value(spec, m);
+    let plan = StringPlan::drawn(ctx, m, Aim::Any);
     let mut local = rng.clone();
     for _ in 0..8 {
-        let mut probe = m.clone();
-        probe.path = format!("{}#fresh", m.path);
-        if let Some(v) = valid_value(spec, ctx, &probe, Aim::Any, &mut local) {
+        if let Some(v) = plan.draw(ctx, m, &mut local) {
             if Some(&v) != base.as_ref() {
                 *rng = local;
                 return Some(v);

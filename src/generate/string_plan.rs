@@ -47,6 +47,12 @@ impl StringPlan {
                 return StringPlan::Base(base);
             }
         }
+        Self::drawn(ctx, member, aim)
+    }
+
+    /// The plan for `member` that draws its strings whether or not the base request sets it (what
+    /// `valid::<member>` needs to send something other than the base request's value).
+    pub fn drawn(ctx: &Context, member: &Member, aim: Aim) -> Self {
         if let Some(values) = enum_values(member) {
             return StringPlan::Enum(values);
         }
