@@ -146,8 +146,31 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Every occurrence of `from` in `hay` (leftmost first, not overlapping) replaced by `to`: what
+/// [`replace_found`] gives. The searcher is built for a short head of `from` and each hit checked in
+/// full, because building one for the whole of `from` costs in proportion to it (a zip's base64 is
+/// up to 1.4 MB, and most requests carry a zip).
 fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    replace_found(hay, &memchr::memmem::Finder::new(from), to)
+    let n = from.len();
+    if n == 0 || hay.len() < n {
+        return hay.to_vec();
+    }
+    let head = memchr::memmem::Finder::new(&from[..n.min(32)]);
+    let mut out = Vec::with_capacity(hay.len());
+    let (mut last, mut at) = (0, 0);
+    while let Some(j) = head.find(&hay[at..]) {
+        let i = at + j;
+        if hay[i..].starts_with(from) {
+            out.extend_from_slice(&hay[last..i]);
+            out.extend_from_slice(to);
+            last = i + n;
+            at = last;
+        } else {
+            at = i + 1;
+        }
+    }
+    out.extend_from_slice(&hay[last..]);
+    out
 }
 
 /// [`replace_bytes`] with the searcher for `from` built beforehand (building one costs more than
@@ -534,5 +557,37 @@ impl Corpus {
                     .collect()
             })
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `replace_bytes` (a short head searched, each hit checked in full) replaces exactly what a
+    /// searcher for the whole needle finds, on haystacks of few letters where matches overlap.
+    #[test]
+    fn replace_bytes_is_replace_found() {
+        let mut rng = crate::generate::strings::Rng::new(3);
+        for round in 0..4000 {
+            let word = |rng: &mut crate::generate::strings::Rng, max: u64| -> Vec<u8> {
+                let n = rng.below(max + 1) as usize;
+                (0..n).map(|_| b"ab"[rng.below(2) as usize]).collect()
+            };
+            // Needles longer than the 32-byte head half of the time.
+            let from = word(&mut rng, if round % 2 == 0 { 6 } else { 48 });
+            // The needle, cut-off copies of it (hits of the head only) and noise, run together.
+            let mut hay = Vec::new();
+            for _ in 0..rng.below(8) {
+                match rng.below(3) {
+                    0 => hay.extend_from_slice(&from),
+                    1 => hay.extend_from_slice(&from[..rng.below(from.len() as u64 + 1) as usize]),
+                    _ => hay.extend(word(&mut rng, 8)),
+                }
+            }
+            let got = replace_bytes(&hay, &from, b"<>");
+            let want = replace_found(&hay, &memchr::memmem::Finder::new(&from), b"<>");
+            assert_eq!(got, want, "needle {from:?} in {hay:?}");
+        }
     }
 }
