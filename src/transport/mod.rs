@@ -9,6 +9,7 @@ pub mod record;
 pub mod repro;
 pub mod sdk;
 mod sdk_output;
+mod sdk_request;
 pub mod secrets;
 pub mod sign;
 pub mod target;
