@@ -27,6 +27,19 @@ pub struct WireResponse {
     pub body: Vec<u8>,
 }
 
+/// What kind of JSON value this is, for messages (`null`, `a string`, `an array`, …).
+pub fn json_kind(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 impl WireRequest {
     /// A `POST` of a JSON body with `Content-Type: application/json`.
     pub fn post_json(path: &str, body: impl Into<Vec<u8>>) -> Self {

@@ -43,3 +43,33 @@ pub struct RunFacts {
     /// Each level's status (`core: pass`).
     pub levels: BTreeMap<String, String>,
 }
+
+/// The files a bundle holds: the hashed ones, then the vendor's file and the hash list itself.
+pub const FILES: [&str; 10] = [
+    "report.json",
+    "junit.xml",
+    "report.md",
+    "report.html",
+    HAR,
+    CORPUS,
+    RUN,
+    BADGE,
+    VENDOR,
+    MANIFEST,
+];
+
+/// The files the hash list must name: all but the vendor's file and the list itself.
+pub const HASHED: &[&str] = FILES.split_at(8).0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hash list names every file but the vendor's and itself: reordering FILES must keep those
+    /// two last.
+    #[test]
+    fn hashed_is_every_file_but_the_vendors_and_the_list() {
+        assert_eq!(HASHED.len() + 2, FILES.len());
+        assert_eq!(&FILES[HASHED.len()..], &[VENDOR, MANIFEST]);
+    }
+}

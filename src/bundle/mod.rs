@@ -27,6 +27,6 @@ mod layout;
 mod verify;
 mod write;
 
-pub use layout::{RunFacts, BADGE, CORPUS, HAR, MANIFEST, RUN, VENDOR};
+pub use layout::{RunFacts, BADGE, CORPUS, FILES, HAR, HASHED, MANIFEST, RUN, VENDOR};
 pub use verify::verify;
 pub use write::{badge, check_target, har, vendor_template, write_bundle, BundleError};

@@ -13,7 +13,7 @@ use crate::spec::validate::{self, CallFacts};
 use crate::spec::Spec;
 use crate::wire::{WireRequest, WireResponse};
 
-use super::layout::{RunFacts, BADGE, CORPUS, HAR, MANIFEST, RUN, VENDOR};
+use super::layout::{RunFacts, CORPUS, HAR, HASHED, MANIFEST, RUN, VENDOR};
 
 /// Finding rules a check adds beside the oracle's verdict on its one exchange (a function left
 /// behind after an error answer, a snapshot that changed).
@@ -141,17 +141,8 @@ fn check_hashes(dir: &Path, problems: &mut Vec<String>) {
             Err(_) => problems.push(format!("{name}: listed in {MANIFEST} but missing")),
         }
     }
-    for required in [
-        "report.json",
-        "junit.xml",
-        "report.md",
-        "report.html",
-        HAR,
-        CORPUS,
-        RUN,
-        BADGE,
-    ] {
-        if !listed.contains(required) {
+    for required in HASHED {
+        if !listed.contains(*required) {
             problems.push(format!("{required}: not in {MANIFEST}"));
         }
     }

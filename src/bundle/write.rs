@@ -11,7 +11,7 @@ use crate::oracle::Judgement;
 use crate::report::{self, levels, Report};
 use crate::transport::record::Recorded;
 
-use super::layout::{RunFacts, BADGE, CORPUS, HAR, MANIFEST, RUN, VENDOR};
+use super::layout::{RunFacts, BADGE, CORPUS, FILES, HAR, MANIFEST, RUN, VENDOR};
 
 /// Why a bundle could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -185,20 +185,6 @@ pub fn vendor_template(r: &Report) -> String {
         r.endpoint, r.profile, r.corpus_sha256
     )
 }
-
-/// The files a bundle holds.
-pub const FILES: [&str; 10] = [
-    "report.json",
-    "junit.xml",
-    "report.md",
-    "report.html",
-    HAR,
-    CORPUS,
-    RUN,
-    BADGE,
-    VENDOR,
-    MANIFEST,
-];
 
 /// Whether `dir` can take a bundle: absent, or holding only bundle files (a bundle is written
 /// over); anything else would end up unlisted in the hash list.

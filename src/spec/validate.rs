@@ -13,6 +13,7 @@ use super::message::{self, ExpectedMessage};
 use super::model::*;
 use super::path::{field, reach_steps_into, walk_of};
 pub use super::path::{reach, reach_ref, reach_steps, reported_path, steps, Step};
+use crate::wire::json_kind;
 
 /// A one-entry zip (`index.py`), base64: what the table's own checks use for `{zip}`.
 pub const SMALLEST_ZIP_B64: &str = "UEsDBBQAAAAAAAAAIQCRU5N+DgAAAA4AAAAIAAAAaW5kZXgucHlkZWYgaGFuZGxlcigpOlBLAQIUAxQAAAAAAAAAIQCRU5N+DgAAAA4AAAAIAAAAAAAAAAAAAACAAQAAAABpbmRleC5weVBLBQYAAAAAAQABADYAAAA0AAAAAAA=";
@@ -184,17 +185,6 @@ fn left_out(top: Option<&serde_json::Map<String, Value>>, walk: &Walk) -> bool {
     match (top, walk.steps.first()) {
         (Some(top), Some(Step::Field(f))) => field(top, f).is_none_or(Value::is_null),
         _ => false,
-    }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -17,6 +17,8 @@ use aws_sdk_lambda::types::{
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
+use crate::wire::json_kind;
+
 /// A reason the SDK cannot express the request.
 pub(super) type Expr<T> = Result<T, String>;
 
@@ -291,20 +293,11 @@ fn durable_config(value: &Value, at: &str) -> Expr<DurableConfig> {
     Ok(b.build())
 }
 
-/// What kind of JSON value this is, for messages.
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn wrong(path: &str, value: &Value, want: &str) -> String {
-    format!("{path} is {}; the SDK can only send {want}", kind(value))
+    format!(
+        "{path} is {}; the SDK can only send {want}",
+        json_kind(value)
+    )
 }
 
 fn unknown(path: &str) -> String {
