@@ -4,56 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::message;
+use super::members::model_member;
 use super::model::*;
 use super::overlay::{apply_rule, check_bounds};
-use super::pattern::Pattern;
+use super::place::Place;
 use super::rows::*;
 use super::SpecError;
-
-/// Where in which file: turns byte offsets into line numbers for error lines.
-pub(super) struct Place<'a> {
-    pub(super) file: &'a str,
-    pub(super) text: &'a str,
-}
-
-impl Place<'_> {
-    pub(super) fn line(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())]
-            .bytes()
-            .filter(|b| *b == b'\n')
-            .count()
-            + 1
-    }
-
-    pub(super) fn err<T>(
-        &self,
-        span: std::ops::Range<usize>,
-        key: &str,
-        msg: impl Into<String>,
-    ) -> Result<T, SpecError> {
-        Err(SpecError::Invalid {
-            file: self.file.to_string(),
-            line: self.line(span.start),
-            key: key.to_string(),
-            message: msg.into(),
-        })
-    }
-
-    pub(super) fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, SpecError> {
-        toml::from_str(self.text).map_err(|e| {
-            let line = e.span().map(|s| self.line(s.start)).unwrap_or(0);
-            let message = e.message().to_string();
-            let key = message.split('`').nth(1).unwrap_or("").to_string();
-            SpecError::Invalid {
-                file: self.file.to_string(),
-                line,
-                key,
-                message,
-            }
-        })
-    }
-}
 
 /// Parses and merges one profile's files: the model, the optional generated rules file (cfn-lint's
 /// rules, `(name, text)`), then the overlay. Names are used in error lines.
@@ -523,110 +479,4 @@ fn check_base_request(place: &Place<'_>, spec: &Spec) -> Result<(), SpecError> {
         });
     }
     Ok(())
-}
-
-fn model_member(
-    place: &Place<'_>,
-    span: std::ops::Range<usize>,
-    row: &MemberRow,
-    messages: &Messages,
-    validation: &AnswerRow,
-    earlier: &[Member],
-) -> Result<Member, SpecError> {
-    let mut kinds = Vec::new();
-    if row.required {
-        kinds.push(Kind::Required);
-    }
-    if let Some(min) = row.min_length {
-        kinds.push(Kind::MinLength { min });
-    }
-    if let Some(max) = row.max_length {
-        kinds.push(Kind::MaxLength { max });
-    }
-    if let Some(min) = row.min {
-        kinds.push(Kind::Min { min });
-    }
-    if let Some(max) = row.max {
-        kinds.push(Kind::Max { max });
-    }
-    if let Some(min) = row.min_items {
-        kinds.push(Kind::MinItems { min });
-    }
-    if let Some(max) = row.max_items {
-        kinds.push(Kind::MaxItems { max });
-    }
-    if let Some(p) = &row.pattern {
-        kinds.push(Kind::Pattern { pattern: p.clone() });
-    }
-    if let Some(v) = &row.values {
-        kinds.push(Kind::Enum { values: v.clone() });
-    }
-    let mut member = Member {
-        path: row.path.clone(),
-        shape: row.shape.clone(),
-        ty: row.ty,
-        required: row.required,
-        sensitive: row.sensitive,
-        default: None,
-        needs_resource: None,
-        constraints: Vec::new(),
-        walk: Walk::of(&row.path),
-    };
-    for kind in kinds {
-        let compiled = compile(place, span.clone(), &kind)?;
-        let error = ErrorSpec {
-            status: validation.status,
-            error_type: validation.error_type.clone(),
-            message: message::violation_template(messages, &member, &kind, earlier),
-            // Nobody recorded this member broken, but AWS's front-end validation answers every
-            // model constraint alike: the answer is derived from the recorded mechanism. The
-            // wording of sensitive members and of map keys and values was never recorded.
-            source: Source::Model,
-            message_source: if member.sensitive
-                || member.path.contains("{key}")
-                || member.path.contains("{value}")
-            {
-                Source::Assumed
-            } else {
-                Source::Model
-            },
-            evidence: Some(format!(
-                "derived: {}; {}",
-                validation
-                    .evidence
-                    .as_deref()
-                    .unwrap_or("the validation answer"),
-                messages.evidence
-            )),
-        };
-        member.constraints.push(Constraint {
-            id: kind.violation_name().to_string(),
-            kind,
-            when: None,
-            when_request: None,
-            family: Family::Validation,
-            order: 0,
-            error,
-            source: Source::Model,
-            evidence: None,
-            note: None,
-            replaces: None,
-            compiled,
-        });
-    }
-    Ok(member)
-}
-
-pub(super) fn compile(
-    place: &Place<'_>,
-    span: std::ops::Range<usize>,
-    kind: &Kind,
-) -> Result<Option<Pattern>, SpecError> {
-    match kind {
-        Kind::Pattern { pattern } | Kind::NotPattern { pattern } => match Pattern::new(pattern) {
-            Ok(p) => Ok(Some(p)),
-            Err(e) => place.err(span, "pattern", e),
-        },
-        _ => Ok(None),
-    }
 }

@@ -8,12 +8,14 @@
 mod blob;
 pub mod import;
 mod load;
+mod members;
 pub mod message;
 mod model;
 pub mod openapi;
 mod overlay;
 mod path;
 pub mod pattern;
+mod place;
 mod profiles;
 mod response;
 mod rows;

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::load::{compile, Place};
 use super::message;
 use super::model::*;
+use super::place::{compile, Place};
 use super::rows::*;
 use super::SpecError;
 
