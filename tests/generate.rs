@@ -50,6 +50,21 @@ fn instances_break_what_they_claim(profile: &str) -> Result<(), Failed> {
                 inst.request.header("content-type"),
                 &ctx.facts(inst.request.body.len()),
             );
+            // The bytes are serde_json's for the JSON as built, and the line `cases --format jsonl`
+            // writes is serde_json's for the instance (both are written by lambda-conform's own
+            // escaper).
+            if let Some(json) = &inst.json {
+                check(
+                    inst.request.body == serde_json::to_vec(json)?,
+                    format!("{}: the body is not serde_json's text", case.id),
+                )?;
+            }
+            let mut line = Vec::new();
+            inst.write_export_line(&mut line);
+            check(
+                line == serde_json::to_vec(&inst.export_line())?,
+                format!("{}: the jsonl line is not serde_json's", case.id),
+            )?;
             // The answer worked out while building (from the JSON as built) is the one its bytes get.
             check(
                 inst.answer == answer,

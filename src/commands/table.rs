@@ -93,14 +93,11 @@ pub(crate) fn cases_cmd(args: lambda_conform::cli::CasesArgs, spec_dir: Option<P
         }
         CasesFormat::Jsonl => {
             'cases: for c in &cases {
+                let mut line = Vec::new();
                 for inst in harness::corpus(&table, &ctx, c, seed, args.cases) {
-                    match serde_json::to_string(&inst.export_line()) {
-                        Ok(line) => outln!("{line}"),
-                        Err(e) => {
-                            eprintln!("error: {}: {e}", inst.case_id);
-                            return exit_code::SETUP;
-                        }
-                    }
+                    line.clear();
+                    inst.write_export_line(&mut line);
+                    outln!("{}", String::from_utf8_lossy(&line));
                     // The reader is gone (`| head`): no more lines to make.
                     if super::out::closed() {
                         break 'cases;

@@ -79,72 +79,111 @@ pub const STABLE_NON_ASCII: &[(u32, u32)] = &[
 #[derive(Debug, Clone)]
 struct Pools {
     /// The class's members in printable ASCII.
-    ascii: Vec<(u32, u32)>,
+    ascii: Pool,
     /// Its members that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
-    stable: Vec<(u32, u32)>,
+    stable: Pool,
     /// Its ranges clipped to the BMP (used when it has no ASCII member and no stable one).
-    bmp: Vec<(u32, u32)>,
+    bmp: Pool,
     /// No range of the class starts with a graphic ASCII character (then a control character is fine).
     no_graphic_start: bool,
 }
 
+/// Ranges of code points, each drawn as often as any other whatever its width (so a lone `-` or
+/// `.` of a class turns up as often as the whole of `a-z`), then a code point within it.
+#[derive(Debug, Clone, Default)]
+struct Pool {
+    /// Each range's first code point and its width.
+    ranges: Vec<(u32, u32)>,
+}
+
+impl Pool {
+    fn new(ranges: impl IntoIterator<Item = (u32, u32)>) -> Self {
+        Self {
+            ranges: ranges
+                .into_iter()
+                .map(|(lo, hi)| (lo, hi.saturating_sub(lo) + 1))
+                .collect(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// The code point that 64 random bits pick: the high part of `bits × ranges` is the range, and
+    /// the low part, scaled by the range's width, the code point in it (one draw for both).
+    fn at(&self, bits: u64) -> Option<u32> {
+        let m = u128::from(bits) * self.ranges.len() as u128;
+        let &(lo, width) = self.ranges.get((m >> 64) as usize)?;
+        let within = (u128::from(m as u64) * u128::from(width)) >> 64;
+        Some(lo + within as u32)
+    }
+}
+
+/// Of 1 024, how many draws take a member beyond ASCII when the class has both (about 10 %).
+const BEYOND_ASCII_PER_1024: u64 = 102;
+
 impl Pools {
     fn of(u: &regex_syntax::hir::ClassUnicode) -> Self {
         let ranges = u.ranges();
-        let ascii = ranges
-            .iter()
-            .filter_map(|r| {
-                let lo = (r.start() as u32).max(0x21);
-                let hi = (r.end() as u32).min(0x7e);
+        let ascii = ranges.iter().filter_map(|r| {
+            let lo = (r.start() as u32).max(0x21);
+            let hi = (r.end() as u32).min(0x7e);
+            (lo <= hi).then_some((lo, hi))
+        });
+        let stable = ranges.iter().flat_map(|r| {
+            STABLE_NON_ASCII.iter().filter_map(move |&(a, b)| {
+                let lo = (r.start() as u32).max(a);
+                let hi = (r.end() as u32).min(b);
                 (lo <= hi).then_some((lo, hi))
             })
-            .collect();
-        let stable = ranges
-            .iter()
-            .flat_map(|r| {
-                STABLE_NON_ASCII.iter().filter_map(move |&(a, b)| {
-                    let lo = (r.start() as u32).max(a);
-                    let hi = (r.end() as u32).min(b);
-                    (lo <= hi).then_some((lo, hi))
-                })
-            })
-            .collect();
+        });
         let bmp = ranges
             .iter()
             .map(|r| (r.start() as u32, (r.end() as u32).min(0xFFFF)))
-            .filter(|(a, b)| a <= b)
-            .collect();
+            .filter(|(a, b)| a <= b);
         Self {
-            ascii,
-            stable,
-            bmp,
+            ascii: Pool::new(ascii),
+            stable: Pool::new(stable),
+            bmp: Pool::new(bmp),
             no_graphic_start: ranges.iter().all(|r| !r.start().is_ascii_graphic()),
         }
     }
 
+    /// One character, from one draw (a few when a BMP range gives a surrogate, or a control
+    /// character the class does not mean).
+    #[inline]
     fn draw(&self, rng: &mut Rng) -> Option<char> {
         // Prefer printable ASCII, so requests stay readable; sometimes take a member beyond ASCII,
         // but only one that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
-        let pool: &[(u32, u32)] =
-            if self.stable.is_empty() || (!self.ascii.is_empty() && rng.chance(0.9)) {
-                if self.ascii.is_empty() {
-                    &self.bmp
-                } else {
-                    &self.ascii
-                }
-            } else {
-                &self.stable
-            };
+        // The top 10 bits choose; the other 54, moved up, choose the character. Printable ASCII
+        // and the stable letters are all characters, and none is a control.
+        let bits = rng.next_u64();
+        let pool = if !self.stable.is_empty()
+            && ((bits >> 54) < BEYOND_ASCII_PER_1024 || self.ascii.is_empty())
+        {
+            &self.stable
+        } else if !self.ascii.is_empty() {
+            &self.ascii
+        } else {
+            return self.draw_bmp(bits, rng);
+        };
+        char::from_u32(pool.at(bits << 10)?)
+    }
+
+    /// A character of a class with no printable ASCII and no stable member: from the BMP, drawn
+    /// again (up to 8 times in all) while it is a surrogate or an unwanted control character.
+    #[cold]
+    fn draw_bmp(&self, mut bits: u64, rng: &mut Rng) -> Option<char> {
         for _ in 0..8 {
-            let (lo, hi) = *rng.pick(pool)?;
-            let c = rng.range(lo as u64, hi as u64) as u32;
-            if let Some(ch) = char::from_u32(c) {
+            if let Some(ch) = char::from_u32(self.bmp.at(bits)?) {
                 if !ch.is_control() || self.no_graphic_start {
                     return Some(ch);
                 }
             }
+            bits = rng.next_u64();
         }
-        char::from_u32(pool.first()?.0)
+        char::from_u32(self.bmp.ranges.first()?.0)
     }
 }
 
@@ -289,14 +328,11 @@ impl Node {
                     rng.range(k_lo as u64, k_hi as u64) as usize
                 };
                 if k * lo == n {
-                    // Every repetition at its minimum (one character per `\S`, say): `split`
-                    // would give `lo` to each after drawing once per repetition but the first.
-                    for _ in 1..k {
-                        rng.next_u64();
-                    }
+                    // Every repetition at its minimum (one character per `\S`, say): nothing to
+                    // share out.
                     if let (NodeKind::Unicode(pools), 1) = (&sub.kind, lo) {
                         // One character per repetition (`[a-z]+` at its length): drawn here, not
-                        // through a call of `emit` per character. The same draws as that call.
+                        // through a call of `emit` per character.
                         out.reserve(k);
                         for _ in 0..k {
                             out.push(pools.draw(rng)?);
@@ -332,11 +368,7 @@ fn split(
     }
     let mut out: Vec<usize> = parts.iter().map(|p| p.0).collect();
     if n == min_total {
-        // Nothing to share out: every part gets its minimum. The shuffle below would still have
-        // drawn once per part but the first; draw the same so the strings stay the same.
-        for _ in 1..parts.len() {
-            rng.next_u64();
-        }
+        // Nothing to share out: every part gets its minimum.
         return Some(out);
     }
     let mut left = n - min_total;
@@ -529,6 +561,32 @@ pub fn break_pattern(pattern: &Pattern, base: &str, rng: &mut Rng) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One draw per character keeps the shape of what is drawn: every range of a class as likely
+    /// as any other (a lone `-` as often as all of `a-z`), about one character in ten beyond ASCII
+    /// where the class has such members, and none where it has not.
+    #[test]
+    fn characters_are_drawn_range_by_range() {
+        let count = |pattern: &str, pick: fn(char) -> bool| {
+            let p = Pattern::new(pattern).expect("pattern compiles");
+            let g = StringGen::new(&p).expect("generator");
+            let mut rng = Rng::new(3);
+            let s = g.of_length(20_000, &mut rng).expect("a string");
+            assert!(p.matches(&s));
+            s.chars().filter(|&c| pick(c)).count()
+        };
+        let dashes = count("^[a-z-]+$", |c| c == '-');
+        assert!(
+            (9_000..11_000).contains(&dashes),
+            "{dashes} dashes of 20 000"
+        );
+        let beyond = count("^\\p{L}+$", |c| !c.is_ascii());
+        assert!(
+            (1_700..2_300).contains(&beyond),
+            "{beyond} of 20 000 beyond ASCII"
+        );
+        assert_eq!(count("^[a-zA-Z0-9]+$", |c| !c.is_ascii()), 0);
+    }
 
     /// What skipping the generator's own match rests on: every pattern of both profiles that
     /// `Parsed::exact` calls exact gives, at lengths across its bounds, only strings that match it;
