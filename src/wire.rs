@@ -207,15 +207,29 @@ pub fn write_json_str(s: &str, out: &mut Vec<u8>) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(word);
-            if !needs_escape(u64::from_le_bytes(w)) {
-                i += 8;
-                continue;
+        // The next byte to escape: eight bytes at a time, the lowest flagged byte of a word being
+        // the first that needs it; byte by byte in the last few.
+        let at = match bytes.get(i..i + 8) {
+            Some(word) => {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(word);
+                let flagged = escape_mask(u64::from_le_bytes(w));
+                if flagged == 0 {
+                    i += 8;
+                    continue;
+                }
+                i + (flagged.trailing_zeros() / 8) as usize
             }
-        }
-        let b = bytes[i];
+            None => match bytes[i..]
+                .iter()
+                .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+            {
+                Some(k) => i + k,
+                None => break,
+            },
+        };
+        let b = bytes[at];
+        out.extend_from_slice(&bytes[start..at]);
         let short = match b {
             b'"' => b'"',
             b'\\' => b'\\',
@@ -224,13 +238,8 @@ pub fn write_json_str(s: &str, out: &mut Vec<u8>) {
             b'\n' => b'n',
             b'\r' => b'r',
             b'\t' => b't',
-            0x00..=0x1f => 0,
-            _ => {
-                i += 1;
-                continue;
-            }
+            _ => 0,
         };
-        out.extend_from_slice(&bytes[start..i]);
         if short == 0 {
             out.extend_from_slice(b"\\u00");
             out.push(HEX[usize::from(b >> 4)]);
@@ -239,17 +248,18 @@ pub fn write_json_str(s: &str, out: &mut Vec<u8>) {
             out.push(b'\\');
             out.push(short);
         }
-        i += 1;
+        i = at + 1;
         start = i;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
 
-/// Whether any of eight bytes needs escaping in a JSON string: one below 0x20, a `"` or a `\`.
-/// The tests are exact as answers for the whole word ("Bit Twiddling Hacks": a byte less than n,
-/// n <= 128; a zero byte), which is all that is asked.
-fn needs_escape(w: u64) -> bool {
+/// Which of eight bytes (little-endian) need escaping in a JSON string — one below 0x20, a `"` or
+/// a `\` — as their high bits ("Bit Twiddling Hacks": a byte less than n, n <= 128; a zero byte).
+/// A borrow can flag a byte above a flagged one wrongly, never one below: the lowest flag is exact,
+/// and so is "none".
+fn escape_mask(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
@@ -257,7 +267,7 @@ fn needs_escape(w: u64) -> bool {
     let quote = quote.wrapping_sub(ONES) & !quote & HIGH;
     let backslash = w ^ (ONES * u64::from(b'\\'));
     let backslash = backslash.wrapping_sub(ONES) & !backslash & HIGH;
-    below_space | quote | backslash != 0
+    below_space | quote | backslash
 }
 
 /// Bodies serialise as text when they are UTF-8 and as `base64:` + base64 otherwise.

@@ -23,6 +23,20 @@ pub(crate) fn text(args: std::fmt::Arguments<'_>) {
     write(args, false);
 }
 
+/// Writes bytes and a newline, with the same care as [`line`] (a line already made, such as a
+/// `cases --format jsonl` line: written as it is, not read again as text).
+pub(crate) fn line_bytes(bytes: &[u8]) {
+    if closed() {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    let written = out
+        .write_all(bytes)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    failed(written);
+}
+
 fn write(args: std::fmt::Arguments<'_>, newline: bool) {
     if closed() {
         return;
@@ -38,6 +52,11 @@ fn write(args: std::fmt::Arguments<'_>, newline: bool) {
             }
         })
         .and_then(|()| out.flush());
+    failed(written);
+}
+
+/// A failed write ends the output: said once on standard error, unless the reader went away.
+fn failed(written: std::io::Result<()>) {
     if let Err(e) = written {
         CLOSED.store(true, Ordering::Relaxed);
         if e.kind() != std::io::ErrorKind::BrokenPipe {

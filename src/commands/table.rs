@@ -97,7 +97,7 @@ pub(crate) fn cases_cmd(args: lambda_conform::cli::CasesArgs, spec_dir: Option<P
                 for inst in harness::corpus(&table, &ctx, c, seed, args.cases) {
                     line.clear();
                     inst.write_export_line(&mut line);
-                    outln!("{}", String::from_utf8_lossy(&line));
+                    super::out::line_bytes(&line);
                     // The reader is gone (`| head`): no more lines to make.
                     if super::out::closed() {
                         break 'cases;
