@@ -126,12 +126,14 @@ pub fn reach_steps_into<'a>(root: &'a Value, steps: &[Step], out: &mut Vec<Cow<'
     out.extend(current);
 }
 
-/// A member's walk (split when the table was read; split here for a member made some other way).
-pub(super) fn walk_of(m: &Member) -> Cow<'_, Walk> {
+/// A member's walk (split when the table was read; split into `made` for a member made some other
+/// way). Not a `Cow`: validation asks for it once per member of the table for every request, and
+/// dropping a `Cow` of a walk each time showed.
+pub(super) fn walk_of<'m>(m: &'m Member, made: &'m mut Option<Walk>) -> &'m Walk {
     if m.walk.steps.is_empty() && !m.path.is_empty() {
-        Cow::Owned(Walk::of(&m.path))
+        made.insert(Walk::of(&m.path))
     } else {
-        Cow::Borrowed(&m.walk)
+        &m.walk
     }
 }
 

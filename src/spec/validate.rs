@@ -145,9 +145,10 @@ fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
     let top = root.as_object();
     let mut values = Vec::new();
     for m in &spec.members {
-        let walk = walk_of(m);
+        let mut made = None;
+        let walk = walk_of(m, &mut made);
         // Nothing to check under a top-level member the request leaves out.
-        if left_out(top, &walk) {
+        if left_out(top, walk) {
             continue;
         }
         values.clear();
@@ -284,10 +285,11 @@ pub fn violations_where<'a>(
         if !m.constraints.iter().any(&pick) {
             continue;
         }
-        let walk = walk_of(m);
+        let mut made = None;
+        let walk = walk_of(m, &mut made);
         // A member under a top-level member the request leaves out (most of the table, for most
         // requests) reaches no value and has no parent: only a top-level `required` can break.
-        let absent = left_out(top, &walk);
+        let absent = left_out(top, walk);
         if absent && !walk.parent.is_empty() {
             continue;
         }
