@@ -6,6 +6,7 @@
 
 mod case;
 mod cases;
+mod charset;
 mod context;
 pub mod par;
 mod rng;

@@ -7,6 +7,8 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 
 use crate::spec::pattern::Pattern;
 
+use super::charset::Pools;
+pub use super::charset::STABLE_NON_ASCII;
 pub use super::rng::Rng;
 
 /// Removes look-around groups, which `regex-syntax` cannot parse.
@@ -44,147 +46,6 @@ fn strip_lookaround(pattern: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Characters beyond ASCII that "valid" text may use: ranges whose every code point was assigned long
-/// before Unicode 9.0 and has kept the same general category since, so a server whose regex engine
-/// knows an older Unicode still classes them as the pattern means (`\p{L}`, `\S`, `.`).
-/// Conservative by construction: whole letter runs of the oldest blocks, as the Unicode Character
-/// Database gives them (DerivedAge.txt: Unicode 1.1 for all but the Hangul syllables, 2.0; the general
-/// category from UnicodeData.txt) — Latin-1 and Latin Extended-A letters (× and ÷ left out), basic
-/// Greek and Cyrillic, Hebrew and Arabic letters, Hiragana, Katakana, the CJK Unified Ideographs of 1.1
-/// (U+4E00–U+9FA5; later additions to the block left out) and Hangul syllables. Marks, symbols, format
-/// characters and anything added or recategorised later are left out. Chosen by hand from the UCD,
-/// not checked against its files by a test here.
-pub const STABLE_NON_ASCII: &[(u32, u32)] = &[
-    (0x00C0, 0x00D6), // Latin-1 letters (Lu), À–Ö
-    (0x00D8, 0x00F6), // Ø–ö (Lu, Ll)
-    (0x00F8, 0x00FF), // ø–ÿ (Ll)
-    (0x0100, 0x017F), // Latin Extended-A (Lu/Ll)
-    (0x0391, 0x03A1), // Greek capitals (Lu)
-    (0x03A3, 0x03A9), // Σ–Ω (Lu)
-    (0x03B1, 0x03C9), // Greek small letters (Ll)
-    (0x0410, 0x044F), // Cyrillic А–я (Lu/Ll)
-    (0x05D0, 0x05EA), // Hebrew letters (Lo)
-    (0x0621, 0x063A), // Arabic letters (Lo)
-    (0x3041, 0x3094), // Hiragana (Lo)
-    (0x30A1, 0x30FA), // Katakana (Lo)
-    (0x4E00, 0x9FA5), // CJK Unified Ideographs of Unicode 1.1 (Lo)
-    (0xAC00, 0xD7A3), // Hangul syllables (Lo)
-];
-
-/// What `class_char` draws from for one Unicode class, worked out once per class of a pattern
-/// (a class such as `\p{L}` has hundreds of ranges; filtering them per character was the generator's
-/// hot spot).
-#[derive(Debug, Clone)]
-struct Pools {
-    /// The class's members in printable ASCII.
-    ascii: Pool,
-    /// Its members that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
-    stable: Pool,
-    /// Its ranges clipped to the BMP (used when it has no ASCII member and no stable one).
-    bmp: Pool,
-    /// No range of the class starts with a graphic ASCII character (then a control character is fine).
-    no_graphic_start: bool,
-}
-
-/// Ranges of code points, each drawn as often as any other whatever its width (so a lone `-` or
-/// `.` of a class turns up as often as the whole of `a-z`), then a code point within it.
-#[derive(Debug, Clone, Default)]
-struct Pool {
-    /// Each range's first code point and its width.
-    ranges: Vec<(u32, u32)>,
-}
-
-impl Pool {
-    fn new(ranges: impl IntoIterator<Item = (u32, u32)>) -> Self {
-        Self {
-            ranges: ranges
-                .into_iter()
-                .map(|(lo, hi)| (lo, hi.saturating_sub(lo) + 1))
-                .collect(),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
-    }
-
-    /// The code point that 64 random bits pick: the high part of `bits × ranges` is the range, and
-    /// the low part, scaled by the range's width, the code point in it (one draw for both).
-    fn at(&self, bits: u64) -> Option<u32> {
-        let m = u128::from(bits) * self.ranges.len() as u128;
-        let &(lo, width) = self.ranges.get((m >> 64) as usize)?;
-        let within = (u128::from(m as u64) * u128::from(width)) >> 64;
-        Some(lo + within as u32)
-    }
-}
-
-/// Of 1 024, how many draws take a member beyond ASCII when the class has both (about 10 %).
-const BEYOND_ASCII_PER_1024: u64 = 102;
-
-impl Pools {
-    fn of(u: &regex_syntax::hir::ClassUnicode) -> Self {
-        let ranges = u.ranges();
-        let ascii = ranges.iter().filter_map(|r| {
-            let lo = (r.start() as u32).max(0x21);
-            let hi = (r.end() as u32).min(0x7e);
-            (lo <= hi).then_some((lo, hi))
-        });
-        let stable = ranges.iter().flat_map(|r| {
-            STABLE_NON_ASCII.iter().filter_map(move |&(a, b)| {
-                let lo = (r.start() as u32).max(a);
-                let hi = (r.end() as u32).min(b);
-                (lo <= hi).then_some((lo, hi))
-            })
-        });
-        let bmp = ranges
-            .iter()
-            .map(|r| (r.start() as u32, (r.end() as u32).min(0xFFFF)))
-            .filter(|(a, b)| a <= b);
-        Self {
-            ascii: Pool::new(ascii),
-            stable: Pool::new(stable),
-            bmp: Pool::new(bmp),
-            no_graphic_start: ranges.iter().all(|r| !r.start().is_ascii_graphic()),
-        }
-    }
-
-    /// One character, from one draw (a few when a BMP range gives a surrogate, or a control
-    /// character the class does not mean).
-    #[inline]
-    fn draw(&self, rng: &mut Rng) -> Option<char> {
-        // Prefer printable ASCII, so requests stay readable; sometimes take a member beyond ASCII,
-        // but only one that every Unicode version since 9.0 classes the same (STABLE_NON_ASCII).
-        // The top 10 bits choose; the other 54, moved up, choose the character. Printable ASCII
-        // and the stable letters are all characters, and none is a control.
-        let bits = rng.next_u64();
-        let pool = if !self.stable.is_empty()
-            && ((bits >> 54) < BEYOND_ASCII_PER_1024 || self.ascii.is_empty())
-        {
-            &self.stable
-        } else if !self.ascii.is_empty() {
-            &self.ascii
-        } else {
-            return self.draw_bmp(bits, rng);
-        };
-        char::from_u32(pool.at(bits << 10)?)
-    }
-
-    /// A character of a class with no printable ASCII and no stable member: from the BMP, drawn
-    /// again (up to 8 times in all) while it is a surrogate or an unwanted control character.
-    #[cold]
-    fn draw_bmp(&self, mut bits: u64, rng: &mut Rng) -> Option<char> {
-        for _ in 0..8 {
-            if let Some(ch) = char::from_u32(self.bmp.at(bits)?) {
-                if !ch.is_control() || self.no_graphic_start {
-                    return Some(ch);
-                }
-            }
-            bits = rng.next_u64();
-        }
-        char::from_u32(self.bmp.ranges.first()?.0)
-    }
 }
 
 /// A pattern compiled for drawing: the parsed `Hir` with each node's length bounds, each literal's
