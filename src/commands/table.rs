@@ -92,8 +92,8 @@ pub(crate) fn cases_cmd(args: lambda_conform::cli::CasesArgs, spec_dir: Option<P
             }
         }
         CasesFormat::Jsonl => {
+            let mut line = Vec::new();
             'cases: for c in &cases {
-                let mut line = Vec::new();
                 for inst in harness::corpus(&table, &ctx, c, seed, args.cases) {
                     line.clear();
                     inst.write_export_line(&mut line);
