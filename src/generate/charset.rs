@@ -44,7 +44,17 @@ pub(super) struct Pools {
     bmp: Pool,
     /// No range of the class starts with a graphic ASCII character (then a control character is fine).
     no_graphic_start: bool,
+    /// What 12 random bits pick when the class has printable ASCII members (`None` when it has
+    /// none): [`RUN_TABLE`] entries, about one in ten [`BEYOND`] (then a stable member is drawn),
+    /// the rest shared evenly among the ASCII ranges and, within a range, among its characters.
+    /// Runs of characters (`.*` at 10 000) are drawn five to a random number from it.
+    run: Option<Box<[u8; RUN_TABLE]>>,
 }
+
+/// Entries of a class's run table: 12 random bits each.
+const RUN_TABLE: usize = 1 << 12;
+/// The run-table entry that means "a member beyond ASCII" (no ASCII member is a NUL).
+const BEYOND: u8 = 0;
 
 /// Ranges of code points, each drawn as often as any other whatever its width (so a lone `-` or
 /// `.` of a class turns up as often as the whole of `a-z`), then a code point within it.
@@ -81,6 +91,31 @@ impl Pool {
 /// Of 1 024, how many draws take a member beyond ASCII when the class has both (about 10 %).
 const BEYOND_ASCII_PER_1024: u64 = 102;
 
+/// The run table of a class with printable ASCII members (see [`Pools::draw_run`]): the same
+/// shares as [`Pools::draw`] gives, to within one entry in 4 096.
+fn run_table(ascii: &Pool, stable: &Pool) -> Option<Box<[u8; RUN_TABLE]>> {
+    if ascii.is_empty() {
+        return None;
+    }
+    let mut table = Box::new([BEYOND; RUN_TABLE]);
+    let beyond = if stable.is_empty() {
+        0
+    } else {
+        RUN_TABLE * BEYOND_ASCII_PER_1024 as usize / 1024
+    };
+    let rest = RUN_TABLE - beyond;
+    let n = ascii.ranges.len();
+    for (r, &(lo, width)) in ascii.ranges.iter().enumerate() {
+        let (from, to) = (beyond + rest * r / n, beyond + rest * (r + 1) / n);
+        let len = to - from;
+        for (j, slot) in table[from..to].iter_mut().enumerate() {
+            // Printable ASCII only (the pool is clipped to 0x21..=0x7e), so never BEYOND.
+            *slot = u8::try_from(lo + (j * width as usize / len) as u32).ok()?;
+        }
+    }
+    Some(table)
+}
+
 impl Pools {
     pub(super) fn of(u: &regex_syntax::hir::ClassUnicode) -> Self {
         let ranges = u.ranges();
@@ -100,12 +135,46 @@ impl Pools {
             .iter()
             .map(|r| (r.start() as u32, (r.end() as u32).min(0xFFFF)))
             .filter(|(a, b)| a <= b);
+        let ascii = Pool::new(ascii);
+        let stable = Pool::new(stable);
         Self {
-            ascii: Pool::new(ascii),
-            stable: Pool::new(stable),
+            run: run_table(&ascii, &stable),
+            ascii,
+            stable,
             bmp: Pool::new(bmp),
             no_graphic_start: ranges.iter().all(|r| !r.start().is_ascii_graphic()),
         }
+    }
+
+    /// `k` characters appended to `out`, as `k` calls of [`Pools::draw`] would draw them (the same
+    /// shape, not the same characters): from the run table, twelve bits a character, when the
+    /// class has one.
+    pub(super) fn draw_run(&self, k: usize, rng: &mut Rng, out: &mut String) -> Option<()> {
+        let Some(table) = &self.run else {
+            out.reserve(k);
+            for _ in 0..k {
+                out.push(self.draw(rng)?);
+            }
+            return Some(());
+        };
+        // Most characters are one byte; the others (about one in ten) two or three.
+        out.reserve(k + k / 4);
+        let mut left = k;
+        while left > 0 {
+            let mut bits = rng.next_u64();
+            let now = left.min(5);
+            for _ in 0..now {
+                let b = table[(bits as usize) & (RUN_TABLE - 1)];
+                bits >>= 12;
+                if b == BEYOND {
+                    out.push(char::from_u32(self.stable.at(rng.next_u64())?)?);
+                } else {
+                    out.push(char::from(b));
+                }
+            }
+            left -= now;
+        }
+        Some(())
     }
 
     /// One character, from one draw (a few when a BMP range gives a surrogate, or a control
