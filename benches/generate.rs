@@ -10,6 +10,11 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
+/// The allocator `lambda-conform` itself runs on, as `cases` sets it (src/main.rs): what is timed is
+/// what that command does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use lambda_conform::generate::Context;
 use lambda_conform::harness;
 use lambda_conform::spec;

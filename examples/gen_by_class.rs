@@ -11,6 +11,10 @@ use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// The allocator of `lambda-conform` and of the criterion bench (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use lambda_conform::generate::Context;
 use lambda_conform::harness;
 use lambda_conform::spec;

@@ -8,6 +8,11 @@ use lambda_conform::cli::{exit_code, Cli, Command};
 
 mod commands;
 
+/// mimalloc (v3): generation allocates a tree of small values per request, and glibc's malloc and
+/// free were 15-18 % of its time. Tuned in [`tune_allocator`] to stay under the memory target.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use commands::audit::audit_cmd;
 use commands::certify::{corpus_cmd, verify_cmd};
 use commands::replay::{matrix_cmd, replay_cmd};
@@ -17,7 +22,6 @@ use commands::sweep::sweep_cmd;
 use commands::table::{cases_cmd, spec_cmd};
 
 fn main() -> ExitCode {
-    cap_malloc_arenas();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e)
@@ -30,6 +34,7 @@ fn main() -> ExitCode {
         }
         Err(e) => e.exit(),
     };
+    tune_allocator(&cli.command);
     let code = match cli.command {
         Command::Run(args) => run(*args, cli.spec_dir),
         Command::Spec(args) => spec_cmd(args, cli.spec_dir),
@@ -74,18 +79,41 @@ fn fail(code: u8, msg: impl std::fmt::Display) -> u8 {
     code
 }
 
-/// glibc gives each new thread its own malloc arena, up to 8 per core. A run's check threads each
-/// build and drop megabyte-sized requests now and then, and every arena keeps the pages it freed.
-/// One arena per core (at least 2) held a `--cases 64` run at 48-54 MiB instead of 47-60 here, at
-/// no measurable cost in speed (docs/benchmarks.md). `MALLOC_ARENA_MAX` in the environment wins.
-fn cap_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let arenas = libc::c_int::try_from(cores.max(2)).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only sets a malloc parameter; called before any thread is started.
+/// mimalloc v3's options by number (`mi_option_t` in its `mimalloc.h`; the Rust crate names only
+/// the v2 ones), each with its default (`src/options.c`).
+mod mi_option {
+    use libc::{c_int, c_long};
+    pub const PURGE_DELAY: (c_int, c_long) = (15, 1000);
+    pub const ALLOW_THP: (c_int, c_long) = (43, 1);
+}
+
+/// Sets a mimalloc option where it still has its default: `MIMALLOC_*` in the environment wins,
+/// and a number that names another option in some other mimalloc is left alone.
+fn mi_set((option, default): (libc::c_int, libc::c_long), value: libc::c_long) {
+    // SAFETY: mi_option_get and mi_option_set only read and store an option's value.
+    unsafe {
+        if libmimalloc_sys::mi_option_get(option) == default {
+            libmimalloc_sys::mi_option_set(option, value);
+        }
+    }
+}
+
+/// mimalloc as it comes keeps freed pages for a second and backs its arenas with transparent huge
+/// pages: a `--cases 64` run held 124-134 MiB against glibc's 51-55. Freed pages given back at once
+/// and no huge pages hold it at about 61 MiB (docs/benchmarks.md). `cases` only makes requests and
+/// writes them out, one thread, nothing kept: there giving pages back at once cost 8 % of the
+/// generation time, so it keeps mimalloc's delay.
+fn tune_allocator(command: &Command) {
+    if !matches!(command, Command::Cases(_)) {
+        mi_set(mi_option::PURGE_DELAY, 0);
+    }
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+        mi_set(mi_option::ALLOW_THP, 0);
+        // What mimalloc does itself for allow_thp = 0 when it starts, which is before `main`.
+        #[cfg(target_os = "linux")]
+        // SAFETY: PR_SET_THP_DISABLE only sets a flag on this process's memory map.
         unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, arenas);
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
         }
     }
 }
