@@ -44,3 +44,12 @@ pub mod spec;
 pub mod stub;
 pub mod transport;
 pub mod wire;
+
+#[cfg(test)]
+mod unit_tests;
+
+/// `cargo test`'s entry to the unit tests (the library's test target has no libtest harness).
+#[cfg(test)]
+fn main() -> std::process::ExitCode {
+    unit_tests::main()
+}

@@ -303,7 +303,7 @@ mod body_text {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn response(body: &str) -> WireResponse {
@@ -316,8 +316,7 @@ mod tests {
 
     /// `write_json` writes what `serde_json::to_vec` writes: every string of every character
     /// class around the escapes, at every offset of an eight-byte word, and nested values.
-    #[test]
-    fn write_json_is_serde_json() {
+    pub(crate) fn write_json_is_serde_json() {
         use serde_json::{json, Value};
         let pieces = [
             "a", "\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{c}", "\u{0}", "\u{1f}", "\u{1}", " ",
@@ -365,8 +364,7 @@ mod tests {
     }
 
     /// `json_str_member` answers what `json()?.get(key)?.as_str()` answers, on bodies of every shape.
-    #[test]
-    fn json_str_member_is_json_get_as_str() {
+    pub(crate) fn json_str_member_is_json_get_as_str() {
         for body in [
             r#"{"FunctionName":"f1","Runtime":"python3.12","Layers":[{"Arn":"a"}]}"#,
             r#"{"Runtime":"x","FunctionName":"f\u0032"}"#,

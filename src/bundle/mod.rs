@@ -23,7 +23,7 @@
 //! judging the recorded exchange again, does not give, and a check whose reported outcome none of
 //! its recorded exchanges supports.
 
-mod layout;
+pub(crate) mod layout;
 mod verify;
 mod write;
 

@@ -313,13 +313,12 @@ fn valid_value_fresh(spec: &Spec, ctx: &Context, m: &Member, rng: &mut Rng) -> O
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The filter only saves draws: every shipped profile's classes come out marked exactly as
     /// when every class is drawn from, and the filter does leave classes out.
-    #[test]
-    fn filtered_marks_are_the_exhaustive_marks() {
+    pub(crate) fn filtered_marks_are_the_exhaustive_marks() {
         for profile in crate::spec::profiles() {
             let spec = crate::spec::load(profile, None).expect("a shipped profile loads");
             let mut filtered = classes(&spec);

@@ -5,14 +5,14 @@
 //! determined by the table. No member name appears in this code: everything comes from the table.
 
 mod case;
-mod cases;
+pub(crate) mod cases;
 mod charset;
 mod context;
 pub mod par;
 mod rng;
 mod string_plan;
 pub mod strings;
-mod text;
+pub(crate) mod text;
 pub mod values;
 mod violations;
 mod wire;

@@ -416,14 +416,13 @@ pub fn break_pattern(pattern: &Pattern, base: &str, rng: &mut Rng) -> Option<Str
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// One draw per character keeps the shape of what is drawn: every range of a class as likely
     /// as any other (a lone `-` as often as all of `a-z`), about one character in ten beyond ASCII
     /// where the class has such members, and none where it has not.
-    #[test]
-    fn characters_are_drawn_range_by_range() {
+    pub(crate) fn characters_are_drawn_range_by_range() {
         let count = |pattern: &str, pick: fn(char) -> bool| {
             let p = Pattern::new(pattern).expect("pattern compiles");
             let g = StringGen::new(&p).expect("generator");
@@ -458,8 +457,7 @@ mod tests {
     /// What skipping the generator's own match rests on: every pattern of both profiles that
     /// `Parsed::exact` calls exact gives, at lengths across its bounds, only strings that match it;
     /// and the one pattern with look-around (stripped for drawing) is not called exact.
-    #[test]
-    fn exact_patterns_emit_only_matching_strings() {
+    pub(crate) fn exact_patterns_emit_only_matching_strings() {
         let mut exact = 0;
         let mut lookaround = 0;
         for profile in ["aws-2026", "seed-2020"] {

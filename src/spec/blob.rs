@@ -99,13 +99,12 @@ pub(super) fn zip_entries(bytes: &[u8]) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Big blobs share one process-wide entry: each text still gets its own bytes, whichever was
     /// decoded last, and a big text that is not base64 stays undecodable.
-    #[test]
-    fn big_blobs_decode_to_their_own_bytes() {
+    pub(crate) fn big_blobs_decode_to_their_own_bytes() {
         let a: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
         let b: Vec<u8> = (0..100_000u32).map(|i| (i % 241) as u8).collect();
         let text =

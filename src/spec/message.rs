@@ -408,11 +408,10 @@ pub fn permutations(items: &[String]) -> Vec<Vec<String>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::fill;
 
-    #[test]
-    fn fill_replaces_each_key_once_and_leaves_values_alone() {
+    pub(crate) fn fill_replaces_each_key_once_and_leaves_values_alone() {
         let vars = [
             ("value", "a{region}b".to_string()),
             ("region", "us-east-1".to_string()),

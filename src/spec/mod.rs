@@ -5,7 +5,7 @@
 //! `overlay.toml` is hand-written and says what AWS does beyond them, every row with its source.
 //! [`load`] merges and checks them, in that order.
 
-mod blob;
+pub(crate) mod blob;
 pub mod import;
 mod load;
 mod members;
