@@ -13,13 +13,7 @@ use libtest_mimic::{Arguments, Trial};
 #[derive(Parser, Debug)]
 struct Cli {
     #[command(flatten)]
-    _endpoint: crate::cli::EndpointArgs,
-    /// The conformance binary's `--snapshots true|false`.
-    #[arg(long = "snapshots")]
-    _snapshots: Option<bool>,
-    /// The conformance binary's `--strict`.
-    #[arg(long = "strict")]
-    _strict: bool,
+    _flags: crate::cli::TestBinaryArgs,
     #[command(flatten)]
     libtest: Arguments,
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use clap::Parser;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
-use lambda_conform::cli::EndpointArgs;
+use lambda_conform::cli::TestBinaryArgs;
 use lambda_conform::generate::Context;
 use lambda_conform::harness::{self, Session, Snapshots};
 use lambda_conform::report::Outcome;
@@ -18,38 +18,32 @@ use lambda_conform::transport::Target;
 #[derive(Parser, Debug)]
 struct Cli {
     #[command(flatten)]
-    endpoint: EndpointArgs,
-    /// Compare answers with the snapshots (default: on for the embedded stub, off for an endpoint).
-    #[arg(long)]
-    snapshots: Option<bool>,
-    /// Fail on unconfirmed trials too (always on for the embedded stub, the reference: it must not
-    /// differ even from an assumption).
-    #[arg(long)]
-    strict: bool,
+    flags: TestBinaryArgs,
     #[command(flatten)]
     libtest: Arguments,
 }
 
 fn main() -> ExitCode {
     let mut cli = Cli::parse();
-    let mut config = match cli.endpoint.config(None) {
+    let mut config = match cli.flags.endpoint.config(None) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
-    if cli.endpoint.seed.is_none() {
+    if cli.flags.endpoint.seed.is_none() {
         // Reproducible by default in `cargo test`; `--seed` picks another corpus.
         config.seed = 0x1a3b_c0de;
     }
     // Failing seeds are kept per target kind; an endpoint whose kind was not named (no --target) keeps
     // none, so its failures never land in another target's file (the stub's, by default).
-    config.regressions = match (&config.endpoint, cli.endpoint.target) {
+    config.regressions = match (&config.endpoint, cli.flags.endpoint.target) {
         (Some(_), None) => None,
         _ => Some(format!("regressions/{}.txt", config.target).into()),
     };
     let check_snapshots = cli
+        .flags
         .snapshots
         .unwrap_or(config.endpoint.is_none() && config.mutant.is_none());
     if check_snapshots {
@@ -73,7 +67,7 @@ fn main() -> ExitCode {
         config.client != lambda_conform::harness::ClientMode::Raw,
     );
     let off_stub = config.endpoint.is_some() && config.target != Target::Stub;
-    let strict = cli.strict || config.endpoint.is_none();
+    let strict = cli.flags.strict || config.endpoint.is_none();
 
     let session: Arc<OnceLock<Result<Session, String>>> = Arc::new(OnceLock::new());
     let trials: Vec<Trial> = cases

@@ -175,6 +175,23 @@ pub struct MatrixArgs {
     pub cases: u32,
 }
 
+/// The flags `cargo test -- …` hands to every test binary of the package: the conformance
+/// binary's (`tests/conformance.rs`). The binaries that test something else (the library's unit
+/// tests, the rest of `tests/`) accept them and ignore them.
+#[derive(Debug, Args, Clone)]
+pub struct TestBinaryArgs {
+    /// Where the conformance trials send (and how).
+    #[command(flatten)]
+    pub endpoint: EndpointArgs,
+    /// Compare answers with the snapshots (default: on for the embedded stub, off for an endpoint).
+    #[arg(long)]
+    pub snapshots: Option<bool>,
+    /// Fail on unconfirmed trials too (always on for the embedded stub, the reference: it must not
+    /// differ even from an assumption).
+    #[arg(long)]
+    pub strict: bool,
+}
+
 /// Flags shared by everything that sends requests.
 #[derive(Debug, Args, Clone)]
 pub struct EndpointArgs {

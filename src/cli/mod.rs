@@ -7,6 +7,6 @@ pub mod exit_code;
 pub use args::{
     parse_duration, AuditArgs, CasesArgs, CasesFormat, Cli, Command, CorpusArgs, CorpusCommand,
     EndpointArgs, MatrixArgs, MergeArgs, ReplayArgs, RunArgs, SpecArgs, SpecCommand, SpecFormat,
-    StubArgs, SweepArgs, VerifyArgs,
+    StubArgs, SweepArgs, TestBinaryArgs, VerifyArgs,
 };
 pub use config::{credential_sources, env_credentials, parse_seed, random_seed, stub_keys};

@@ -11,18 +11,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use libtest_mimic::{Arguments, Failed, Trial};
 
-/// The libtest arguments plus the conformance binary's flags (the CLI's own `EndpointArgs`, so every
-/// flag `cargo test -- …` hands the conformance binary is accepted here too), which these binaries ignore.
+/// The libtest arguments plus the conformance binary's flags (`TestBinaryArgs`, so every flag
+/// `cargo test -- …` hands the conformance binary is accepted here too), which these binaries ignore.
 #[derive(Parser, Debug)]
 struct Cli {
     #[command(flatten)]
-    _endpoint: lambda_conform::cli::EndpointArgs,
-    /// The conformance binary's `--snapshots true|false`.
-    #[arg(long = "snapshots")]
-    _snapshots: Option<bool>,
-    /// The conformance binary's `--strict`.
-    #[arg(long = "strict")]
-    _strict: bool,
+    _flags: lambda_conform::cli::TestBinaryArgs,
     #[command(flatten)]
     libtest: Arguments,
 }
