@@ -8,11 +8,6 @@ use lambda_conform::cli::{exit_code, Cli, Command};
 
 mod commands;
 
-/// mimalloc (v3): generation allocates a tree of small values per request, and glibc's malloc and
-/// free were 15-18 % of its time. Tuned in [`tune_allocator`] to stay under the memory target.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use commands::audit::audit_cmd;
 use commands::certify::{corpus_cmd, verify_cmd};
 use commands::replay::{matrix_cmd, replay_cmd};
@@ -20,6 +15,11 @@ use commands::run::{merge_cmd, run};
 use commands::stub::stub_cmd;
 use commands::sweep::sweep_cmd;
 use commands::table::{cases_cmd, spec_cmd};
+
+/// mimalloc (v3): generation allocates a tree of small values per request, and glibc's malloc and
+/// free were 15-18 % of its time. Tuned in [`tune_allocator`] to stay under the memory target.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -79,23 +79,29 @@ fn fail(code: u8, msg: impl std::fmt::Display) -> u8 {
     code
 }
 
-/// mimalloc v3's options by number (`mi_option_t` in its `mimalloc.h`; the Rust crate names only
-/// the v2 ones), each with its default (`src/options.c`).
+/// mimalloc v3's options: the environment variable that sets one, its number (`mi_option_t` in
+/// its `mimalloc.h`; the Rust crate names only the v2 ones) and its default (`src/options.c`).
 mod mi_option {
     use libc::{c_int, c_long};
-    pub const PURGE_DELAY: (c_int, c_long) = (15, 1000);
-    pub const ALLOW_THP: (c_int, c_long) = (43, 1);
+    pub const PURGE_DELAY: (&str, c_int, c_long) = ("MIMALLOC_PURGE_DELAY", 15, 1000);
+    pub const ALLOW_THP: (&str, c_int, c_long) = ("MIMALLOC_ALLOW_THP", 43, 1);
 }
 
-/// Sets a mimalloc option where it still has its default: `MIMALLOC_*` in the environment wins,
-/// and a number that names another option in some other mimalloc is left alone.
-fn mi_set((option, default): (libc::c_int, libc::c_long), value: libc::c_long) {
+/// Sets a mimalloc option unless its environment variable is set, and only where the option still
+/// has its default (a number that names another option in some other mimalloc is left alone).
+/// Whether it was set.
+fn mi_set((env, option, default): (&str, libc::c_int, libc::c_long), value: libc::c_long) -> bool {
+    if std::env::var_os(env).is_some() {
+        return false;
+    }
     // SAFETY: mi_option_get and mi_option_set only read and store an option's value.
     unsafe {
-        if libmimalloc_sys::mi_option_get(option) == default {
-            libmimalloc_sys::mi_option_set(option, value);
+        if libmimalloc_sys::mi_option_get(option) != default {
+            return false;
         }
+        libmimalloc_sys::mi_option_set(option, value);
     }
+    true
 }
 
 /// mimalloc as it comes keeps freed pages for a second and backs its arenas with transparent huge
@@ -107,8 +113,7 @@ fn tune_allocator(command: &Command) {
     if !matches!(command, Command::Cases(_)) {
         mi_set(mi_option::PURGE_DELAY, 0);
     }
-    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
-        mi_set(mi_option::ALLOW_THP, 0);
+    if mi_set(mi_option::ALLOW_THP, 0) {
         // What mimalloc does itself for allow_thp = 0 when it starts, which is before `main`.
         #[cfg(target_os = "linux")]
         // SAFETY: PR_SET_THP_DISABLE only sets a flag on this process's memory map.
