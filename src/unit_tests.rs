@@ -41,6 +41,7 @@ fn tests() -> Vec<(String, fn())> {
         unit!(generate::text::tests::letters_are_even),
         unit!(generate::text::tests::shortest_in_place_is_the_shortest_placeable_length),
         unit!(harness::corpus::tests::replace_bytes_is_replace_found),
+        unit!(harness::lanes::tests::a_thread_sees_only_its_own_lane),
         unit!(spec::blob::tests::big_blobs_decode_to_their_own_bytes),
         unit!(spec::message::tests::fill_replaces_each_key_once_and_leaves_values_alone),
         unit!(wire::tests::write_json_is_serde_json),

@@ -193,7 +193,7 @@ pub fn clean_up(s: &Session) -> Vec<String> {
             if standing == Standing::Sent && !carries_prefix(&name, &prefix) {
                 // A create that got no answer, under a name without the run prefix: it may be
                 // someone else's function, so it is not deleted; if it exists it is reported.
-                if let Ok(r) = s.api.get_function(&name).await {
+                if let Ok(r) = s.api().get_function(&name).await {
                     if r.status == 200 {
                         leaked.insert(name);
                     }
@@ -204,7 +204,7 @@ pub fn clean_up(s: &Session) -> Vec<String> {
                 leaked.insert(name);
                 continue;
             }
-            match delete(&s.api, &name).await {
+            match delete(s.api(), &name).await {
                 Ok(()) => s.ledger.gone(&name),
                 Err(_) => {
                     leaked.insert(name);
@@ -212,14 +212,14 @@ pub fn clean_up(s: &Session) -> Vec<String> {
             }
         }
         if list && !interrupt.repeated() {
-            if let Ok(found) = list_prefixed(&s.api, &prefix).await {
+            if let Ok(found) = list_prefixed(s.api(), &prefix).await {
                 for f in &found {
                     if !leaked.contains(&f.name) && Instant::now() < deadline {
-                        let _ = delete(&s.api, &f.name).await;
+                        let _ = delete(s.api(), &f.name).await;
                     }
                 }
                 if !found.is_empty() {
-                    match list_prefixed(&s.api, &prefix).await {
+                    match list_prefixed(s.api(), &prefix).await {
                         Ok(again) => leaked.extend(again.into_iter().map(|f| f.name)),
                         Err(_) => leaked.extend(found.into_iter().map(|f| f.name)),
                     }
@@ -228,7 +228,7 @@ pub fn clean_up(s: &Session) -> Vec<String> {
         }
         leaked
     };
-    let leaked = s.runtime.block_on(async {
+    let leaked = s.block_on(async {
         match tokio::time::timeout(budget, work).await {
             Ok(l) => l,
             Err(_) => s

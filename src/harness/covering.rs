@@ -363,7 +363,7 @@ impl Session {
             &self.ctx.facts(request.body.len()),
         );
         let result = self.send_create(request, name);
-        let number = self.api.requests();
+        let number = self.api().requests();
         let facts = Facts {
             assumption,
             ..self.facts.clone()
@@ -415,7 +415,7 @@ impl Session {
             let mut record = TrialRecord::judged(case.id.clone(), case.kind.as_str(), &j);
             record.instances = 1;
             if !j.outcome().is_conformant() {
-                record.reproduction = Some(self.api.client().reproduction(request));
+                record.reproduction = Some(self.api().client().reproduction(request));
             }
             records.push(record);
         }

@@ -57,7 +57,7 @@ fn record(s: &Session, l: Lifecycle, run: LifecycleRun, request: &WireRequest) -
     if !rec.outcome.is_conformant() {
         rec.reproduction = Some(
             run.reproduction
-                .unwrap_or_else(|| s.api.client().reproduction(request)),
+                .unwrap_or_else(|| s.api().client().reproduction(request)),
         );
     }
     rec
@@ -180,7 +180,7 @@ impl Session {
         let mut rec = TrialRecord::judged(Lifecycle::PublishOnCreate.id(), "lifecycle", &j);
         rec.instances = 1;
         if !rec.outcome.is_conformant() {
-            rec.reproduction = Some(self.api.client().reproduction(request));
+            rec.reproduction = Some(self.api().client().reproduction(request));
         }
         rec
     }
@@ -232,9 +232,9 @@ impl Session {
             a_ids.push(Lifecycle::ReadBack.id().to_string());
             match (&first.result, created) {
                 (Ok(r), true) => {
-                    let before = self.api.requests();
+                    let before = self.api().requests();
                     settled = lc::read_back(self, &name, r, &mut run);
-                    a_follow.extend(before + 1..=self.api.requests());
+                    a_follow.extend(before + 1..=self.api().requests());
                 }
                 _ => run.j.set_fault(precondition(&first)),
             }
@@ -249,7 +249,7 @@ impl Session {
                 a_ids.push(Lifecycle::DuplicateName.id().to_string());
             } else {
                 let again = lc::send_plain(self, &create);
-                let number = self.api.requests();
+                let number = self.api().requests();
                 run.instances += 1;
                 match again {
                     Ok(r) => {
@@ -264,7 +264,8 @@ impl Session {
                         error,
                     }),
                 }
-                run.reproduction = Some(self.api.client().reproduction_after(&[&create], &create));
+                run.reproduction =
+                    Some(self.api().client().reproduction_after(&[&create], &create));
                 cover(
                     coverage,
                     number,
@@ -293,7 +294,7 @@ impl Session {
                 a_ids.push(Lifecycle::DeleteThenRecreate.id().to_string());
                 records.push(record(self, Lifecycle::DeleteThenRecreate, run, &create));
             } else {
-                let before = self.api.requests();
+                let before = self.api().requests();
                 if !settled {
                     lc::settle(self, &name);
                 }
@@ -335,7 +336,7 @@ impl Session {
                         }
                     }
                 }
-                follow.extend(before + 1..=self.api.requests());
+                follow.extend(before + 1..=self.api().requests());
                 if faulted {
                     a_ids.push(Lifecycle::DeleteThenRecreate.id().to_string());
                     a_follow.append(&mut follow);
@@ -476,7 +477,7 @@ impl Session {
         run.instances += 1;
         let conformant = sent.judgement.outcome().is_conformant();
         if !conformant {
-            run.reproduction = Some(self.api.client().reproduction_after(&[create], &request));
+            run.reproduction = Some(self.api().client().reproduction_after(&[create], &request));
         }
         run.absorb(sent.judgement.clone());
         records.push(record(self, l, run, &request));

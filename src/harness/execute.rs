@@ -148,7 +148,7 @@ pub(crate) fn sweep(s: &Session, name: &str, answer: &WireResponse) -> Option<Fi
         return None;
     }
     // A DELETE both asks and cleans up: the name is this run's own, so it deletes nothing else.
-    match s.runtime.block_on(s.api.delete_function(name)) {
+    match s.block_on(s.api().delete_function(name)) {
         Ok(r) if (200..300).contains(&r.status) => Some(oracle::leaked(name, answer.status)),
         _ => None,
     }
@@ -165,7 +165,7 @@ pub(crate) fn delete(s: &Session, name: &str, sent: &str) -> Result<(), String> 
         ));
     }
     s.ledger.created(name);
-    match s.runtime.block_on(s.api.delete_function(name)) {
+    match s.block_on(s.api().delete_function(name)) {
         Ok(r) if (200..300).contains(&r.status) || r.status == 404 => {
             s.ledger.gone(name);
             Ok(())
@@ -294,7 +294,7 @@ fn finish(
     record.instances = instances;
     let outcome = j.outcome();
     if !outcome.is_conformant() {
-        record.reproduction = Some(s.api.client().reproduction(&inst.request));
+        record.reproduction = Some(s.api().client().reproduction(&inst.request));
         record.seed = Some(crate::report::instance_seed(inst.param, inst.seed));
         if persist && outcome.differs() {
             if let Ok(mut r) = s.regressions.lock() {

@@ -65,7 +65,7 @@ pub(super) fn send_retrying(
     s: &Session,
     req: &WireRequest,
 ) -> Result<WireResponse, TransportError> {
-    s.runtime.block_on(s.api.call(req))
+    s.block_on(s.api().call(req))
 }
 
 pub(super) fn base_instance(s: &Session, name: &str, extra: &[(&str, Value)]) -> WireRequest {
@@ -110,8 +110,8 @@ pub(super) fn run_lifecycle(s: &Session, l: Lifecycle) -> TrialRecord {
     rec.instances = run.instances;
     if !rec.outcome.is_conformant() {
         rec.reproduction = Some(run.reproduction.unwrap_or_else(|| match l {
-            Lifecycle::DuplicateName => s.api.client().reproduction_after(&[&create], &create),
-            _ => s.api.client().reproduction(&create),
+            Lifecycle::DuplicateName => s.api().client().reproduction_after(&[&create], &create),
+            _ => s.api().client().reproduction(&create),
         }));
     }
     rec
@@ -184,7 +184,7 @@ fn lifecycle_steps(
             run.instances += 1;
             let j = oracle::judge(&s.spec, &inst, &answer, &r, &facts);
             if !j.outcome().is_conformant() {
-                run.reproduction = Some(s.api.client().reproduction_after(&[create], &inst));
+                run.reproduction = Some(s.api().client().reproduction_after(&[create], &inst));
             }
             run.absorb(j);
         }
@@ -247,7 +247,7 @@ fn lifecycle_steps(
                 .iter()
                 .any(|f| f.rule.contains("Version") || f.rule.contains("function_arn"))
             {
-                run.reproduction = Some(s.api.client().reproduction(&publish));
+                run.reproduction = Some(s.api().client().reproduction(&publish));
             }
             run.absorb(j);
         }

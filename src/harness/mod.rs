@@ -14,6 +14,7 @@ pub mod expectations;
 mod feasible;
 mod instances;
 mod interrupt;
+pub(crate) mod lanes;
 mod ledger;
 pub mod lifecycle;
 pub mod progress;

@@ -359,7 +359,7 @@ pub fn replay(config: RunConfig, recordings: Option<&Path>) -> Result<ReplayScor
                 .collect(),
             body: c.bytes(&ex.request.body),
         };
-        let got = match session.runtime.block_on(session.api.send(&req)) {
+        let got = match session.block_on(session.api().send(&req)) {
             Ok(r) => r,
             Err(e) => {
                 out.push(ReplayedExchange {
@@ -409,7 +409,7 @@ pub fn replay(config: RunConfig, recordings: Option<&Path>) -> Result<ReplayScor
     }
     for name in created {
         // Names this run made fresh (seed-derived uids): nothing else is deleted.
-        let _ = session.runtime.block_on(session.api.delete_function(&name));
+        let _ = session.block_on(session.api().delete_function(&name));
     }
     let report = session.report(Vec::new());
     let mut score = ReplayScore {
@@ -452,10 +452,7 @@ fn read_back(
     };
     let start = Instant::now();
     loop {
-        let r = s
-            .runtime
-            .block_on(s.api.call(&req))
-            .map_err(|e| e.to_string())?;
+        let r = s.block_on(s.api().call(&req)).map_err(|e| e.to_string())?;
         let pending = r
             .json()
             .and_then(|b| {

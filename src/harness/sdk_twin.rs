@@ -18,14 +18,14 @@ pub(super) fn run_sdk(s: &Session, id: String, case: &Case) -> TrialRecord {
     let mut rec = TrialRecord::judged(id, "sdk", &j);
     rec.instances = instances;
     if let (Some(inst), false) = (inst, j.outcome().is_conformant() || j.skipped.is_some()) {
-        rec.reproduction = Some(s.api.client().reproduction(&inst.request));
+        rec.reproduction = Some(s.api().client().reproduction(&inst.request));
         rec.seed = Some(crate::report::instance_seed(inst.param, inst.seed));
     }
     rec
 }
 
 fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate::Instance>, u32) {
-    let Some(sdk) = &s.sdk else {
+    let Some(sdk) = s.sdk() else {
         return (Judgement::skipped("--client raw"), None, 0);
     };
     if let Some(need) = &case.needs_resource {
@@ -121,8 +121,8 @@ fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate:
         leaks.extend(sweep(s, &inst.function_name, &raw));
     }
     s.ledger.sent(&sdk_name);
-    let outcome = s.runtime.block_on(sdk.create_function(&sdk_json));
-    s.api.count(1);
+    let outcome = s.block_on(sdk.create_function(&sdk_json));
+    s.api().count(1);
     if !matches!(outcome, SdkOutcome::Failed(_)) {
         // Answered (or never sent): a failed exchange may still have created the function.
         s.ledger.answered(&sdk_name);

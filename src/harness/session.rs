@@ -22,6 +22,7 @@ use crate::transport::{
 use super::check::{checks, Check};
 use super::feasible::{feasible_cases, feasible_matching};
 use super::interrupt::Interrupt;
+use super::lanes::{Lane, Lanes};
 use super::ledger::Ledger;
 use super::regressions::Regressions;
 use super::{execute, lifecycle, sdk_twin};
@@ -183,10 +184,12 @@ pub struct Session {
     pub ctx: Arc<Context>,
     /// The configuration.
     pub config: RunConfig,
-    /// The raw client with the run's request counters.
-    pub(super) api: LambdaApi,
-    pub(super) sdk: Option<SdkClient>,
-    pub(super) runtime: tokio::runtime::Runtime,
+    /// The raw client with the run's request counters (outside a lane: see [`Session::api`]).
+    main_api: LambdaApi,
+    main_sdk: Option<SdkClient>,
+    main_runtime: tokio::runtime::Runtime,
+    /// The check threads' own runtimes and clients.
+    lanes: Lanes,
     _stub: Option<EmbeddedStub>,
     pub(super) facts: Facts,
     pub(super) endpoint_label: String,
@@ -287,11 +290,12 @@ impl Session {
         Ok(Self {
             spec,
             ctx,
-            api,
+            main_api: api,
             recorder,
             verdicts: Mutex::new(std::collections::BTreeMap::new()),
-            sdk,
-            runtime,
+            main_sdk: sdk,
+            main_runtime: runtime,
+            lanes: Lanes::new(config.concurrency.max(1)),
             _stub: stub,
             facts,
             endpoint_label,
@@ -309,6 +313,34 @@ impl Session {
     /// out (they take seconds to build), before anything asked for them; false when it had its own.
     pub fn use_cases(&self, cases: Vec<Case>) -> bool {
         self.cases.set(cases).is_ok()
+    }
+
+    /// The raw client: this check thread's own (see [`super::lanes`]), else the session's.
+    pub(super) fn api(&self) -> &LambdaApi {
+        self.lane().map_or(&self.main_api, |l| &l.api)
+    }
+
+    /// The SDK client, when the run uses it: this check thread's own, else the session's.
+    pub(super) fn sdk(&self) -> Option<&SdkClient> {
+        match self.lane() {
+            Some(l) => l.sdk.as_ref(),
+            None => self.main_sdk.as_ref(),
+        }
+    }
+
+    /// Drives `f` to its end on this thread: with this check thread's runtime, else the session's.
+    /// The clients [`Session::api`] and [`Session::sdk`] give on a thread belong to the runtime
+    /// this gives on it.
+    pub(super) fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        match self.lane() {
+            Some(l) => l.runtime.block_on(f),
+            None => self.main_runtime.block_on(f),
+        }
+    }
+
+    fn lane(&self) -> Option<&Lane> {
+        self.lanes
+            .current(|| Lane::new(&self.main_api, self.main_sdk.as_ref()))
     }
 
     /// Every case class the run has, sorted by id (classes that cannot be built are left out).
@@ -333,7 +365,7 @@ impl Session {
 
     /// Requests sent so far.
     pub fn requests(&self) -> u64 {
-        self.api.requests()
+        self.api().requests()
     }
 
     /// The report for a list of trial records.
@@ -356,7 +388,7 @@ impl Session {
             finished: now(),
             summary: Summary {
                 requests: self.requests(),
-                throttled_retries: self.api.throttled(),
+                throttled_retries: self.api().throttled(),
                 ..Summary::default()
             },
             trials,
@@ -377,7 +409,8 @@ impl Session {
         };
         report.recount();
         // Whatever text an endpoint echoed into a trial, no output carries the run's secrets.
-        let secrets = crate::transport::Secrets::of(self.api.client().signing(), &self.config.env);
+        let secrets =
+            crate::transport::Secrets::of(self.api().client().signing(), &self.config.env);
         crate::report::redact(report, &|t| secrets.scrub(t))
     }
 
@@ -417,7 +450,7 @@ impl Session {
 
     /// The endpoint's URL (the embedded stub's when it runs one).
     pub fn endpoint_url(&self) -> String {
-        self.api.client().endpoint().to_string()
+        self.api().client().endpoint().to_string()
     }
 
     /// The region and account the oracle judged with.
@@ -493,8 +526,8 @@ impl Session {
         if self.interrupted() {
             return Err(interrupted_error());
         }
-        self.runtime.block_on(async {
-            let send = self.api.send(req);
+        self.block_on(async {
+            let send = self.api().send(req);
             tokio::pin!(send);
             tokio::select! {
                 r = &mut send => r,
@@ -517,30 +550,34 @@ impl Session {
         let next = AtomicU64::new(0);
         let out = Mutex::new(Vec::with_capacity(cases.len()));
         std::thread::scope(|s| {
-            for _ in 0..self.config.concurrency.max(1) {
-                s.spawn(|| loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
-                    let Some(case) = cases.get(i) else { break };
-                    if self.interrupted() {
-                        break;
-                    }
-                    let mut record = self.run_check(case);
-                    if self.interrupted() && record.outcome.is_harness_error() {
-                        let why = format!(
-                            "interrupted by {}",
-                            self.config.interrupt.name().unwrap_or("a signal")
-                        );
-                        let kind = record.kind.clone();
-                        record = TrialRecord::judged(
-                            record.id,
-                            &kind,
-                            &crate::oracle::Judgement::skipped(why),
-                        );
-                    }
-                    progress(&record);
-                    if let Ok(mut o) = out.lock() {
-                        o.push(record);
-                    }
+            for lane in 0..self.config.concurrency.max(1) {
+                let next = &next;
+                let out = &out;
+                s.spawn(move || {
+                    self.lanes.enter(lane, || loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                        let Some(case) = cases.get(i) else { break };
+                        if self.interrupted() {
+                            break;
+                        }
+                        let mut record = self.run_check(case);
+                        if self.interrupted() && record.outcome.is_harness_error() {
+                            let why = format!(
+                                "interrupted by {}",
+                                self.config.interrupt.name().unwrap_or("a signal")
+                            );
+                            let kind = record.kind.clone();
+                            record = TrialRecord::judged(
+                                record.id,
+                                &kind,
+                                &crate::oracle::Judgement::skipped(why),
+                            );
+                        }
+                        progress(&record);
+                        if let Ok(mut o) = out.lock() {
+                            o.push(record);
+                        }
+                    })
                 });
             }
         });

@@ -7,6 +7,7 @@
 //! so a 429 reaches the oracle and becomes a harness error instead of being hidden.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use super::raw::{RawClient, RetryPolicy};
 use super::{TransportError, WireRequest, WireResponse};
@@ -58,7 +59,13 @@ pub fn segment(s: &str) -> String {
 #[derive(Debug)]
 pub struct LambdaApi {
     client: RawClient,
-    recorder: Option<std::sync::Arc<super::record::Recorder>>,
+    recorder: Option<Arc<super::record::Recorder>>,
+    counters: Arc<Counters>,
+}
+
+/// Requests sent and 429s absorbed, shared by every [`LambdaApi`] of a run.
+#[derive(Debug, Default)]
+struct Counters {
     requests: AtomicU64,
     throttled: AtomicU64,
 }
@@ -69,13 +76,25 @@ impl LambdaApi {
         Self {
             client,
             recorder: None,
-            requests: AtomicU64::new(requests),
-            throttled: AtomicU64::new(throttled),
+            counters: Arc::new(Counters {
+                requests: AtomicU64::new(requests),
+                throttled: AtomicU64::new(throttled),
+            }),
         }
     }
 
+    /// The same API (counters, recorder, limiter) over connections of its own: see
+    /// [`RawClient::on_own_connections`].
+    pub fn on_own_connections(&self) -> Result<Self, super::SetupError> {
+        Ok(Self {
+            client: self.client.on_own_connections()?,
+            recorder: self.recorder.clone(),
+            counters: self.counters.clone(),
+        })
+    }
+
     /// The same API, keeping every exchange in `recorder` (the results bundle).
-    pub fn with_recorder(mut self, recorder: std::sync::Arc<super::record::Recorder>) -> Self {
+    pub fn with_recorder(mut self, recorder: Arc<super::record::Recorder>) -> Self {
         self.recorder = Some(recorder);
         self
     }
@@ -99,17 +118,17 @@ impl LambdaApi {
 
     /// Requests sent so far (set-up, checks, read-back, clean-up; the SDK's counted by [`LambdaApi::count`]).
     pub fn requests(&self) -> u64 {
-        self.requests.load(Ordering::Relaxed)
+        self.counters.requests.load(Ordering::Relaxed)
     }
 
     /// 429 answers absorbed by retries so far.
     pub fn throttled(&self) -> u64 {
-        self.throttled.load(Ordering::Relaxed)
+        self.counters.throttled.load(Ordering::Relaxed)
     }
 
     /// Counts requests sent by another client (the SDK).
     pub fn count(&self, n: u64) {
-        self.requests.fetch_add(n, Ordering::Relaxed);
+        self.counters.requests.fetch_add(n, Ordering::Relaxed);
     }
 
     /// A verdict request: sent once, counted, never retried, kept when the run records exchanges,
@@ -146,7 +165,8 @@ impl LambdaApi {
             self.keep(req, &result, at, started);
         }
         r.map(|(resp, throttled)| {
-            self.throttled
+            self.counters
+                .throttled
                 .fetch_add(u64::from(throttled), Ordering::Relaxed);
             self.count(u64::from(throttled));
             resp

@@ -192,6 +192,17 @@ pub struct RawClient {
     secrets: Arc<Secrets>,
 }
 
+/// The HTTP client under a [`RawClient`]: no redirects, no proxy, `timeout` per request and connect.
+fn http_client(timeout: Duration) -> Result<reqwest::Client, SetupError> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .build()
+        .map_err(|e| SetupError::Sdk(format!("HTTP client: {}", error_chain(&e))))
+}
+
 impl RawClient {
     /// Builds the client; fails on an endpoint that is not `http`/`https` with a host, or bad limits.
     pub fn new(config: RawConfig) -> Result<Self, SetupError> {
@@ -203,15 +214,8 @@ impl RawClient {
             return Err(SetupError::BadConfig("max_body must be at least 1".into()));
         }
         let limiter = Limiter::new(config.max_in_flight, config.rps)?;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            .build()
-            .map_err(|e| SetupError::Sdk(format!("HTTP client: {}", error_chain(&e))))?;
         Ok(Self {
-            http,
+            http: http_client(config.timeout)?,
             endpoint: config.endpoint,
             timeout: config.timeout,
             max_body: config.max_body,
@@ -219,6 +223,18 @@ impl RawClient {
             repro: None,
             secrets: Arc::new(Secrets::of(&config.signing, &EnvCredentials::default())),
             signing: config.signing,
+        })
+    }
+
+    /// The same client (endpoint, signing, limits, limiter) with a connection pool of its own.
+    ///
+    /// A connection is driven by the async runtime it was opened on. A thread that drives its
+    /// requests with its own current-thread runtime needs connections opened there, so that no
+    /// other thread has to wake for its requests to move.
+    pub fn on_own_connections(&self) -> Result<Self, SetupError> {
+        Ok(Self {
+            http: http_client(self.timeout)?,
+            ..self.clone()
         })
     }
 

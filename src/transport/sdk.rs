@@ -58,6 +58,8 @@ pub struct SdkClient {
     client: aws_sdk_lambda::Client,
     limiter: Option<Limiter>,
     body_cap: BodyCap,
+    /// What [`SdkClient::new`] was given, to make the same client again.
+    made: (Url, Signing, Duration),
 }
 
 impl SdkClient {
@@ -92,7 +94,18 @@ impl SdkClient {
             client: aws_sdk_lambda::Client::from_conf(config),
             limiter: None,
             body_cap,
+            made: (endpoint.clone(), signing.clone(), timeout),
         }
+    }
+
+    /// The same client (endpoint, signing, limiter, body cap) with an HTTP client, and so
+    /// connections, of its own: see [`super::RawClient::on_own_connections`].
+    pub fn on_own_connections(&self) -> Self {
+        let (endpoint, signing, timeout) = &self.made;
+        let mut fresh = Self::new(endpoint, signing, *timeout)
+            .with_max_body(self.body_cap.0.load(std::sync::atomic::Ordering::Relaxed));
+        fresh.limiter = self.limiter.clone();
+        fresh
     }
 
     /// Reads answer bodies up to `max_body` bytes (at least 1): a longer one is not read further
