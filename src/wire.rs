@@ -325,8 +325,9 @@ pub(crate) mod tests {
         let mut strings = vec![String::new()];
         for a in pieces {
             for b in pieces {
-                for pad in 0..9 {
-                    strings.push(format!("{}{a}{}{b}", "x".repeat(pad), "y".repeat(8 - pad)));
+                // Each escape at every offset of the eight-byte words, five words along.
+                for pad in 0..41 {
+                    strings.push(format!("{}{a}{}{b}", "x".repeat(pad), "y".repeat(40 - pad)));
                 }
             }
         }

@@ -219,7 +219,12 @@ pub fn valid_items(
     rng: &mut Rng,
 ) -> Option<Vec<Value>> {
     let valid = Valid::of(spec, ctx, item);
-    (0..n).map(|_| valid.draw(spec, ctx, item, rng)).collect()
+    // Sized at once: collecting through `Option` would grow the list step by step.
+    let mut items = Vec::with_capacity(n);
+    for _ in 0..n {
+        items.push(valid.draw(spec, ctx, item, rng)?);
+    }
+    Some(items)
 }
 
 /// Valid values of one member, drawn again and again: a string's plan made once.

@@ -123,7 +123,12 @@ pub fn reach_steps_into<'a>(root: &'a Value, steps: &[Step], out: &mut Vec<Cow<'
         }
         current = next;
     }
-    out.extend(current);
+    // Handed over rather than copied when `out` is empty (a list's items can be thousands).
+    if out.is_empty() {
+        *out = current;
+    } else {
+        out.extend(current);
+    }
 }
 
 /// A member's walk (split when the table was read; split into `made` for a member made some other
