@@ -593,17 +593,29 @@ fn sent_lines_come_back_in_corpus_order() -> Result<(), Failed> {
         .map(|b| format!("{b:02x}"))
         .collect();
     check(s.sha256("h") == direct, "the hash of that text")?;
-    // A run's memory does not grow with what it sent: the lines are in the spool file.
+    // A run's memory does not grow with what it sent (10 MB here): the lines are in the spool
+    // file, but for the few waiting to be written.
     for i in 0..1000 {
         s.push("c", format!("{i}{}", "y".repeat(10_000)));
     }
     check(
-        s.kept_bytes() == 0,
+        s.kept_bytes() < lambda_conform::harness::sent::BUFFER,
         format!("{} bytes of sent lines held in memory", s.kept_bytes()),
     )?;
-    let mut n = 0;
-    s.for_each(|_| n += 1);
-    check(n == 1004, format!("{n} lines read back"))
+    // Every line comes back whole, whether written or still waiting.
+    let mut back = Vec::new();
+    s.for_each(|l| back.push(l.to_string()));
+    check(
+        back.len() == 1004,
+        format!("{} lines read back", back.len()),
+    )?;
+    let c_lines: Vec<String> = (0..1000)
+        .map(|i| format!("{i}{}", "y".repeat(10_000)))
+        .collect();
+    check(
+        back[4..] == c_lines[..] && back[..4] == seen[..],
+        "lines read back from the file and from memory are the lines pushed",
+    )
 }
 
 fn main() -> ExitCode {

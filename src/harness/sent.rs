@@ -2,8 +2,10 @@
 //!
 //! A run of 10 000 instances sends tens of megabytes of requests. Held in memory, their frozen
 //! lines grew the run's memory with every request; they are written to an unnamed temporary file
-//! instead (gone when the run ends, even on a crash), and only where each line lies is kept. When
-//! no temporary file can be made or written, a line is kept in memory.
+//! instead (gone when the run ends, even on a crash), and only where each line lies is kept. Lines
+//! reach the file [`BUFFER`] bytes at a time (a write per line cost a system call per request,
+//! under the lock every check thread takes). When no temporary file can be made or written, a line
+//! is kept in memory.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -21,10 +23,38 @@ pub struct SentLines {
     by_case: BTreeMap<String, Vec<Slot>>,
 }
 
+/// Lines are written to the spool file once this many bytes of them wait.
+pub const BUFFER: usize = 256 * 1024;
+
 #[derive(Debug)]
 struct Spool {
     file: File,
-    end: u64,
+    /// Bytes in the file; the waiting lines come after them.
+    written: u64,
+    /// Lines not yet written.
+    pending: Vec<u8>,
+}
+
+impl Spool {
+    /// Writes the waiting lines; on failure they stay waiting (and in memory).
+    fn flush(&mut self) {
+        if self.file.write_all_at(&self.pending, self.written).is_ok() {
+            self.written += self.pending.len() as u64;
+            self.pending.clear();
+        }
+    }
+
+    /// The `len` bytes at `at` into `buf`; false when they cannot be read.
+    fn read(&self, at: u64, buf: &mut [u8]) -> bool {
+        match at.checked_sub(self.written) {
+            Some(skip) => usize::try_from(skip)
+                .ok()
+                .and_then(|skip| self.pending.get(skip..skip + buf.len()))
+                .map(|waiting| buf.copy_from_slice(waiting))
+                .is_some(),
+            None => self.file.read_exact_at(buf, at).is_ok(),
+        }
+    }
 }
 
 /// Where one line is.
@@ -42,16 +72,19 @@ impl SentLines {
         self.by_case.get(case).map_or(0, Vec::len)
     }
 
-    /// The bytes of lines held in memory (not in the spool file): 0 unless the file failed.
+    /// The bytes of lines held in memory: those waiting to be written (under [`BUFFER`] unless
+    /// writing failed), and those kept because no spool file could be made.
     pub fn kept_bytes(&self) -> usize {
-        self.by_case
+        let kept: usize = self
+            .by_case
             .values()
             .flatten()
             .map(|slot| match slot {
                 Slot::Kept(line) => line.len(),
                 Slot::Spooled(..) => 0,
             })
-            .sum()
+            .sum();
+        kept + self.spool.as_ref().map_or(0, |s| s.pending.len())
     }
 
     /// Keeps a case class's next line.
@@ -65,20 +98,29 @@ impl SentLines {
         }
     }
 
-    /// Writes a line to the spool file (made on first use); `None` if it cannot.
+    /// Puts a line in the spool file (made on first use), once [`BUFFER`] bytes wait; `None`
+    /// when there is no file.
     fn spool(&mut self, line: &str) -> Option<Slot> {
         if self.spool.is_none() && !self.spool_failed {
             match tempfile::tempfile() {
-                Ok(file) => self.spool = Some(Spool { file, end: 0 }),
+                Ok(file) => {
+                    self.spool = Some(Spool {
+                        file,
+                        written: 0,
+                        pending: Vec::new(),
+                    })
+                }
                 Err(_) => self.spool_failed = true,
             }
         }
         let spool = self.spool.as_mut()?;
-        let at = spool.end;
-        // A failed write may leave part of the line: the next line is written after it anyway
-        // (`end` moves only on success, so a retry overwrites the part).
-        spool.file.write_all_at(line.as_bytes(), at).ok()?;
-        spool.end += line.len() as u64;
+        let at = spool.written + spool.pending.len() as u64;
+        spool.pending.extend_from_slice(line.as_bytes());
+        if spool.pending.len() >= BUFFER {
+            // A failed write may leave part of the lines in the file: `written` moves only on
+            // success, so the next try writes them again over it.
+            spool.flush();
+        }
         Some(Slot::Spooled(at, line.len()))
     }
 
@@ -91,10 +133,7 @@ impl SentLines {
                 Slot::Kept(line) => f(line),
                 Slot::Spooled(at, len) => {
                     buf.resize(*len, 0);
-                    let read = self
-                        .spool
-                        .as_ref()
-                        .is_some_and(|s| s.file.read_exact_at(&mut buf, *at).is_ok());
+                    let read = self.spool.as_ref().is_some_and(|s| s.read(*at, &mut buf));
                     f(if read {
                         std::str::from_utf8(&buf).unwrap_or_default()
                     } else {

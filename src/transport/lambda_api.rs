@@ -104,11 +104,18 @@ impl LambdaApi {
         req: &WireRequest,
         result: &Result<WireResponse, TransportError>,
         at: std::time::Instant,
-        started: String,
+        started: Option<String>,
     ) {
-        if let Some(r) = &self.recorder {
+        if let (Some(r), Some(started)) = (&self.recorder, started) {
             r.push(req, result, at, started);
         }
+    }
+
+    /// When a request starts: the instant, and the wall-clock time when exchanges are kept (it is
+    /// not worked out for every request otherwise).
+    fn start(&self) -> (std::time::Instant, Option<String>) {
+        let started = self.recorder.as_ref().map(|_| super::record::now());
+        (std::time::Instant::now(), started)
     }
 
     /// The raw client (reproductions, the endpoint, the limiter).
@@ -141,7 +148,7 @@ impl LambdaApi {
         let deadline = super::deadline::current();
         async move {
             self.count(1);
-            let (at, started) = (std::time::Instant::now(), super::record::now());
+            let (at, started) = self.start();
             let result = super::deadline::bounded(deadline, self.client.send(req)).await;
             self.keep(req, &result, at, started);
             result
@@ -151,7 +158,7 @@ impl LambdaApi {
     /// A call whose answer is not the verdict (read-back, clean-up): 429s and dropped connections
     /// retried with backoff, each attempt counted, absorbed 429s counted too.
     pub async fn call(&self, req: &WireRequest) -> Result<WireResponse, TransportError> {
-        let (at, started) = (std::time::Instant::now(), super::record::now());
+        let (at, started) = self.start();
         let r = self
             .client
             .send_with_retry(req, &RetryPolicy::default())
