@@ -1,6 +1,8 @@
 //! What requests need from the run (names, the role, the code, the region and account), and the
 //! zips they carry.
 
+use std::borrow::Cow;
+
 use std::io::Write as _;
 
 use base64::Engine as _;
@@ -22,6 +24,24 @@ pub struct Context {
     pub region: String,
     /// The account the endpoint acts for, when known.
     pub account: Option<String>,
+}
+
+/// `zip` as base64: encoded once per thread for the zip a run uploads (every base request asks).
+fn zip_b64(zip: &[u8]) -> String {
+    thread_local! {
+        static LAST: std::cell::RefCell<(Vec<u8>, String)> =
+            const { std::cell::RefCell::new((Vec::new(), String::new())) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != zip || last.1.is_empty() {
+            *last = (
+                zip.to_vec(),
+                base64::engine::general_purpose::STANDARD.encode(zip),
+            );
+        }
+        last.1.clone()
+    })
 }
 
 impl Context {
@@ -63,14 +83,25 @@ impl Context {
     fn fill_in_place(&self, v: &mut Value, name: &str) {
         match v {
             Value::String(s) if s.contains('{') => {
-                let mut t = s.replace("{name}", name).replace("{role}", &self.role);
-                if t.contains("{zip}") {
-                    // Encoded only where a string asks for it (once per base request, not per string).
-                    t = t.replace(
-                        "{zip}",
-                        &base64::engine::general_purpose::STANDARD.encode(&self.zip),
-                    );
+                // One pass over the text; what goes in is not looked at again.
+                let mut t = String::with_capacity(s.len() + name.len());
+                let mut rest = s.as_str();
+                while let Some(at) = rest.find('{') {
+                    t.push_str(&rest[..at]);
+                    let tail = &rest[at..];
+                    let (filled, len) = if tail.starts_with("{name}") {
+                        (Cow::Borrowed(name), 6)
+                    } else if tail.starts_with("{role}") {
+                        (Cow::Borrowed(self.role.as_str()), 6)
+                    } else if tail.starts_with("{zip}") {
+                        (Cow::Owned(zip_b64(&self.zip)), 5)
+                    } else {
+                        (Cow::Borrowed("{"), 1)
+                    };
+                    t.push_str(&filled);
+                    rest = &tail[len..];
                 }
+                t.push_str(rest);
                 *s = t;
             }
             Value::Array(a) => a.iter_mut().for_each(|x| self.fill_in_place(x, name)),
