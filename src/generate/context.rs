@@ -257,3 +257,27 @@ fn handler_zip_of_b64(bytes: usize) -> std::sync::Arc<str> {
 pub fn empty_zip() -> Vec<u8> {
     stored_zip(&[])
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// `{name}`, `{role}` and `{zip}` are filled wherever they stand in a string, once: a value put
+    /// in is not filled again, and other braces stay as they are.
+    pub(crate) fn placeholders_are_filled_once() {
+        let ctx = Context::new(7, "arn:aws:iam::123456789012:role/{name}");
+        let zip = base64::engine::general_purpose::STANDARD.encode(&ctx.zip);
+        let v = serde_json::json!({
+            "a": "{name}/{role}/{zip}",
+            "b": ["{other} {", "{{name}}", "no braces"],
+            "c": {"d": "x{zip}y{zip}"},
+        });
+        let filled = ctx.fill(&v, "fn-{role}");
+        let want = serde_json::json!({
+            "a": format!("fn-{{role}}/arn:aws:iam::123456789012:role/{{name}}/{zip}"),
+            "b": ["{other} {", "{fn-{role}}", "no braces"],
+            "c": {"d": format!("x{zip}y{zip}")},
+        });
+        assert_eq!(filled, want);
+    }
+}

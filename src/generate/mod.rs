@@ -7,7 +7,7 @@
 mod case;
 pub(crate) mod cases;
 mod charset;
-mod context;
+pub(crate) mod context;
 pub mod par;
 mod rng;
 mod string_plan;
