@@ -15,6 +15,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Its tuning, as `lambda-conform` sets it (src/allocator.rs).
+#[path = "../src/allocator.rs"]
+mod allocator;
+
 use lambda_conform::generate::Context;
 use lambda_conform::harness;
 use lambda_conform::spec;
@@ -49,6 +53,9 @@ fn generate(c: &mut Criterion) {
             std::process::exit(2);
         }
     };
+    // As `cases` tunes it before it starts (without this, transparent huge pages were on here and
+    // off in `cases`: the kernel zeroing 2 MiB pages was 4.5 % of the time timed).
+    allocator::tune(true);
     let ctx = Context::new(SEED, EMULATOR_ROLE_ARN);
     // The case table is made once per run (start-up); the loop times making the instances.
     let cases = harness::feasible_cases(&table, &ctx);

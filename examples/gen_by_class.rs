@@ -15,6 +15,10 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Its tuning, as `lambda-conform` sets it (src/allocator.rs).
+#[path = "../src/allocator.rs"]
+mod allocator;
+
 use lambda_conform::generate::Context;
 use lambda_conform::harness;
 use lambda_conform::spec;
@@ -26,6 +30,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(7);
+    // As `cases` runs (and the criterion bench).
+    allocator::tune(true);
     let table = Arc::new(spec::load(spec::DEFAULT_PROFILE, None)?);
     let ctx = Context::new(7, EMULATOR_ROLE_ARN);
     let cases: Vec<_> = harness::feasible_cases(&table, &ctx)
