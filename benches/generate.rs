@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-/// The allocator `lambda-conform` itself runs on, as `cases` sets it (src/main.rs): what is timed is
+/// The allocator `lambda-conform` itself runs on, tuned as `cases` tunes it (src/allocator.rs): what is timed is
 /// what that command does.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

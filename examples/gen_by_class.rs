@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The allocator of `lambda-conform` and of the criterion bench (src/main.rs).
+/// The allocator of `lambda-conform` and of the criterion bench (src/main.rs, src/allocator.rs).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
