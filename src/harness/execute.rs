@@ -6,7 +6,8 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use sha2::Digest as _;
 
-use super::session::{Session, Snapshots};
+use super::run_config::Snapshots;
+use super::session::Session;
 use crate::generate::{Case, Context, Instance};
 use crate::oracle::{self, snapshot, Facts, Fault, Finding, Judgement};
 use crate::report::TrialRecord;
