@@ -27,6 +27,7 @@ pub struct Context {
 }
 
 /// `zip` as base64: encoded once per thread for the zip a run uploads (every base request asks).
+/// The cache starts as the empty zip's entry, which is right for it.
 fn zip_b64(zip: &[u8]) -> String {
     thread_local! {
         static LAST: std::cell::RefCell<(Vec<u8>, String)> =
@@ -34,7 +35,7 @@ fn zip_b64(zip: &[u8]) -> String {
     }
     LAST.with(|last| {
         let mut last = last.borrow_mut();
-        if last.0 != zip || last.1.is_empty() {
+        if last.0 != zip {
             *last = (
                 zip.to_vec(),
                 base64::engine::general_purpose::STANDARD.encode(zip),
