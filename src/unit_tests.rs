@@ -45,6 +45,8 @@ fn tests() -> Vec<(String, fn())> {
         unit!(harness::lanes::tests::a_thread_sees_only_its_own_lane),
         unit!(spec::blob::tests::big_blobs_decode_to_their_own_bytes),
         unit!(spec::message::tests::fill_replaces_each_key_once_and_leaves_values_alone),
+        unit!(spec::pattern::tests::byte_dots_match_what_unicode_dots_match),
+        unit!(spec::pattern::tests::kept_answers_are_per_pattern),
         unit!(wire::tests::write_json_is_serde_json),
         unit!(wire::tests::json_str_member_is_json_get_as_str),
         unit!(unit_tests::unit_tests_are_all_listed),
