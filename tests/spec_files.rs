@@ -188,6 +188,94 @@ fn look_behind_is_enforced() -> Result<(), Failed> {
     Ok(())
 }
 
+/// The expected message of every error answer of the aws-2026 corpus is what the text pipeline
+/// (fill the template, join the errors, then find the `{list:NAME}` slots) gives: splitting the
+/// template into segments before filling it in changed no expectation.
+fn messages_in_segments_are_the_text_pipeline() -> Result<(), Failed> {
+    use lambda_conform::generate::Context;
+    use lambda_conform::spec::message::{join_validation, permutations, segments};
+    use lambda_conform::spec::validate::{constraint, violation_text, violations, Expectation};
+    use lambda_conform::transport::target::EMULATOR_ROLE_ARN;
+    let table = std::sync::Arc::new(load("aws-2026")?);
+    let ctx = Context::new(7, EMULATOR_ROLE_ARN);
+    let lists = |name: &str| table.lists.get(name).map(|l| l.values.clone());
+    let (mut compared, mut with_sets, mut joined) = (0, 0, 0);
+    for case in lambda_conform::harness::feasible_cases(&table, &ctx) {
+        for inst in lambda_conform::harness::corpus(&table, &ctx, &case, 7, 2) {
+            let (Expectation::Error(e), Some(root)) = (&inst.answer, &inst.json) else {
+                continue;
+            };
+            let facts = ctx.facts(inst.request.body.len());
+            let found = violations(&table, root, &facts);
+            let row =
+                |v: &&lambda_conform::spec::validate::Violation| format!("{} {}", v.path, v.id);
+            let picked: Vec<_> = found.iter().filter(|v| e.rows.contains(&row(v))).collect();
+            if picked.len() != e.rows.len() {
+                continue; // not a violation's answer (a wire or size answer has no such rows)
+            }
+            let texts: Vec<String> = picked
+                .iter()
+                .map(|v| violation_text(&table, v, root, &facts))
+                .collect();
+            let validation = constraint(&table, picked[0]).family == spec::Family::Validation;
+            let old: Vec<_> = if validation {
+                joined += 1;
+                permutations(&texts)
+                    .iter()
+                    .map(|p| segments(&join_validation(&table.messages, p), &lists))
+                    .collect()
+            } else {
+                vec![segments(&texts[0], &lists)]
+            };
+            check(
+                e.message.alternatives == old,
+                format!(
+                    "{}: {:?} != {:?}",
+                    inst.case_id, e.message.alternatives, old
+                ),
+            )?;
+            compared += 1;
+            with_sets += usize::from(
+                old.iter()
+                    .flatten()
+                    .any(|s| matches!(s, lambda_conform::spec::message::Segment::Set(_))),
+            );
+        }
+    }
+    check(
+        compared > 200 && with_sets > 0 && joined > 100,
+        format!("{compared} compared, {with_sets} with a set, {joined} joined"),
+    )
+}
+
+/// A value holding the text of a list slot is text in the expected message: only the template's
+/// own `{list:NAME}` is a set.
+fn a_value_like_a_list_slot_stays_text() -> Result<(), Failed> {
+    use lambda_conform::spec::message::Segment;
+    use lambda_conform::spec::validate::{answer_for, CallFacts, Expectation};
+    let table = load("aws-2026")?;
+    let root = serde_json::json!({
+        "FunctionName": "f",
+        "Role": "arn:aws:iam::123456789012:role/r",
+        "Code": {"ZipFile": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="},
+        "Handler": "index.handler",
+        "Runtime": "{list:supported_runtimes}",
+    });
+    let Expectation::Error(e) = answer_for(&table, &root, &CallFacts::default()) else {
+        return Err("an unknown runtime is an error".into());
+    };
+    for alt in &e.message.alternatives {
+        let sets = alt.iter().filter(|s| matches!(s, Segment::Set(_))).count();
+        check(sets == 1, format!("{sets} sets in {alt:?}"))?;
+        check(
+            alt.iter()
+                .any(|s| matches!(s, Segment::Text(t) if t.contains("{list:supported_runtimes}"))),
+            format!("the value is not text in {alt:?}"),
+        )?;
+    }
+    Ok(())
+}
+
 fn java_classes_are_ascii() -> Result<(), Failed> {
     let digits = Pattern::new(r"\d{3}").map_err(Failed::from)?;
     check(digits.matches("123"), "ASCII digits")?;
@@ -569,6 +657,14 @@ fn main() -> ExitCode {
         ),
         ("spec::look_behind_is_enforced", look_behind_is_enforced),
         ("spec::java_classes_are_ascii", java_classes_are_ascii),
+        (
+            "spec::messages_in_segments_are_the_text_pipeline",
+            messages_in_segments_are_the_text_pipeline,
+        ),
+        (
+            "spec::a_value_like_a_list_slot_stays_text",
+            a_value_like_a_list_slot_stays_text,
+        ),
         ("spec::bad_spec_errors", bad_spec_errors),
         ("spec::embedded_equals_files", embedded_equals_files),
         ("spec::json_view_shape", json_view_shape),

@@ -301,10 +301,11 @@ impl ExpectedMessage {
         }
     }
 
-    /// Any of several texts.
-    pub fn any_of(texts: &[String], lists: &dyn Fn(&str) -> Option<Vec<String>>) -> Self {
+    /// Any of several messages already in segments (adjacent texts are joined and empty ones
+    /// dropped, as [`ExpectedMessage::from_template`] gives them).
+    pub fn of_alternatives(alternatives: Vec<Vec<Segment>>) -> Self {
         Self {
-            alternatives: texts.iter().map(|t| segments(t, lists)).collect(),
+            alternatives: alternatives.into_iter().map(tidy).collect(),
         }
     }
 
@@ -331,7 +332,9 @@ impl ExpectedMessage {
     }
 }
 
-fn segments(text: &str, lists: &dyn Fn(&str) -> Option<Vec<String>>) -> Vec<Segment> {
+/// `text` split at its `{list:NAME}` slots that `lists` knows, each such slot a set; a slot it
+/// does not know stays text.
+pub fn segments(text: &str, lists: &dyn Fn(&str) -> Option<Vec<String>>) -> Vec<Segment> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("{list:") {
@@ -350,6 +353,19 @@ fn segments(text: &str, lists: &dyn Fn(&str) -> Option<Vec<String>>) -> Vec<Segm
     }
     out.push(Segment::Text(rest.to_string()));
     out.retain(|s| !matches!(s, Segment::Text(t) if t.is_empty()));
+    out
+}
+
+/// Adjacent texts joined, empty texts dropped.
+fn tidy(segs: Vec<Segment>) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::with_capacity(segs.len());
+    for s in segs {
+        match (out.last_mut(), s) {
+            (_, Segment::Text(t)) if t.is_empty() => {}
+            (Some(Segment::Text(last)), Segment::Text(t)) => last.push_str(&t),
+            (_, s) => out.push(s),
+        }
+    }
     out
 }
 
@@ -390,8 +406,36 @@ pub fn join_validation(messages: &Messages, parts: &[String]) -> String {
     }
 }
 
+/// [`join_validation`] of messages in segments: the errors go in as they are (their sets stay
+/// sets), and only the template's own text is filled in.
+pub fn join_validation_segments(messages: &Messages, parts: &[Vec<Segment>]) -> Vec<Segment> {
+    let (template, count) = if parts.len() == 1 {
+        (&messages.validation_one, Vec::new())
+    } else {
+        (
+            &messages.validation_many,
+            vec![("count", parts.len().to_string())],
+        )
+    };
+    let mut errors = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            errors.push(Segment::Text(messages.separator.clone()));
+        }
+        errors.extend(part.iter().cloned());
+    }
+    let mut out = Vec::new();
+    for (i, piece) in template.split("{errors}").enumerate() {
+        if i > 0 {
+            out.extend(errors.iter().cloned());
+        }
+        out.push(Segment::Text(fill(piece, &count)));
+    }
+    tidy(out)
+}
+
 /// Every order of `items` (for the few-element validation-error lists whose wire order is unknown).
-pub fn permutations(items: &[String]) -> Vec<Vec<String>> {
+pub fn permutations<T: Clone>(items: &[T]) -> Vec<Vec<T>> {
     if items.len() <= 1 || items.len() > 4 {
         return vec![items.to_vec()];
     }
