@@ -11,7 +11,7 @@ use super::blob::{self, bytes_of, decoded, zip_entries};
 pub use super::message::render_at;
 use super::message::{self, ExpectedMessage};
 use super::model::*;
-use super::path::{field, reach_steps_into, walk_of};
+use super::path::{field, reach_steps_into, unsplit};
 pub use super::path::{reach, reach_ref, reach_steps, reported_path, steps, Step};
 use crate::wire::json_kind;
 
@@ -145,8 +145,13 @@ fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
     let top = root.as_object();
     let mut values = Vec::new();
     for m in &spec.members {
-        let mut made = None;
-        let walk = walk_of(m, &mut made);
+        let made;
+        let walk = if unsplit(m) {
+            made = Walk::of(&m.path);
+            &made
+        } else {
+            &m.walk
+        };
         // Nothing to check under a top-level member the request leaves out.
         if left_out(top, walk) {
             continue;
@@ -285,8 +290,13 @@ pub fn violations_where<'a>(
         if !m.constraints.iter().any(&pick) {
             continue;
         }
-        let mut made = None;
-        let walk = walk_of(m, &mut made);
+        let made;
+        let walk = if unsplit(m) {
+            made = Walk::of(&m.path);
+            &made
+        } else {
+            &m.walk
+        };
         // A member under a top-level member the request leaves out (most of the table, for most
         // requests) reaches no value and has no parent: only a top-level `required` can break.
         let absent = left_out(top, walk);
