@@ -12,7 +12,8 @@
 #      `lambda-conform spec --format openapi`, as many test cases as the run made instances.
 #
 # Environment: BENCH_CASES (instances per case class, default 16), BENCH_CONCURRENCY (8),
-# BENCH_WRK_SECONDS (10), BENCH_PAIRS (3: wrk and floor runs taken in turns), BENCH_PORT (19101),
+# BENCH_WRK_SECONDS (10), BENCH_PAIRS (3: wrk and floor runs taken in turns, and as many runs of
+# `run`; medians reported), BENCH_PORT (19101),
 # BENCH_SKIP_SCHEMATHESIS=1 to leave (c) out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -168,22 +169,32 @@ import sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
 print(", ".join(f"{(r[1] + r[2]) / (r[4] + r[5]):.2f}" for r in rows))' "$OUT/pairs.txt")
 
-start_stub
-STUB_TICKS_BEFORE=$(awk '{print $14 + $15}' "/proc/$STUB_PID/stat")
-/usr/bin/time -v "$BIN" run --endpoint "http://127.0.0.1:$PORT/" --no-sign --seed 7 --cases "$CASES" \
-    --concurrency "$CONC" --regressions none --quiet >"$OUT/run.txt" 2>"$OUT/run.time" || true
-STUB_TICKS=$(( $(awk '{print $14 + $15}' "/proc/$STUB_PID/stat") - STUB_TICKS_BEFORE ))
-stop_stub
-RUN_REQUESTS=$(grep -oE '[0-9]+ requests' "$OUT/run.txt" | awk '{print $1}')
-RUN_SECS=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$OUT/run.time" \
-    | python3 -c 'import sys; p=sys.stdin.read().strip().split(":"); print(sum(float(x)*60**i for i,x in enumerate(reversed(p))))')
-RUN_RATE=$(python3 -c "print(round($RUN_REQUESTS / $RUN_SECS))")
-RUN_RSS_MIB=$(awk '/Maximum resident/{printf "%.0f", $6/1024}' "$OUT/run.time")
-# CPU per request (user + system), the client's and the stub's: what the ratio rests on, and less
-# moved than wall time by a busy machine.
-RUN_CPU_S=$(awk -F': ' '/User time|System time/{t += $2} END {print t}' "$OUT/run.time")
-CLIENT_US=$(python3 -c "print(round($RUN_CPU_S / $RUN_REQUESTS * 1e6))")
-STUB_US=$(python3 -c "import os; print(round($STUB_TICKS / os.sysconf('SC_CLK_TCK') / $RUN_REQUESTS * 1e6))")
+# The run, $PAIRS times on a fresh stub each, as wrk and the floor are (one run moved by the
+# machine's load alone was 0.43x where the runs before and after it gave 0.50x and 0.53x): the median
+# run by rate is reported, with its CPU per request; max RSS is the largest of the runs.
+: >"$OUT/runs.txt"
+for run in $(seq "$PAIRS"); do
+    echo "== (b) run $run/$PAIRS, concurrency $CONC" >&2
+    start_stub
+    before=$(awk '{print $14 + $15}' "/proc/$STUB_PID/stat")
+    /usr/bin/time -v "$BIN" run --endpoint "http://127.0.0.1:$PORT/" --no-sign --seed 7 --cases "$CASES" \
+        --concurrency "$CONC" --regressions none --quiet >"$OUT/run.txt" 2>"$OUT/run.time" || true
+    ticks=$(( $(awk '{print $14 + $15}' "/proc/$STUB_PID/stat") - before ))
+    stop_stub
+    requests=$(grep -oE '[0-9]+ requests' "$OUT/run.txt" | awk '{print $1}')
+    secs=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$OUT/run.time" \
+        | python3 -c 'import sys; p=sys.stdin.read().strip().split(":"); print(sum(float(x)*60**i for i,x in enumerate(reversed(p))))')
+    rss_mib=$(awk '/Maximum resident/{printf "%.0f", $6/1024}' "$OUT/run.time")
+    # CPU per request (user + system), the client's and the stub's: what the ratio rests on, and
+    # less moved than wall time by a busy machine.
+    cpu_s=$(awk -F': ' '/User time|System time/{t += $2} END {print t}' "$OUT/run.time")
+    python3 -c "import os; print(round($requests / $secs), $requests, $secs, round($cpu_s / $requests * 1e6), round($ticks / os.sysconf('SC_CLK_TCK') / $requests * 1e6), $rss_mib)" >>"$OUT/runs.txt"
+done
+read -r RUN_RATE RUN_REQUESTS RUN_SECS CLIENT_US STUB_US RUN_RSS_MIB RUN_RATES < <(python3 -c '
+import sys
+rows = sorted((l.split() for l in open(sys.argv[1]) if l.strip()), key=lambda r: int(r[0]))
+median = rows[len(rows) // 2]
+print(" ".join(median[:5]), max(int(r[5]) for r in rows), ",".join(r[0] for r in rows))' "$OUT/runs.txt")
 RUN_INSTANCES=$("$BIN" cases --format jsonl --seed 7 --cases "$CASES" | wc -l)
 
 # RSS of a run of >= 10 000 instances (client side; the stub is another process).
@@ -218,8 +229,8 @@ ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 {
     echo "machine: $CORES cores ($(uname -m)), $(date -u +%Y-%m-%d)"
     echo "(a) generation: $INSTANCES instances in $(python3 -c "print(f'{$MEAN_NS/1e6:.1f}')") ms = $GEN_RATE cases/s/core (target 50000: $(ratio "$GEN_RATE" 50000)x)"
-    echo "(b) wrk raw: $RAW_RATE req/s; run: $RUN_REQUESTS requests in ${RUN_SECS}s = $RUN_RATE req/s (--cases $CASES, $RUN_INSTANCES instances, concurrency $CONC, max RSS $RUN_RSS_MIB MiB)"
-    echo "    run / raw = $(ratio "$RUN_RATE" "$RAW_RATE") (target 0.8); CPU per request: client $CLIENT_US µs, stub $STUB_US µs"
+    echo "(b) wrk raw: $RAW_RATE req/s; run: $RUN_REQUESTS requests in ${RUN_SECS}s = $RUN_RATE req/s (--cases $CASES, $RUN_INSTANCES instances, concurrency $CONC, max RSS $RUN_RSS_MIB MiB; the median of $PAIRS runs: ${RUN_RATES//,/, } req/s)"
+    echo "    run / raw = $(ratio "$RUN_RATE" "$RAW_RATE") (target 0.8); CPU per request: client $CLIENT_US µs, stub $STUB_US µs (the median run's)"
     echo "    wrk: CPU per request wrk $WRK_US µs, stub $WRK_STUB_US µs (medians of $PAIRS runs)"
     echo "    transport floor (RawClient alone, same request as wrk): $FLOOR_RATE req/s = $(ratio "$FLOOR_RATE" "$RAW_RATE")x raw, the most run / raw can reach here; CPU per request: client $FLOOR_US µs, stub $FLOOR_STUB_US µs"
     echo "    per pair (wrk, then the floor): floor/raw $PAIR_RATIOS; CPU ceiling (wrk + stub) / (floor + stub) $PAIR_CEILINGS"
