@@ -150,7 +150,7 @@ impl WireResponse {
 }
 
 /// Appends `v` as compact JSON text: byte for byte what `serde_json::to_vec` writes (members in
-/// the map's order, strings escaped the same way), with strings scanned eight bytes at a time. A
+/// the map's order, strings escaped the same way), with strings escaped by [`write_json_str`]. A
 /// generated request is mostly long strings (a 10 000-character ARN, 1 500 list items), and
 /// escaping them byte by byte was a tenth of generating it.
 pub fn write_json(v: &serde_json::Value, out: &mut Vec<u8>) {

@@ -73,7 +73,8 @@ pub struct ExportLine<'a> {
 
 impl Instance {
     /// Appends this instance's line of `cases --format jsonl` (without the newline): what
-    /// `serde_json::to_vec(&self.export_line())` writes, its body escaped eight bytes at a time.
+    /// `serde_json::to_vec(&self.export_line())` writes, its body escaped by
+    /// [`crate::wire::write_json_str`].
     pub fn write_export_line(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"case\":");
         crate::wire::write_json_str(&self.case_id, out);
