@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::model::Member;
+use super::model::{Member, Walk};
 
 /// One step of a member path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +73,7 @@ pub(super) fn field<'a>(m: &'a serde_json::Map<String, Value>, name: &str) -> Op
     }
 }
 
-/// [`reach_ref`] for a path already split into steps (a member's [`Walk`](super::Walk)).
+/// [`reach_ref`] for a path already split into steps (a member's [`Walk`]).
 pub fn reach_steps<'a>(root: &'a Value, steps: &[Step]) -> Vec<Cow<'a, Value>> {
     let mut out = Vec::new();
     reach_steps_into(root, steps, &mut out);
@@ -131,13 +131,18 @@ pub fn reach_steps_into<'a>(root: &'a Value, steps: &[Step], out: &mut Vec<Cow<'
     }
 }
 
-/// Whether a member's walk was left unsplit (a member made some other way than by reading the
-/// table): its users split it themselves, into a local that is dropped only when it was made
-/// (`let made; let walk = if unsplit(m) { made = Walk::of(&m.path); &made } else { &m.walk };`).
-/// Not a `Cow` nor an `Option`: validation asks for the walk once per member of the table for
-/// every request, and dropping either each time showed (2 % of generation's instructions).
-pub(super) fn unsplit(m: &Member) -> bool {
-    m.walk.steps.is_empty() && !m.path.is_empty()
+/// A member's walk: split when the table was read, or split into `made` for a member made some
+/// other way. `made` is one buffer the caller keeps across the members of a request (an empty
+/// `Walk` holds no allocation): not a `Cow` nor an `Option` made per member, because validation
+/// asks for the walk once per member of the table for every request, and dropping either each time
+/// showed (2 % of generation's instructions).
+pub(super) fn walk_of<'m>(m: &'m Member, made: &'m mut Walk) -> &'m Walk {
+    if m.walk.steps.is_empty() && !m.path.is_empty() {
+        *made = Walk::of(&m.path);
+        made
+    } else {
+        &m.walk
+    }
 }
 
 /// The path of the nearest enclosing list or map (what AWS names in the message), or the path itself.

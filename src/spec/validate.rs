@@ -11,7 +11,7 @@ use super::blob::{self, bytes_of, decoded, zip_entries};
 pub use super::message::render_at;
 use super::message::{self, ExpectedMessage};
 use super::model::*;
-use super::path::{field, reach_steps_into, unsplit};
+use super::path::{field, reach_steps_into, walk_of};
 pub use super::path::{reach, reach_ref, reach_steps, reported_path, steps, Step};
 use crate::wire::json_kind;
 
@@ -144,14 +144,9 @@ fn type_ok(ty: MemberType, v: &Value) -> bool {
 fn check_types(spec: &Spec, root: &Value) -> Result<(), WireProblem> {
     let top = root.as_object();
     let mut values = Vec::new();
+    let mut made = Walk::default();
     for m in &spec.members {
-        let made;
-        let walk = if unsplit(m) {
-            made = Walk::of(&m.path);
-            &made
-        } else {
-            &m.walk
-        };
+        let walk = walk_of(m, &mut made);
         // Nothing to check under a top-level member the request leaves out.
         if left_out(top, walk) {
             continue;
@@ -286,17 +281,12 @@ pub fn violations_where<'a>(
     let mut bytes: Vec<blob::Kept> = Vec::new();
     let mut parents: Vec<Cow<'a, Value>> = Vec::new();
     let top = root.as_object();
+    let mut made = Walk::default();
     for (mi, m) in spec.members.iter().enumerate() {
         if !m.constraints.iter().any(&pick) {
             continue;
         }
-        let made;
-        let walk = if unsplit(m) {
-            made = Walk::of(&m.path);
-            &made
-        } else {
-            &m.walk
-        };
+        let walk = walk_of(m, &mut made);
         // A member under a top-level member the request leaves out (most of the table, for most
         // requests) reaches no value and has no parent: only a top-level `required` can break.
         let absent = left_out(top, walk);
