@@ -44,6 +44,7 @@ fn tests() -> Vec<(String, fn())> {
         unit!(harness::corpus::tests::replace_bytes_is_replace_found),
         unit!(harness::lanes::tests::a_thread_sees_only_its_own_lane),
         unit!(spec::blob::tests::big_blobs_decode_to_their_own_bytes),
+        unit!(transport::record::tests::interleaved_checks_keep_their_own_requests_and_deadlines),
         unit!(spec::message::tests::fill_replaces_each_key_once_and_leaves_values_alone),
         unit!(spec::pattern::tests::byte_dots_match_what_unicode_dots_match),
         unit!(spec::pattern::tests::kept_answers_are_per_pattern),

@@ -155,11 +155,11 @@ impl Session {
                         &mut coverage,
                     );
                 } else {
-                    sent.judgement.notes.extend(delete_if_created(
+                    sent.judgement.notes.extend(self.block_on(delete_if_created(
                         self,
                         &sent.result,
                         &g.shared.name,
-                    ));
+                    )));
                     alone.extend(g.cases.iter().cloned().zip(g.instances.iter().cloned()));
                 }
             }
@@ -362,7 +362,7 @@ impl Session {
             request.header("content-type"),
             &self.ctx.facts(request.body.len()),
         );
-        let result = self.send_create(request, name);
+        let result = self.block_on(self.send_create(request, name));
         let number = self.api().requests();
         let facts = Facts {
             assumption,
@@ -391,7 +391,7 @@ impl Session {
     ) {
         sent.judgement
             .notes
-            .extend(delete_if_created(self, &sent.result, name));
+            .extend(self.block_on(delete_if_created(self, &sent.result, name)));
         self.class_records(request, &sent.judgement, cases, records);
         cover(coverage, sent.number, cases, extra, Vec::new());
     }

@@ -385,7 +385,7 @@ impl Session {
         let mut j = first.judgement.clone();
         if exists && b_sent.is_none() {
             j.notes
-                .extend(delete_if_created(self, &first.result, &name));
+                .extend(self.block_on(delete_if_created(self, &first.result, &name)));
             exists = false;
         }
         self.class_records(&create, &j, &a_cases, records);
@@ -395,9 +395,11 @@ impl Session {
             let b_cases = plan.b.map(|b| groups[b].cases.clone()).unwrap_or_default();
             let conformant = sent.judgement.outcome().is_conformant();
             if oracle::created(&sent.result) {
-                sent.judgement
-                    .notes
-                    .extend(delete_if_created(self, &sent.result, &name));
+                sent.judgement.notes.extend(self.block_on(delete_if_created(
+                    self,
+                    &sent.result,
+                    &name,
+                )));
                 exists = false;
             }
             let dtr = vec![Lifecycle::DeleteThenRecreate.id().to_string()];
@@ -511,7 +513,7 @@ impl Session {
         let mut sent = self.create_judged(&publish, &name, None);
         sent.judgement
             .notes
-            .extend(delete_if_created(self, &sent.result, &name));
+            .extend(self.block_on(delete_if_created(self, &sent.result, &name)));
         records.push(self.published(&publish, &sent.judgement, 0));
         cover(
             coverage,

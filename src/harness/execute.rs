@@ -36,17 +36,18 @@ fn facts_for(s: &Session, case: &Case) -> Facts {
 }
 
 /// Sends one request and judges it; deletes the function if the request created one.
-fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<WireResponse>) {
+async fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<WireResponse>) {
     // Worked out when the instance was built, with this session's spec and context.
     let answer = &inst.answer;
     note_sent(s, case, inst, answer);
-    let result = s.send_create(&inst.request, &inst.function_name);
+    let result = s.send_create(&inst.request, &inst.function_name).await;
     let recorded = crate::transport::record::last_index();
     let notes: Vec<String> = delete_if_created(s, &result, &inst.function_name)
+        .await
         .into_iter()
         .collect();
     let leaked = match &result {
-        Ok(r) if !oracle::created(&result) => sweep(s, &inst.function_name, r),
+        Ok(r) if !oracle::created(&result) => sweep(s, &inst.function_name, r).await,
         _ => None,
     };
     let mut judgement = oracle::judge_built(
@@ -80,7 +81,7 @@ fn exchange(s: &Session, case: &Case, inst: &Instance) -> (Judgement, Option<Wir
 }
 
 /// Keeps the frozen line of a request a case class sends (the run's `corpus_sha256`). A case
-/// class runs on one thread, so its lines keep their send order.
+/// class sends one request at a time, so its lines keep their send order.
 fn note_sent(
     s: &Session,
     case: &Case,
@@ -97,11 +98,11 @@ fn note_sent(
 
 /// Runs a case class on exactly the corpus's requests: every one is sent (no replay, no shrinking,
 /// no generation); the trial shows the first that is not conformant, else the first.
-fn run_corpus_case(s: &Session, case: &Case, corpus: &super::corpus::Corpus) -> TrialRecord {
+async fn run_corpus_case(s: &Session, case: &Case, corpus: &super::corpus::Corpus) -> TrialRecord {
     let mut instances = 0u32;
     let mut shown: Option<(Instance, Judgement)> = None;
     for inst in corpus.instances(&case.id, &s.spec, &s.ctx) {
-        let (j, _) = exchange(s, case, &inst);
+        let (j, _) = exchange(s, case, &inst).await;
         instances += 1;
         let keep = match &shown {
             None => true,
@@ -123,7 +124,7 @@ fn run_corpus_case(s: &Session, case: &Case, corpus: &super::corpus::Corpus) -> 
 
 /// After a create sent as `sent`: deletes the function the answer says it made (see [`delete`] for
 /// which names never are); a failed delete is a note for the trial.
-pub(crate) fn delete_if_created(
+pub(crate) async fn delete_if_created(
     s: &Session,
     result: &Result<WireResponse, crate::transport::TransportError>,
     sent: &str,
@@ -137,19 +138,20 @@ pub(crate) fn delete_if_created(
         .and_then(|r| r.json_str_member("FunctionName"))
         .unwrap_or_else(|| oracle_bare(sent));
     delete(s, &name, sent)
+        .await
         .err()
         .map(|e| format!("clean-up: could not delete {name}: {e}"))
 }
 
 /// After an error answer: did the endpoint create the function anyway? Only names this run made
 /// (they start with the run prefix) are looked at and deleted; real AWS is not asked (it never does).
-pub(crate) fn sweep(s: &Session, name: &str, answer: &WireResponse) -> Option<Finding> {
+pub(crate) async fn sweep(s: &Session, name: &str, answer: &WireResponse) -> Option<Finding> {
     if s.config.target == Target::Aws || !name.starts_with(&s.ctx.run_prefix) || name.contains(':')
     {
         return None;
     }
     // A DELETE both asks and cleans up: the name is this run's own, so it deletes nothing else.
-    match s.block_on(s.api().delete_function(name)) {
+    match s.api().delete_function(name).await {
         Ok(r) if (200..300).contains(&r.status) => Some(oracle::leaked(name, answer.status)),
         _ => None,
     }
@@ -158,7 +160,7 @@ pub(crate) fn sweep(s: &Session, name: &str, answer: &WireResponse) -> Option<Fi
 /// Deletes a function this run created after a successful create of `sent` (the name as the
 /// request named it). Never one it did not create: a name the answer gives that is neither the one
 /// sent nor carries the run's prefix is left alone. Throttling is absorbed.
-pub(crate) fn delete(s: &Session, name: &str, sent: &str) -> Result<(), String> {
+pub(crate) async fn delete(s: &Session, name: &str, sent: &str) -> Result<(), String> {
     if name != oracle_bare(sent) && !name.starts_with(&s.ctx.run_prefix) {
         return Err(format!(
             "not deleted: the answer names {name}, which the request did not send and which does not carry this run's prefix {}",
@@ -166,7 +168,7 @@ pub(crate) fn delete(s: &Session, name: &str, sent: &str) -> Result<(), String> 
         ));
     }
     s.ledger.created(name);
-    match s.block_on(s.api().delete_function(name)) {
+    match s.api().delete_function(name).await {
         Ok(r) if (200..300).contains(&r.status) || r.status == 404 => {
             s.ledger.gone(name);
             Ok(())
@@ -181,7 +183,7 @@ fn build(s: &Session, case: &Case, param: u64, seed: u64) -> Option<Instance> {
 }
 
 /// Runs one case class and gives its trial record.
-pub fn run_case(s: &Session, case: &Case) -> TrialRecord {
+pub async fn run_case(s: &Session, case: &Case) -> TrialRecord {
     let kind = case.kind.as_str();
     if let Some(need) = &case.needs_resource {
         if s.config.target != Target::Stub {
@@ -193,7 +195,7 @@ pub fn run_case(s: &Session, case: &Case) -> TrialRecord {
     }
 
     if let Some(corpus) = &s.config.corpus {
-        return run_corpus_case(s, case, corpus);
+        return run_corpus_case(s, case, corpus).await;
     }
     // Replayed failures first, then the boundary (param 0), then generated instances.
     let planned: Vec<(u64, u64)> = s
@@ -209,7 +211,7 @@ pub fn run_case(s: &Session, case: &Case) -> TrialRecord {
         .into_iter()
         .filter_map(|(param, seed)| build(s, case, param, seed));
     for inst in replayed.chain(boundary_instance) {
-        let (j, _) = exchange(s, case, &inst);
+        let (j, _) = exchange(s, case, &inst).await;
         instances += 1;
         let failed = !j.outcome().is_conformant();
         if first.is_none() || failed {
@@ -241,7 +243,7 @@ pub fn run_case(s: &Session, case: &Case) -> TrialRecord {
             continue;
         };
         let inst = tree.current();
-        let (j, _) = exchange(s, case, &inst);
+        let (j, _) = exchange(s, case, &inst).await;
         instances += 1;
         let outcome = j.outcome();
         if outcome.is_conformant() {
@@ -263,7 +265,7 @@ pub fn run_case(s: &Session, case: &Case) -> TrialRecord {
                 break;
             }
             let cand = tree.current();
-            let (cj, _) = exchange(s, case, &cand);
+            let (cj, _) = exchange(s, case, &cand).await;
             instances += 1;
             let o = cj.outcome();
             last_failed = o.differs();

@@ -1,14 +1,15 @@
 //! The check threads' own async runtimes and connections.
 //!
-//! A run's checks are blocking code on `--concurrency` threads, each driving its requests with
-//! `block_on`. On one shared multi-thread runtime, a request crossed threads twice: the check's
-//! thread handed it to a runtime worker that owned the connection, and the worker woke the check's
-//! thread when the answer came. Each check thread now has a lane: a current-thread runtime and
-//! clients whose connections were opened on it, so the thread that waits for an answer is the one
-//! that reads it.
+//! A run's case classes and SDK twins are futures, several polled in turns on each of a few
+//! threads (one per core, see [`super::session::Session::run_all`]); lifecycle checks run on a
+//! thread of their own. Each such thread has a lane: a current-thread runtime and clients whose
+//! connections were opened on it, so the thread that waits for an answer is the one that reads it
+//! (on one shared multi-thread runtime, a request crossed threads twice: the check's thread handed
+//! it to a runtime worker that owned the connection, and the worker woke the check's thread when
+//! the answer came).
 //!
 //! A lane is made the first time its thread asks for it. Code outside a lane (set-up, clean-up,
-//! replay) keeps the session's own runtime and clients.
+//! replay, a `cargo test` trial) keeps the session's own runtime and clients.
 
 use std::cell::Cell;
 use std::sync::OnceLock;

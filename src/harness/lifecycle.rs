@@ -57,7 +57,7 @@ impl Lifecycle {
 }
 
 pub(super) fn send_plain(s: &Session, req: &WireRequest) -> Result<WireResponse, TransportError> {
-    s.send_once(req)
+    s.block_on(s.send_once(req))
 }
 
 /// Read-back and set-up calls: throttling absorbed and counted.
@@ -257,7 +257,7 @@ fn lifecycle_steps(
 /// Clean-up is not the check: a failing delete is said in the message, not counted (the
 /// delete-then-recreate check judges deletes, after the function has settled).
 pub(super) fn cleanup(s: &Session, name: &str, notes: &mut Vec<String>) {
-    if let Err(e) = delete(s, name, name) {
+    if let Err(e) = s.block_on(delete(s, name, name)) {
         notes.push(format!("clean-up: could not delete {name}: {e}"));
     }
 }

@@ -13,8 +13,8 @@ use crate::transport::SdkOutcome;
 
 /// The boundary request of a case through aws-sdk-lambda, next to the same request over raw HTTP;
 /// [`oracle::sdk::judge_sdk`] judges whether the SDK read the answer as raw HTTP did.
-pub(super) fn run_sdk(s: &Session, id: String, case: &Case) -> TrialRecord {
-    let (j, inst, instances) = sdk_exchange(s, case);
+pub(super) async fn run_sdk(s: &Session, id: String, case: &Case) -> TrialRecord {
+    let (j, inst, instances) = sdk_exchange(s, case).await;
     let mut rec = TrialRecord::judged(id, "sdk", &j);
     rec.instances = instances;
     if let (Some(inst), false) = (inst, j.outcome().is_conformant() || j.skipped.is_some()) {
@@ -24,7 +24,10 @@ pub(super) fn run_sdk(s: &Session, id: String, case: &Case) -> TrialRecord {
     rec
 }
 
-fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate::Instance>, u32) {
+async fn sdk_exchange(
+    s: &Session,
+    case: &Case,
+) -> (Judgement, Option<crate::generate::Instance>, u32) {
     let Some(sdk) = s.sdk() else {
         return (Judgement::skipped("--client raw"), None, 0);
     };
@@ -90,7 +93,7 @@ fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate:
         &facts,
     );
     // The raw view first (its function deleted), then the SDK's.
-    let raw = s.send_create(&inst.request, &inst.function_name);
+    let raw = s.send_create(&inst.request, &inst.function_name).await;
     let raw = match raw {
         Ok(r) => r,
         Err(error) => {
@@ -114,14 +117,14 @@ fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate:
         let name = raw
             .json_str_member("FunctionName")
             .unwrap_or_else(|| inst.function_name.clone());
-        if let Err(e) = delete(s, &name, &inst.function_name) {
+        if let Err(e) = delete(s, &name, &inst.function_name).await {
             notes.push(format!("clean-up: could not delete {name}: {e}"));
         }
     } else {
-        leaks.extend(sweep(s, &inst.function_name, &raw));
+        leaks.extend(sweep(s, &inst.function_name, &raw).await);
     }
     s.ledger.sent(&sdk_name);
-    let outcome = s.block_on(sdk.create_function(&sdk_json));
+    let outcome = sdk.create_function(&sdk_json).await;
     s.api().count(1);
     if !matches!(outcome, SdkOutcome::Failed(_)) {
         // Answered (or never sent): a failed exchange may still have created the function.
@@ -129,11 +132,11 @@ fn sdk_exchange(s: &Session, case: &Case) -> (Judgement, Option<crate::generate:
     }
     if let SdkOutcome::Success(out) = &outcome {
         let name = name_of(Some(out.clone())).unwrap_or_else(|| sdk_name.clone());
-        if let Err(e) = delete(s, &name, &sdk_name) {
+        if let Err(e) = delete(s, &name, &sdk_name).await {
             notes.push(format!("clean-up: could not delete {name}: {e}"));
         }
     } else if !matches!(outcome, SdkOutcome::Unexpressible(_)) {
-        leaks.extend(sweep(s, &sdk_name, &raw));
+        leaks.extend(sweep(s, &sdk_name, &raw).await);
     }
     let mut j = oracle::sdk::judge_sdk(&s.spec, &raw, &raw_answer, &sdk_answer, &outcome);
     j.findings.extend(leaks);

@@ -4,7 +4,7 @@
 //! lines grew the run's memory with every request; they are written to an unnamed temporary file
 //! instead (gone when the run ends, even on a crash), and only where each line lies is kept. Lines
 //! reach the file [`BUFFER`] bytes at a time (a write per line cost a system call per request,
-//! under the lock every check thread takes). When no temporary file can be made or written, a line
+//! under the lock every check takes). When no temporary file can be made or written, a line
 //! is kept in memory.
 
 use std::collections::BTreeMap;

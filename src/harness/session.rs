@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_util::stream::{FuturesUnordered, StreamExt as _};
 use url::Url;
 
 use crate::generate::{Case, Context};
@@ -172,7 +173,8 @@ impl Session {
             verdicts: Mutex::new(std::collections::BTreeMap::new()),
             main_sdk: sdk,
             main_runtime: runtime,
-            lanes: Lanes::new(config.concurrency.max(1)),
+            // The task threads' lanes, and one for the thread lifecycle checks run on.
+            lanes: Lanes::new(task_threads(config.concurrency.max(1)) + 1),
             _stub: stub,
             facts,
             endpoint_label,
@@ -359,15 +361,44 @@ impl Session {
         all
     }
 
-    /// Runs one check: a case class, its SDK twin or a lifecycle check; its verdict requests are
-    /// bounded by `check_timeout` ([`crate::transport::deadline`]).
+    /// Runs one check on this thread, which it owns until it ends: a case class, its SDK twin or a
+    /// lifecycle check; its verdict requests are bounded by `check_timeout`
+    /// ([`crate::transport::deadline`]). Not from inside an async runtime.
     pub fn run_check(&self, check: &Check) -> TrialRecord {
-        crate::transport::record::set_check(&check.id());
-        crate::transport::deadline::within(self.config.check_timeout, || match check {
-            Check::Case(c) => execute::run_case(self, c),
-            Check::Sdk(c) => sdk_twin::run_sdk(self, check.id(), c),
-            Check::Lifecycle(l) => lifecycle::run_lifecycle(self, *l),
-        })
+        match check {
+            Check::Lifecycle(l) => {
+                crate::transport::record::set_check(&check.id());
+                crate::transport::deadline::within_thread(self.config.check_timeout, || {
+                    lifecycle::run_lifecycle(self, *l)
+                })
+            }
+            _ => self.block_on(self.run_check_task(check)),
+        }
+    }
+
+    /// A case class or its SDK twin as a future: polled beside other checks on one thread, it
+    /// keeps its own deadline and its own recorded requests. A lifecycle check waits in place
+    /// between its requests and needs a thread of its own ([`Session::run_check`]).
+    async fn run_check_task(&self, check: &Check) -> TrialRecord {
+        let id = check.id();
+        let run = async {
+            match check {
+                Check::Case(c) => execute::run_case(self, c).await,
+                Check::Sdk(c) => sdk_twin::run_sdk(self, id.clone(), c).await,
+                Check::Lifecycle(l) => TrialRecord::judged(
+                    l.id(),
+                    "lifecycle",
+                    &crate::oracle::Judgement::fault(crate::oracle::Fault::Unbuildable(
+                        "a lifecycle check runs on a thread of its own, not as a task".into(),
+                    )),
+                ),
+            }
+        };
+        crate::transport::record::for_check(
+            &id,
+            crate::transport::deadline::within(self.config.check_timeout, run),
+        )
+        .await
     }
 
     /// Whether SIGINT / SIGTERM came.
@@ -377,7 +408,7 @@ impl Session {
 
     /// Sends a create (a verdict request, once) naming `name`, noting it in the ledger until an
     /// answer comes (see [`Session::send_once`] for interrupts: a create cut short stays in the ledger).
-    pub(super) fn send_create(
+    pub(super) async fn send_create(
         &self,
         req: &crate::transport::WireRequest,
         name: &str,
@@ -386,7 +417,7 @@ impl Session {
             return Err(interrupted_error());
         }
         self.ledger.sent(name);
-        let r = self.send_once(req);
+        let r = self.send_once(req).await;
         if r.is_ok() {
             self.ledger.answered(name);
         }
@@ -396,63 +427,73 @@ impl Session {
     /// Sends a verdict request once. After an interrupt nothing is sent, and a request already in
     /// flight gets [`INTERRUPT_GRACE`] to be answered (so the run knows whether its create made a
     /// function) before it is cut short.
-    pub(super) fn send_once(
+    pub(super) async fn send_once(
         &self,
         req: &crate::transport::WireRequest,
     ) -> Result<crate::transport::WireResponse, crate::transport::TransportError> {
         if self.interrupted() {
             return Err(interrupted_error());
         }
-        self.block_on(async {
-            let send = self.api().send(req);
-            tokio::pin!(send);
-            tokio::select! {
-                r = &mut send => r,
-                () = self.config.interrupt.wait() => {
-                    tokio::time::timeout(INTERRUPT_GRACE, send)
-                        .await
-                        .unwrap_or_else(|_| Err(interrupted_error()))
-                }
+        let send = self.api().send(req);
+        tokio::pin!(send);
+        tokio::select! {
+            r = &mut send => r,
+            () = self.config.interrupt.wait() => {
+                tokio::time::timeout(INTERRUPT_GRACE, send)
+                    .await
+                    .unwrap_or_else(|_| Err(interrupted_error()))
             }
-        })
+        }
     }
 
-    /// Runs every case on `concurrency` threads; `progress` is called after each trial. After an
-    /// interrupt no check starts, and a check cut short is recorded as skipped (`interrupted`).
+    /// Runs every check with at most `--concurrency` of them at once; `progress` is called after
+    /// each trial. After an interrupt no check starts, and a check cut short is recorded as skipped
+    /// (`interrupted`).
+    ///
+    /// Case classes and SDK twins run as futures, several to a thread, on as many threads as the
+    /// machine has cores (at most `--concurrency`): a thread waiting for one answer works on
+    /// another check instead of sleeping, and no more threads take turns on a core than it has.
+    /// Lifecycle checks wait in place between requests and run on a thread of their own.
     pub fn run_all(
         &self,
         cases: &[Check],
         progress: &(dyn Fn(&TrialRecord) + Sync),
     ) -> Vec<TrialRecord> {
-        let next = AtomicU64::new(0);
+        let (own_thread, as_tasks): (Vec<&Check>, Vec<&Check>) =
+            cases.iter().partition(|c| matches!(c, Check::Lifecycle(_)));
+        let concurrency = self.config.concurrency.max(1);
+        let threads = task_threads(concurrency);
         let out = Mutex::new(Vec::with_capacity(cases.len()));
+        let queue = Queue {
+            checks: &as_tasks,
+            next: AtomicU64::new(0),
+            out: &out,
+            progress,
+        };
         std::thread::scope(|s| {
-            for lane in 0..self.config.concurrency.max(1) {
-                let next = &next;
-                let out = &out;
+            let queue = &queue;
+            for lane in 0..threads {
+                // `concurrency` checks at once, spread over the threads.
+                let at_once = concurrency / threads + usize::from(lane < concurrency % threads);
                 s.spawn(move || {
-                    self.lanes.enter(lane, || loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed) as usize;
-                        let Some(case) = cases.get(i) else { break };
-                        if self.interrupted() {
-                            break;
-                        }
-                        let mut record = self.run_check(case);
-                        if self.interrupted() && record.outcome.is_harness_error() {
-                            let why = format!(
-                                "interrupted by {}",
-                                self.config.interrupt.name().unwrap_or("a signal")
-                            );
-                            let kind = record.kind.clone();
-                            record = TrialRecord::judged(
-                                record.id,
-                                &kind,
-                                &crate::oracle::Judgement::skipped(why),
-                            );
-                        }
-                        progress(&record);
-                        if let Ok(mut o) = out.lock() {
-                            o.push(record);
+                    self.lanes.enter(lane, || {
+                        let mut running: FuturesUnordered<_> =
+                            (0..at_once).map(|_| self.take_checks(queue)).collect();
+                        self.block_on(async { while running.next().await.is_some() {} });
+                    })
+                });
+            }
+            if !own_thread.is_empty() {
+                let own = Queue {
+                    checks: &own_thread,
+                    next: AtomicU64::new(0),
+                    out: &out,
+                    progress,
+                };
+                s.spawn(move || {
+                    self.lanes.enter(threads, || {
+                        while let Some(check) = own.take(self) {
+                            own.done(self, self.run_check(check));
                         }
                     })
                 });
@@ -460,6 +501,53 @@ impl Session {
         });
         out.into_inner().unwrap_or_default()
     }
+
+    /// One of a thread's check futures: takes checks from `queue` until none is left.
+    async fn take_checks(&self, queue: &Queue<'_>) {
+        while let Some(check) = queue.take(self) {
+            let record = self.run_check_task(check).await;
+            queue.done(self, record);
+        }
+    }
+}
+
+/// The checks of a run left to take, and where their records go.
+struct Queue<'a> {
+    checks: &'a [&'a Check],
+    next: AtomicU64,
+    out: &'a Mutex<Vec<TrialRecord>>,
+    progress: &'a (dyn Fn(&TrialRecord) + Sync),
+}
+
+impl<'a> Queue<'a> {
+    /// The next check, or none when all are taken or the run was interrupted.
+    fn take(&self, s: &Session) -> Option<&'a Check> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed) as usize;
+        let check = self.checks.get(i).copied()?;
+        (!s.interrupted()).then_some(check)
+    }
+
+    /// Keeps a check's record (skipped, when it was cut short by an interrupt) and reports it.
+    fn done(&self, s: &Session, mut record: TrialRecord) {
+        if s.interrupted() && record.outcome.is_harness_error() {
+            let why = format!(
+                "interrupted by {}",
+                s.config.interrupt.name().unwrap_or("a signal")
+            );
+            let kind = record.kind.clone();
+            record = TrialRecord::judged(record.id, &kind, &crate::oracle::Judgement::skipped(why));
+        }
+        (self.progress)(&record);
+        if let Ok(mut o) = self.out.lock() {
+            o.push(record);
+        }
+    }
+}
+
+/// The threads a run's check futures take turns on: one per core, at most one per check at once.
+fn task_threads(concurrency: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    concurrency.clamp(1, cores.max(1))
 }
 
 /// How long a request in flight when SIGINT / SIGTERM comes may still take to be answered.

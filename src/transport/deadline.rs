@@ -1,8 +1,9 @@
-//! The per-check deadline (`--check-timeout`): the harness runs one check inside [`within`] on the
-//! check's own thread, and every verdict request that check sends is bounded by what is left of it.
+//! The per-check deadline (`--check-timeout`): the harness runs one check inside [`within`] (a
+//! check driven as a task among others on its thread) or [`within_thread`] (a check that owns its
+//! thread until it ends), and every verdict request that check sends is bounded by what is left of it.
 //!
-//! A thread-local, because a check runs on one thread from start to end (its requests are driven
-//! by `block_on` on that thread) and the requests are sent from many places that need not pass it on.
+//! Kept beside the check, not passed down, because the requests are sent from many places that
+//! need not pass it on: a task-local for a check run as a task, else a thread-local.
 //! Clean-up and read-back calls are not bounded by it: a function the run created is deleted even
 //! after the check ran out of time.
 
@@ -12,24 +13,42 @@ use std::time::{Duration, Instant};
 
 use super::TransportError;
 
+type Deadline = Option<(Instant, Duration)>;
+
 thread_local! {
-    /// The running check's deadline on this thread, and its budget (for the message).
-    static DEADLINE: Cell<Option<(Instant, Duration)>> = const { Cell::new(None) };
+    /// The deadline of the check that owns this thread, and its budget (for the message).
+    static DEADLINE: Cell<Deadline> = const { Cell::new(None) };
 }
 
-/// Runs `f` (one check) with a deadline `budget` from now on this thread; the previous deadline,
-/// if any, is restored afterwards.
-pub fn within<R>(budget: Duration, f: impl FnOnce() -> R) -> R {
-    let deadline = Instant::now().checked_add(budget).map(|at| (at, budget));
-    let previous = DEADLINE.with(|d| d.replace(deadline));
+tokio::task_local! {
+    /// The deadline of the check this future is, and its budget.
+    static TASK_DEADLINE: Deadline;
+}
+
+fn from_now(budget: Duration) -> Deadline {
+    Instant::now().checked_add(budget).map(|at| (at, budget))
+}
+
+/// Runs `check` with a deadline `budget` from its first poll: every request it sends, on whatever
+/// thread polls it, sees this deadline, and checks polled beside it on the same thread see theirs.
+pub async fn within<F: Future>(budget: Duration, check: F) -> F::Output {
+    TASK_DEADLINE.scope(from_now(budget), check).await
+}
+
+/// Runs `f` (one check that owns this thread until it ends) with a deadline `budget` from now;
+/// the previous deadline, if any, is restored afterwards.
+pub fn within_thread<R>(budget: Duration, f: impl FnOnce() -> R) -> R {
+    let previous = DEADLINE.with(|d| d.replace(from_now(budget)));
     let out = f();
     DEADLINE.with(|d| d.set(previous));
     out
 }
 
-/// The deadline of the check running on this thread, if any.
-pub fn current() -> Option<(Instant, Duration)> {
-    DEADLINE.with(Cell::get)
+/// The deadline of the check being polled, else of the check that owns this thread, if any.
+pub fn current() -> Deadline {
+    TASK_DEADLINE
+        .try_with(|d| *d)
+        .unwrap_or_else(|_| DEADLINE.with(Cell::get))
 }
 
 /// `request` bounded by `deadline` (taken with [`current`] before the future is first polled):
