@@ -8,6 +8,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use libtest_mimic::Failed;
@@ -243,7 +245,7 @@ fn ten_mib_answers_stay_small() -> Result<(), Failed> {
 /// `--check-timeout`: a check whose endpoint answers slower than the check may take stops at its
 /// deadline (well before the 10 s request timeout) and is a harness error saying so.
 fn check_deadline_is_a_harness_error() -> Result<(), Failed> {
-    let url = slow_endpoint(Duration::from_secs(4))?;
+    let (url, _) = slow_endpoint(Duration::from_secs(4))?;
     let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
         .args([
             "run",
@@ -278,10 +280,63 @@ fn check_deadline_is_a_harness_error() -> Result<(), Failed> {
     )
 }
 
+/// `--concurrency N` holds exactly N checks' requests at once, however the checks are spread over
+/// threads (an odd N splits unevenly over two cores): with every create answered 200 ms late, the
+/// endpoint sees N creates at once, never more.
+fn concurrency_is_the_requests_at_once() -> Result<(), Failed> {
+    for n in [3usize, 8] {
+        let (url, in_flight) = slow_endpoint(Duration::from_millis(200))?;
+        let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
+            .args([
+                "run",
+                "--endpoint",
+                url.as_str(),
+                "--cases",
+                "1",
+                "--filter",
+                "create_function::logging_config",
+                "--client",
+                "raw",
+                "--concurrency",
+                &n.to_string(),
+                "--regressions",
+                "none",
+                "--quiet",
+                "--seed",
+                "7",
+            ])
+            .env_remove("CONFORMANCE_ENDPOINT")
+            .env_remove("CONFORMANCE_TARGET")
+            .output()
+            .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        check(
+            stdout.contains("17 trials"),
+            format!("--concurrency {n}: the 17 logging_config checks ran:\n{stdout}"),
+        )?;
+        let most = in_flight.most.load(Ordering::SeqCst);
+        check(
+            most == n,
+            format!("--concurrency {n}: the endpoint held {most} creates at once\n{stdout}"),
+        )?;
+    }
+    Ok(())
+}
+
+/// How many creates a [`slow_endpoint`] is answering at once, and the most it ever was.
+#[derive(Default)]
+struct InFlight {
+    now: AtomicUsize,
+    most: AtomicUsize,
+}
+
 /// An endpoint that answers every request correctly enough (a 400 with a small body): a create
 /// (the check's verdict request) after `delay`, the set-up and clean-up requests at once (they are
-/// not what the deadline bounds; waiting for them only made the test slow).
-fn slow_endpoint(delay: Duration) -> Result<Url, Failed> {
+/// not what the deadline bounds; waiting for them only made the test slow). It counts the creates
+/// it holds at once.
+fn slow_endpoint(delay: Duration) -> Result<(Url, Arc<InFlight>), Failed> {
+    let in_flight = Arc::new(InFlight::default());
+    let counts = in_flight.clone();
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
     let port = listener
         .local_addr()
@@ -289,6 +344,7 @@ fn slow_endpoint(delay: Duration) -> Result<Url, Failed> {
         .port();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
+            let counts = counts.clone();
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(&stream);
                 let mut length = 0usize;
@@ -315,7 +371,10 @@ fn slow_endpoint(delay: Duration) -> Result<Url, Failed> {
                     return;
                 }
                 if create == Some(true) {
+                    let now = counts.now.fetch_add(1, Ordering::SeqCst) + 1;
+                    counts.most.fetch_max(now, Ordering::SeqCst);
                     std::thread::sleep(delay);
+                    counts.now.fetch_sub(1, Ordering::SeqCst);
                 }
                 let body = r#"{"Type":"User","message":"slow"}"#;
                 let _ = (&stream).write_all(
@@ -328,7 +387,8 @@ fn slow_endpoint(delay: Duration) -> Result<Url, Failed> {
             });
         }
     });
-    Url::parse(&format!("http://127.0.0.1:{port}/")).map_err(|e| e.to_string().into())
+    let url = Url::parse(&format!("http://127.0.0.1:{port}/")).map_err(|e| e.to_string())?;
+    Ok((url, in_flight))
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -1089,6 +1149,10 @@ fn main() -> ExitCode {
         (
             "safety::caps::ten_mib_answers_stay_small",
             ten_mib_answers_stay_small,
+        ),
+        (
+            "safety::caps::concurrency_is_the_requests_at_once",
+            concurrency_is_the_requests_at_once,
         ),
         (
             "safety::caps::check_deadline_is_a_harness_error",

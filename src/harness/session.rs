@@ -23,6 +23,7 @@ use super::check::{checks, Check};
 use super::feasible::{feasible_cases, feasible_matching};
 use super::lanes::{Lane, Lanes};
 use super::ledger::Ledger;
+use super::lifecycle::Lifecycle;
 use super::regressions::Regressions;
 use super::run_config::{ClientMode, RunConfig};
 use super::{execute, lifecycle, sdk_twin};
@@ -365,33 +366,29 @@ impl Session {
     /// lifecycle check; its verdict requests are bounded by `check_timeout`
     /// ([`crate::transport::deadline`]). Not from inside an async runtime.
     pub fn run_check(&self, check: &Check) -> TrialRecord {
-        match check {
-            Check::Lifecycle(l) => {
-                crate::transport::record::set_check(&check.id());
-                crate::transport::deadline::within_thread(self.config.check_timeout, || {
-                    lifecycle::run_lifecycle(self, *l)
-                })
-            }
-            _ => self.block_on(self.run_check_task(check)),
+        match Task::of(check) {
+            Ok(task) => self.block_on(self.run_task(task)),
+            Err(l) => self.run_lifecycle(l),
         }
     }
 
+    /// A lifecycle check on this thread, which it owns until it ends (it waits in place between
+    /// its requests).
+    fn run_lifecycle(&self, l: Lifecycle) -> TrialRecord {
+        crate::transport::record::set_check(l.id());
+        crate::transport::deadline::within_thread(self.config.check_timeout, || {
+            lifecycle::run_lifecycle(self, l)
+        })
+    }
+
     /// A case class or its SDK twin as a future: polled beside other checks on one thread, it
-    /// keeps its own deadline and its own recorded requests. A lifecycle check waits in place
-    /// between its requests and needs a thread of its own ([`Session::run_check`]).
-    async fn run_check_task(&self, check: &Check) -> TrialRecord {
-        let id = check.id();
+    /// keeps its own deadline and its own recorded requests.
+    async fn run_task(&self, task: Task<'_>) -> TrialRecord {
+        let id = task.id();
         let run = async {
-            match check {
-                Check::Case(c) => execute::run_case(self, c).await,
-                Check::Sdk(c) => sdk_twin::run_sdk(self, id.clone(), c).await,
-                Check::Lifecycle(l) => TrialRecord::judged(
-                    l.id(),
-                    "lifecycle",
-                    &crate::oracle::Judgement::fault(crate::oracle::Fault::Unbuildable(
-                        "a lifecycle check runs on a thread of its own, not as a task".into(),
-                    )),
-                ),
+            match task {
+                Task::Case(c) => execute::run_case(self, c).await,
+                Task::Sdk(c) => sdk_twin::run_sdk(self, id.clone(), c).await,
             }
         };
         crate::transport::record::for_check(
@@ -459,41 +456,38 @@ impl Session {
         cases: &[Check],
         progress: &(dyn Fn(&TrialRecord) + Sync),
     ) -> Vec<TrialRecord> {
-        let (own_thread, as_tasks): (Vec<&Check>, Vec<&Check>) =
-            cases.iter().partition(|c| matches!(c, Check::Lifecycle(_)));
+        let mut tasks = Vec::with_capacity(cases.len());
+        let mut lifecycles = Vec::new();
+        for check in cases {
+            match Task::of(check) {
+                Ok(task) => tasks.push(task),
+                Err(l) => lifecycles.push(l),
+            }
+        }
         let concurrency = self.config.concurrency.max(1);
         let threads = task_threads(concurrency);
         let out = Mutex::new(Vec::with_capacity(cases.len()));
-        let queue = Queue {
-            checks: &as_tasks,
-            next: AtomicU64::new(0),
-            out: &out,
-            progress,
-        };
+        let tasks = Queue::new(&tasks, &out, progress);
+        let lifecycles = Queue::new(&lifecycles, &out, progress);
         std::thread::scope(|s| {
-            let queue = &queue;
+            let tasks = &tasks;
             for lane in 0..threads {
                 // `concurrency` checks at once, spread over the threads.
                 let at_once = concurrency / threads + usize::from(lane < concurrency % threads);
                 s.spawn(move || {
                     self.lanes.enter(lane, || {
                         let mut running: FuturesUnordered<_> =
-                            (0..at_once).map(|_| self.take_checks(queue)).collect();
+                            (0..at_once).map(|_| self.take_tasks(tasks)).collect();
                         self.block_on(async { while running.next().await.is_some() {} });
                     })
                 });
             }
-            if !own_thread.is_empty() {
-                let own = Queue {
-                    checks: &own_thread,
-                    next: AtomicU64::new(0),
-                    out: &out,
-                    progress,
-                };
+            if !lifecycles.items.is_empty() {
+                let lifecycles = &lifecycles;
                 s.spawn(move || {
                     self.lanes.enter(threads, || {
-                        while let Some(check) = own.take(self) {
-                            own.done(self, self.run_check(check));
+                        while let Some(l) = lifecycles.take(self) {
+                            lifecycles.done(self, self.run_lifecycle(l));
                         }
                     })
                 });
@@ -503,28 +497,66 @@ impl Session {
     }
 
     /// One of a thread's check futures: takes checks from `queue` until none is left.
-    async fn take_checks(&self, queue: &Queue<'_>) {
-        while let Some(check) = queue.take(self) {
-            let record = self.run_check_task(check).await;
+    async fn take_tasks(&self, queue: &Queue<'_, Task<'_>>) {
+        while let Some(task) = queue.take(self) {
+            let record = self.run_task(task).await;
             queue.done(self, record);
         }
     }
 }
 
+/// A check that runs as a future: a case class or its SDK twin.
+#[derive(Clone, Copy)]
+enum Task<'a> {
+    Case(&'a Case),
+    Sdk(&'a Case),
+}
+
+impl<'a> Task<'a> {
+    /// The check as a future, or the lifecycle check it is (which needs a thread of its own).
+    fn of(check: &'a Check) -> Result<Self, Lifecycle> {
+        match check {
+            Check::Case(c) => Ok(Task::Case(c)),
+            Check::Sdk(c) => Ok(Task::Sdk(c)),
+            Check::Lifecycle(l) => Err(*l),
+        }
+    }
+
+    fn id(self) -> String {
+        match self {
+            Task::Case(c) => c.id.clone(),
+            Task::Sdk(c) => super::check::sdk_id(&c.id),
+        }
+    }
+}
+
 /// The checks of a run left to take, and where their records go.
-struct Queue<'a> {
-    checks: &'a [&'a Check],
+struct Queue<'a, T> {
+    items: &'a [T],
     next: AtomicU64,
     out: &'a Mutex<Vec<TrialRecord>>,
     progress: &'a (dyn Fn(&TrialRecord) + Sync),
 }
 
-impl<'a> Queue<'a> {
+impl<'a, T: Copy> Queue<'a, T> {
+    fn new(
+        items: &'a [T],
+        out: &'a Mutex<Vec<TrialRecord>>,
+        progress: &'a (dyn Fn(&TrialRecord) + Sync),
+    ) -> Self {
+        Self {
+            items,
+            next: AtomicU64::new(0),
+            out,
+            progress,
+        }
+    }
+
     /// The next check, or none when all are taken or the run was interrupted.
-    fn take(&self, s: &Session) -> Option<&'a Check> {
+    fn take(&self, s: &Session) -> Option<T> {
         let i = self.next.fetch_add(1, Ordering::Relaxed) as usize;
-        let check = self.checks.get(i).copied()?;
-        (!s.interrupted()).then_some(check)
+        let item = self.items.get(i).copied()?;
+        (!s.interrupted()).then_some(item)
     }
 
     /// Keeps a check's record (skipped, when it was cut short by an interrupt) and reports it.
