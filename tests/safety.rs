@@ -281,11 +281,12 @@ fn check_deadline_is_a_harness_error() -> Result<(), Failed> {
 }
 
 /// `--concurrency N` holds exactly N checks' requests at once, however the checks are spread over
-/// threads (an odd N splits unevenly over two cores): with every create answered 200 ms late, the
-/// endpoint sees N creates at once, never more.
+/// threads (an odd N splits unevenly over two cores) and with the lifecycle checks on a thread of
+/// their own among them: with every create answered 100 ms late, the endpoint sees N creates at
+/// once, never more.
 fn concurrency_is_the_requests_at_once() -> Result<(), Failed> {
-    for n in [3usize, 8] {
-        let (url, in_flight) = slow_endpoint(Duration::from_millis(200))?;
+    for n in [1usize, 3, 8] {
+        let (url, in_flight) = slow_endpoint(Duration::from_millis(100))?;
         let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
             .args([
                 "run",
@@ -294,7 +295,8 @@ fn concurrency_is_the_requests_at_once() -> Result<(), Failed> {
                 "--cases",
                 "1",
                 "--filter",
-                "create_function::logging_config",
+                // layers, logging_config and the five lifecycle checks
+                "create_function::l",
                 "--client",
                 "raw",
                 "--concurrency",
@@ -311,8 +313,8 @@ fn concurrency_is_the_requests_at_once() -> Result<(), Failed> {
             .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
         let stdout = String::from_utf8_lossy(&out.stdout);
         check(
-            stdout.contains("17 trials"),
-            format!("--concurrency {n}: the 17 logging_config checks ran:\n{stdout}"),
+            stdout.contains("33 trials"),
+            format!("--concurrency {n}: the 33 checks ran:\n{stdout}"),
         )?;
         let most = in_flight.most.load(Ordering::SeqCst);
         check(

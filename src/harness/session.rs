@@ -450,7 +450,8 @@ impl Session {
     /// Case classes and SDK twins run as futures, several to a thread, on as many threads as the
     /// machine has cores (at most `--concurrency`): a thread waiting for one answer works on
     /// another check instead of sleeping, and no more threads take turns on a core than it has.
-    /// Lifecycle checks wait in place between requests and run on a thread of their own.
+    /// Lifecycle checks wait in place between requests and run on a thread of their own, in one of
+    /// the `--concurrency` places (a future waits while the lifecycle thread holds it).
     pub fn run_all(
         &self,
         cases: &[Check],
@@ -467,8 +468,10 @@ impl Session {
         let concurrency = self.config.concurrency.max(1);
         let threads = task_threads(concurrency);
         let out = Mutex::new(Vec::with_capacity(cases.len()));
-        let tasks = Queue::new(&tasks, &out, progress);
-        let lifecycles = Queue::new(&lifecycles, &out, progress);
+        // A check runs only in one of these places, wherever it runs.
+        let places = tokio::sync::Semaphore::new(concurrency);
+        let tasks = Queue::new(&tasks, &places, &out, progress);
+        let lifecycles = Queue::new(&lifecycles, &places, &out, progress);
         std::thread::scope(|s| {
             let tasks = &tasks;
             for lane in 0..threads {
@@ -486,7 +489,7 @@ impl Session {
                 let lifecycles = &lifecycles;
                 s.spawn(move || {
                     self.lanes.enter(threads, || {
-                        while let Some(l) = lifecycles.take(self) {
+                        while let Some((l, _place)) = self.block_on(lifecycles.take(self)) {
                             lifecycles.done(self, self.run_lifecycle(l));
                         }
                     })
@@ -498,7 +501,7 @@ impl Session {
 
     /// One of a thread's check futures: takes checks from `queue` until none is left.
     async fn take_tasks(&self, queue: &Queue<'_, Task<'_>>) {
-        while let Some(task) = queue.take(self) {
+        while let Some((task, _place)) = queue.take(self).await {
             let record = self.run_task(task).await;
             queue.done(self, record);
         }
@@ -530,9 +533,10 @@ impl<'a> Task<'a> {
     }
 }
 
-/// The checks of a run left to take, and where their records go.
+/// The checks of a run left to take, the places they run in, and where their records go.
 struct Queue<'a, T> {
     items: &'a [T],
+    places: &'a tokio::sync::Semaphore,
     next: AtomicU64,
     out: &'a Mutex<Vec<TrialRecord>>,
     progress: &'a (dyn Fn(&TrialRecord) + Sync),
@@ -541,22 +545,26 @@ struct Queue<'a, T> {
 impl<'a, T: Copy> Queue<'a, T> {
     fn new(
         items: &'a [T],
+        places: &'a tokio::sync::Semaphore,
         out: &'a Mutex<Vec<TrialRecord>>,
         progress: &'a (dyn Fn(&TrialRecord) + Sync),
     ) -> Self {
         Self {
             items,
+            places,
             next: AtomicU64::new(0),
             out,
             progress,
         }
     }
 
-    /// The next check, or none when all are taken or the run was interrupted.
-    fn take(&self, s: &Session) -> Option<T> {
+    /// The next check and a place to run it in (held until it is dropped), once one is free; none
+    /// when all are taken or the run was interrupted.
+    async fn take(&self, s: &Session) -> Option<(T, tokio::sync::SemaphorePermit<'a>)> {
+        let place = self.places.acquire().await.ok()?;
         let i = self.next.fetch_add(1, Ordering::Relaxed) as usize;
         let item = self.items.get(i).copied()?;
-        (!s.interrupted()).then_some(item)
+        (!s.interrupted()).then_some((item, place))
     }
 
     /// Keeps a check's record (skipped, when it was cut short by an interrupt) and reports it.
