@@ -21,6 +21,7 @@ pub mod progress;
 pub mod regressions;
 pub mod replay;
 mod run_config;
+mod schedule;
 mod sdk_twin;
 pub mod sent;
 mod session;
