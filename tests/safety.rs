@@ -246,33 +246,26 @@ fn ten_mib_answers_stay_small() -> Result<(), Failed> {
 /// deadline (well before the 10 s request timeout) and is a harness error saying so.
 fn check_deadline_is_a_harness_error() -> Result<(), Failed> {
     let (url, _) = slow_endpoint(Duration::from_secs(4))?;
-    let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
-        .args([
-            "run",
-            "--endpoint",
-            url.as_str(),
-            "--cases",
-            "16",
-            "--filter",
-            "create_function::memory_size::above_max",
-            "--client",
-            "raw",
-            "--check-timeout",
-            "1",
-            "--regressions",
-            "none",
-            "--seed",
-            "7",
-        ])
-        .env_remove("CONFORMANCE_ENDPOINT")
-        .env_remove("CONFORMANCE_TARGET")
-        .output()
-        .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (code, stdout, stderr) = support::lc(&[
+        "run",
+        "--endpoint",
+        url.as_str(),
+        "--cases",
+        "16",
+        "--filter",
+        "create_function::memory_size::above_max",
+        "--client",
+        "raw",
+        "--check-timeout",
+        "1",
+        "--regressions",
+        "none",
+        "--seed",
+        "7",
+    ])?;
     check(
-        out.status.code() == Some(3),
-        format!("expected exit 3, got {:?}\n{stdout}\n{stderr}", out.status),
+        code == 3,
+        format!("expected exit 3, got {code}\n{stdout}\n{stderr}"),
     )?;
     check(
         stderr.contains("over its 1s deadline (--check-timeout)"),
@@ -287,31 +280,26 @@ fn check_deadline_is_a_harness_error() -> Result<(), Failed> {
 fn concurrency_is_the_requests_at_once() -> Result<(), Failed> {
     for n in [1usize, 3, 8] {
         let (url, in_flight) = slow_endpoint(Duration::from_millis(100))?;
-        let out = Command::new(env!("CARGO_BIN_EXE_lambda-conform"))
-            .args([
-                "run",
-                "--endpoint",
-                url.as_str(),
-                "--cases",
-                "1",
-                "--filter",
-                // layers, logging_config and the five lifecycle checks
-                "create_function::l",
-                "--client",
-                "raw",
-                "--concurrency",
-                &n.to_string(),
-                "--regressions",
-                "none",
-                "--quiet",
-                "--seed",
-                "7",
-            ])
-            .env_remove("CONFORMANCE_ENDPOINT")
-            .env_remove("CONFORMANCE_TARGET")
-            .output()
-            .map_err(|e| format!("cannot run lambda-conform: {e}"))?;
-        let stdout = String::from_utf8_lossy(&out.stdout);
+        let concurrency = n.to_string();
+        let (_, stdout, _) = support::lc(&[
+            "run",
+            "--endpoint",
+            url.as_str(),
+            "--cases",
+            "1",
+            // layers, logging_config and the five lifecycle checks
+            "--filter",
+            "create_function::l",
+            "--client",
+            "raw",
+            "--concurrency",
+            &concurrency,
+            "--regressions",
+            "none",
+            "--quiet",
+            "--seed",
+            "7",
+        ])?;
         check(
             stdout.contains("33 trials"),
             format!("--concurrency {n}: the 33 checks ran:\n{stdout}"),
