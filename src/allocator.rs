@@ -28,17 +28,11 @@ fn mi_set((env, option, default): (&str, libc::c_int, libc::c_long), value: libc
     true
 }
 
-/// mimalloc as it comes keeps freed pages for a second and backs its arenas with transparent huge
-/// pages: a `--cases 64` run held 124-134 MiB against glibc's 51-55. Freed pages given back at once
-/// and no huge pages hold it at about 61 MiB (docs/benchmarks.md). `cases` only makes requests and
-/// writes them out, one thread, nothing kept: there giving pages back at once cost 8 % of the
-/// generation time, so it keeps mimalloc's delay.
-///
-/// `generation_only`: the command is `cases` (or a bench timing what it does).
-pub fn tune(generation_only: bool) {
-    if !generation_only {
-        mi_set(mi_option::PURGE_DELAY, 0);
-    }
+/// mimalloc as it comes backs its arenas with transparent huge pages: a `--cases 64` run held
+/// 124-134 MiB against glibc's 51-55, and the first touches of each arena zeroed 2 MiB pages, 15-25
+/// ms of every start before a command's work began. No huge pages from the first allocation on
+/// (call this before anything else allocates, before the flags are parsed).
+pub fn no_huge_pages() {
     if mi_set(mi_option::ALLOW_THP, 0) {
         // What mimalloc does itself for allow_thp = 0 when it starts, which is before `main`.
         #[cfg(target_os = "linux")]
@@ -47,4 +41,17 @@ pub fn tune(generation_only: bool) {
             libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
         }
     }
+}
+
+/// mimalloc as it comes keeps freed pages for a second: freed pages given back at once (and no
+/// huge pages, [`no_huge_pages`]) hold a `--cases 64` run at about 61 MiB (docs/benchmarks.md).
+/// `cases` only makes requests and writes them out, one thread, nothing kept: there giving pages
+/// back at once cost 8 % of the generation time, so it keeps mimalloc's delay.
+///
+/// `generation_only`: the command is `cases` (or a bench timing what it does).
+pub fn tune(generation_only: bool) {
+    if !generation_only {
+        mi_set(mi_option::PURGE_DELAY, 0);
+    }
+    no_huge_pages();
 }

@@ -23,6 +23,7 @@ use commands::table::{cases_cmd, spec_cmd};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    allocator::no_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e)

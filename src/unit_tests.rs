@@ -41,6 +41,7 @@ fn tests() -> Vec<(String, fn())> {
         unit!(generate::strings::tests::exact_patterns_emit_only_matching_strings),
         unit!(generate::text::tests::letters_are_even),
         unit!(generate::text::tests::shortest_in_place_is_the_shortest_placeable_length),
+        unit!(harness::background::tests::made_once_on_its_own_thread),
         unit!(harness::corpus::tests::lines_are_serde_json),
         unit!(harness::corpus::tests::replace_bytes_is_replace_found),
         unit!(harness::lanes::tests::a_thread_sees_only_its_own_lane),

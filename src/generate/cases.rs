@@ -186,41 +186,60 @@ fn mark(spec: &Spec, cases: &mut [Case], filtered: bool) {
     let base = ctx.base_request(spec, "probe");
     let needing = needing(spec);
     let touched = repair_reach(spec, &needing);
-    let needs = super::par::par_map(cases, |case| {
-        if case.kind == CaseKind::Wire || case.needs_resource.is_some() {
-            return None;
-        }
-        // A class that sets nothing under a top-level member a repair can reach adds nothing:
-        // its requests are the base request (which needs no resource) with its own member set.
-        if filtered
-            && case
-                .member
-                .as_deref()
-                .is_some_and(|own| !touched.contains(top_level(own)))
-        {
-            return None;
-        }
-        for seed in 0..4u64 {
-            let Some(json) = case.instance(spec, &ctx, 0, seed).and_then(|i| i.json) else {
-                continue;
+    // One draw per work item, so that a class whose requests take long to build (a 2 MiB zip
+    // drawn four times) is shared out among the threads instead of keeping one busy while the
+    // others wait. A deterministic class (filtered) is drawn until one request builds, as one item.
+    let drawn = |case: &Case| {
+        !(case.kind == CaseKind::Wire
+            || case.needs_resource.is_some()
+            // A class that sets nothing under a top-level member a repair can reach adds nothing:
+            // its requests are the base request (which needs no resource) with its own member set.
+            || filtered
+                && case
+                    .member
+                    .as_deref()
+                    .is_some_and(|own| !touched.contains(top_level(own))))
+    };
+    let items: Vec<(usize, Option<u64>)> = cases
+        .iter()
+        .enumerate()
+        .filter(|(_, case)| drawn(case))
+        .flat_map(|(i, case)| {
+            let seeds: Vec<Option<u64>> = if filtered && case.deterministic {
+                vec![None]
+            } else {
+                (0..4u64).map(Some).collect()
             };
-            // The case's own member is what it exercises, not something a repair added.
-            let own = case.member.clone().unwrap_or_default();
-            let added = needing.iter().find(|m| {
-                !inside(&m.path, &own)
-                    && !validate::reach(&json, &m.path).is_empty()
-                    && validate::reach(&base, &m.path).is_empty()
-            });
-            if let Some(m) = added {
-                return m.needs_resource.clone();
-            }
+            seeds.into_iter().map(move |seed| (i, seed))
+        })
+        .collect();
+    // Per item: None when no request was built; else the resource a repair added, if any.
+    let added = |case: &Case, seed: u64| -> Option<Option<String>> {
+        let json = case.instance(spec, &ctx, 0, seed).and_then(|i| i.json)?;
+        // The case's own member is what it exercises, not something a repair added.
+        let own = case.member.clone().unwrap_or_default();
+        let added = needing.iter().find(|m| {
+            !inside(&m.path, &own)
+                && !validate::reach(&json, &m.path).is_empty()
+                && validate::reach(&base, &m.path).is_empty()
+        });
+        Some(added.and_then(|m| m.needs_resource.clone()))
+    };
+    let found = super::par::par_map(&items, |&(i, seed)| {
+        let case = &cases[i];
+        match seed {
+            Some(seed) => added(case, seed).flatten(),
             // Every instance of a deterministic class is this request under another name.
-            if filtered && case.deterministic {
-                break;
-            }
+            None => (0..4u64).find_map(|seed| added(case, seed)).flatten(),
         }
-        None
     });
+    // A class needs what its first draw (by seed) that added a resource added.
+    let mut needs: Vec<Option<String>> = vec![None; cases.len()];
+    for (&(i, _), need) in items.iter().zip(found) {
+        if needs[i].is_none() {
+            needs[i] = need;
+        }
+    }
     for (case, need) in cases.iter_mut().zip(needs) {
         if need.is_some() {
             case.needs_resource = need;

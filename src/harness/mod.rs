@@ -4,6 +4,7 @@
 //! (`cargo test -- --endpoint URL`), so both judge exactly alike. The harness only runs things:
 //! every outcome is decided by [`crate::oracle`].
 
+pub(crate) mod background;
 mod check;
 mod cleanup;
 pub mod corpus;

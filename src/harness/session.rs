@@ -17,6 +17,7 @@ use crate::transport::{
     Target,
 };
 
+use super::background::Background;
 use super::check::{checks, Check};
 use super::feasible::{feasible_cases, feasible_matching};
 use super::lanes::{Lane, Lanes};
@@ -61,7 +62,8 @@ pub struct Session {
     pub config: RunConfig,
     /// The raw client with the run's request counters (outside a lane: see [`Session::api`]).
     main_api: LambdaApi,
-    main_sdk: Option<SdkClient>,
+    /// The SDK client outside a lane, when the run uses it (see [`Session::sdk`]).
+    main_sdk: Option<Background<SdkClient>>,
     main_runtime: tokio::runtime::Runtime,
     /// The check threads' own runtimes and clients.
     pub(super) lanes: Lanes,
@@ -127,16 +129,22 @@ impl Session {
         raw.rps = config.rps;
         raw.max_body = config.max_body;
         let client = RawClient::new(raw)?;
+        // Made while the target is set up and the case classes are probed (see `Background`).
+        let sdk = (config.client != ClientMode::Raw).then(|| {
+            let (endpoint, signing, limiter) =
+                (endpoint.clone(), signing.clone(), client.limiter().clone());
+            let (timeout, max_body) = (config.timeout, config.max_body);
+            Background::spawn(move || {
+                SdkClient::new(&endpoint, &signing, timeout)
+                    .with_limiter(limiter.clone())
+                    .with_max_body(max_body)
+            })
+        });
         let setup =
             runtime.block_on(target::prepare(config.target, &client, config.role.clone()))?;
         let client = client.with_reproduction(ReproContext {
             target: config.target,
             role_arn: setup.role_arn.clone(),
-        });
-        let sdk = (config.client != ClientMode::Raw).then(|| {
-            SdkClient::new(&endpoint, &signing, config.timeout)
-                .with_limiter(client.limiter().clone())
-                .with_max_body(config.max_body)
         });
         let region = signing
             .region()
@@ -200,7 +208,7 @@ impl Session {
     pub(super) fn sdk(&self) -> Option<&SdkClient> {
         match self.lane() {
             Some(l) => l.sdk.as_ref(),
-            None => self.main_sdk.as_ref(),
+            None => self.main_sdk(),
         }
     }
 
@@ -216,7 +224,11 @@ impl Session {
 
     fn lane(&self) -> Option<&Lane> {
         self.lanes
-            .current(|| Lane::new(&self.main_api, self.main_sdk.as_ref()))
+            .current(|| Lane::new(&self.main_api, self.main_sdk()))
+    }
+
+    fn main_sdk(&self) -> Option<&SdkClient> {
+        self.main_sdk.as_ref().map(Background::get)
     }
 
     /// Every case class the run has, sorted by id (classes that cannot be built are left out).
