@@ -44,6 +44,7 @@ fn tests() -> Vec<(String, fn())> {
         unit!(harness::background::tests::made_once_on_its_own_thread),
         unit!(harness::corpus::tests::lines_are_serde_json),
         unit!(harness::corpus::tests::replace_bytes_is_replace_found),
+        unit!(harness::corpus::tests::zips_of_a_size_are_recognised),
         unit!(harness::lanes::tests::a_thread_sees_only_its_own_lane),
         unit!(spec::blob::tests::big_blobs_decode_to_their_own_bytes),
         unit!(transport::raw::tests::request_urls_are_the_urls_parsed_whole),

@@ -238,7 +238,7 @@ pub fn handler_zip_of(bytes: usize) -> Vec<u8> {
 
 /// [`handler_zip_of`] in base64, made once per size and process (a `{zip_of:N}` row is filled for
 /// every instance of its class; the zip is the same every time).
-fn handler_zip_of_b64(bytes: usize) -> std::sync::Arc<str> {
+pub(crate) fn handler_zip_of_b64(bytes: usize) -> std::sync::Arc<str> {
     type Made = std::sync::Mutex<std::collections::HashMap<usize, std::sync::Arc<str>>>;
     static MADE: std::sync::OnceLock<Made> = std::sync::OnceLock::new();
     let made = MADE.get_or_init(Default::default);

@@ -344,22 +344,39 @@ fn freeze_zips(body: &[u8], json: Option<&Value>) -> Vec<u8> {
     if z.len() < 64 {
         return body.to_vec();
     }
-    // The handler zip's base64 and the padded zip's overhead, computed once.
-    static HANDLER: std::sync::OnceLock<(String, usize)> = std::sync::OnceLock::new();
-    let (handler_b64, overhead) =
-        HANDLER.get_or_init(|| (b64(&handler_zip()), handler_zip_of(0).len()));
-    let placeholder = if z == handler_b64 {
+    // The handler zip's base64, computed once.
+    static HANDLER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let placeholder = if z == HANDLER.get_or_init(|| b64(&handler_zip())) {
         ZIP.to_string()
     } else {
-        let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(z) else {
-            return body.to_vec();
-        };
-        match bytes.len().checked_sub(*overhead) {
-            Some(n) if handler_zip_of(n) == bytes => format!("${{ZIP_OF:{n}}}"),
-            _ => return body.to_vec(),
+        match zip_of_size(z) {
+            Some(n) => format!("${{ZIP_OF:{n}}}"),
+            None => return body.to_vec(),
         }
     };
     replace_bytes(body, z.as_bytes(), placeholder.as_bytes())
+}
+
+/// The `N` of `z` when `z` is the base64 of [`handler_zip_of`]`(N)`. Compared as text, with the
+/// base64 the generator made once per size: a 2 MiB zip was decoded and made again for every
+/// request a run froze. Only text that begins as those zips begin (their first entry, the handler,
+/// is the same at every size) is compared whole.
+fn zip_of_size(z: &str) -> Option<usize> {
+    // The first 48 bytes (64 base64 characters) of every padded zip, and their overhead.
+    static START: std::sync::OnceLock<(String, usize)> = std::sync::OnceLock::new();
+    let (start, overhead) = START.get_or_init(|| {
+        let empty = handler_zip_of(0);
+        let start = b64(&empty[..empty.len().min(48)]);
+        (start, empty.len())
+    });
+    if !z.starts_with(start.as_str()) || z.len() % 4 != 0 {
+        return None;
+    }
+    let padding = z.bytes().rev().take_while(|&b| b == b'=').count();
+    let n = (z.len() / 4 * 3)
+        .checked_sub(padding)?
+        .checked_sub(*overhead)?;
+    (*crate::generate::context::handler_zip_of_b64(n) == *z).then_some(n)
 }
 
 /// Fills `${ZIP}` and `${ZIP_OF:N}`.
@@ -582,6 +599,45 @@ impl Corpus {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// A padded zip is recognised by its text as it was by its bytes (decoded, and compared with
+    /// the zip made again), at every size; a zip with one byte changed, cut short or grown, or
+    /// other base64, is not.
+    pub(crate) fn zips_of_a_size_are_recognised() {
+        let by_bytes = |z: &str| {
+            let bytes = base64::engine::general_purpose::STANDARD.decode(z).ok()?;
+            let n = bytes.len().checked_sub(handler_zip_of(0).len())?;
+            (handler_zip_of(n) == bytes).then_some(n)
+        };
+        for n in [0, 1, 2, 3, 47, 48, 1000, 65_537, 2_097_152] {
+            let zip = handler_zip_of(n);
+            let z = b64(&zip);
+            assert_eq!(zip_of_size(&z), Some(n), "size {n}");
+            assert_eq!(by_bytes(&z), Some(n), "size {n}");
+            let mut changed = zip.clone();
+            let last = changed.len() - 30;
+            changed[last] ^= 1;
+            let mut grown = zip.clone();
+            grown.push(0);
+            let others = [
+                b64(&changed),
+                b64(&zip[..zip.len() - 1]),
+                b64(&grown),
+                // Another last character (with padding, the last before it).
+                {
+                    let at = z.trim_end_matches('=').len() - 1;
+                    let other = if z.as_bytes()[at] == b'A' { "B" } else { "A" };
+                    format!("{}{other}{}", &z[..at], &z[at + 1..])
+                },
+                b64(&handler_zip()),
+                b64(&[7u8; 300]),
+            ];
+            for other in &others {
+                assert_eq!(zip_of_size(other), None, "size {n}");
+                assert_eq!(by_bytes(other), None, "size {n}");
+            }
+        }
+    }
 
     /// A frozen line is what serde_json writes for it, for every request of every shipped profile's
     /// corpus (bodies of megabytes, control characters, non-ASCII text, bodies that are not text).
