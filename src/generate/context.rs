@@ -237,21 +237,56 @@ pub fn handler_zip_of(bytes: usize) -> Vec<u8> {
 }
 
 /// [`handler_zip_of`] in base64, made once per size and process (a `{zip_of:N}` row is filled for
-/// every instance of its class; the zip is the same every time).
+/// every instance of its class; the zip is the same every time). A caller asking for a size that
+/// another thread is making waits for it instead of making it too.
 pub(crate) fn handler_zip_of_b64(bytes: usize) -> std::sync::Arc<str> {
-    type Made = std::sync::Mutex<std::collections::HashMap<usize, std::sync::Arc<str>>>;
+    type Slot = std::sync::Arc<std::sync::OnceLock<std::sync::Arc<str>>>;
+    type Made = std::sync::Mutex<std::collections::HashMap<usize, Slot>>;
     static MADE: std::sync::OnceLock<Made> = std::sync::OnceLock::new();
-    let made = MADE.get_or_init(Default::default);
-    if let Some(hit) = made.lock().ok().and_then(|m| m.get(&bytes).cloned()) {
-        return hit;
+    let make = || {
+        base64::engine::general_purpose::STANDARD
+            .encode(handler_zip_of(bytes))
+            .into()
+    };
+    let slot = MADE
+        .get_or_init(Default::default)
+        .lock()
+        .ok()
+        .map(|mut made| made.entry(bytes).or_default().clone());
+    match slot {
+        Some(slot) => slot.get_or_init(make).clone(),
+        None => make(),
     }
-    let text: std::sync::Arc<str> = base64::engine::general_purpose::STANDARD
-        .encode(handler_zip_of(bytes))
-        .into();
-    if let Ok(mut m) = made.lock() {
-        m.insert(bytes, text.clone());
+}
+
+/// Makes the zips the table's `[[case]]` rows name (`{zip_of:N}`). A run calls this on a thread of
+/// its own while it prepares, so that the first draw of such a class (probing it) does not make a
+/// 2 MiB zip on the way to the first check.
+pub fn make_table_zips(spec: &crate::spec::Spec) {
+    fn sizes(v: &Value, out: &mut Vec<usize>) {
+        match v {
+            Value::String(s) => {
+                let mut rest = s.as_str();
+                while let Some(start) = rest.find("{zip_of:") {
+                    rest = &rest[start + 8..];
+                    let Some(end) = rest.find('}') else { break };
+                    out.extend(rest[..end].parse::<usize>().ok());
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| sizes(x, out)),
+            Value::Object(m) => m.values().for_each(|x| sizes(x, out)),
+            _ => {}
+        }
     }
-    text
+    let mut all = Vec::new();
+    for row in &spec.cases {
+        sizes(&row.set, &mut all);
+    }
+    all.sort_unstable();
+    all.dedup();
+    for bytes in all {
+        handler_zip_of_b64(bytes);
+    }
 }
 
 /// A zip archive with no entries.

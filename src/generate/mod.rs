@@ -19,4 +19,4 @@ mod wire;
 
 pub use case::{member_id, Case, CaseKind, ExportLine, Instance};
 pub use cases::{cases, classes, mark_added_resources};
-pub use context::{empty_zip, handler_zip, handler_zip_of, Context};
+pub use context::{empty_zip, handler_zip, handler_zip_of, make_table_zips, Context};

@@ -89,6 +89,11 @@ impl Session {
     /// Loads the spec, starts the stub when no endpoint is given, resolves credentials and prepares the target.
     pub fn prepare(mut config: RunConfig) -> Result<Self, RunError> {
         let spec = Arc::new(spec::load(&config.profile, config.spec_dir.as_deref())?);
+        // Made while the run prepares, before probing needs them (without a thread, when drawn).
+        let zips = spec.clone();
+        let _ = std::thread::Builder::new()
+            .name("lc-zips".into())
+            .spawn(move || crate::generate::make_table_zips(&zips));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
