@@ -615,6 +615,28 @@ fn sent_lines_come_back_in_corpus_order() -> Result<(), Failed> {
     check(
         back[4..] == c_lines[..] && back[..4] == seen[..],
         "lines read back from the file and from memory are the lines pushed",
+    )?;
+    // Two classes' lines interleaved as a run sends them, of lengths from 1 byte to past the read
+    // window: each class's lines come back whole and in order, across window edges.
+    let mut s = SentLines::default();
+    let window = lambda_conform::harness::sent::WINDOW;
+    let line = |class: char, i: usize| {
+        let len = [1, 7, 1_000, 40_000, window - 3, window + 5][i % 6];
+        format!("{class}{i}:{}", class.to_string().repeat(len))
+    };
+    for i in 0..60 {
+        s.push("e", line('e', i));
+        s.push("d", line('d', i));
+    }
+    let mut back = Vec::new();
+    s.for_each(|l| back.push(l.to_string()));
+    let want: Vec<String> = (0..60)
+        .map(|i| line('d', i))
+        .chain((0..60).map(|i| line('e', i)))
+        .collect();
+    check(
+        back == want,
+        "interleaved lines read back through the window are the lines pushed, by class",
     )
 }
 

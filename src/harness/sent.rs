@@ -57,6 +57,50 @@ impl Spool {
     }
 }
 
+/// Bytes read from the spool file at once by [`SentLines::for_each`].
+pub const WINDOW: usize = 256 * 1024;
+
+/// The bytes of the spool file last read, and where they start.
+#[derive(Default)]
+struct Window {
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl Window {
+    /// The `len` bytes at `at`: from the bytes last read when they hold them, else from the file
+    /// (reading [`WINDOW`] bytes from `at`, or the line when longer) or from the lines waiting to
+    /// be written (into `buf`). None when they cannot be read.
+    fn read<'a>(
+        &'a mut self,
+        spool: &Spool,
+        at: u64,
+        len: usize,
+        buf: &'a mut Vec<u8>,
+    ) -> Option<&'a [u8]> {
+        let end = at.checked_add(len as u64)?;
+        if end > spool.written {
+            // Still waiting (or partly): read as before.
+            buf.resize(len, 0);
+            return spool.read(at, buf).then_some(&buf[..]);
+        }
+        let held = self.start..self.start + self.bytes.len() as u64;
+        if !(held.contains(&at) && end <= held.end) {
+            let take = usize::try_from(spool.written - at)
+                .unwrap_or(usize::MAX)
+                .min(WINDOW.max(len));
+            self.bytes.resize(take, 0);
+            if spool.file.read_exact_at(&mut self.bytes, at).is_err() {
+                self.bytes.clear();
+                return None;
+            }
+            self.start = at;
+        }
+        let from = usize::try_from(at - self.start).ok()?;
+        self.bytes.get(from..from + len)
+    }
+}
+
 /// Where one line is.
 #[derive(Debug)]
 enum Slot {
@@ -126,19 +170,24 @@ impl SentLines {
 
     /// Every line, by case id then send order. A line that cannot be read back from the spool
     /// file is given as empty (the corpus hash then differs from the file's, which `verify` reports).
+    ///
+    /// Lines are read from the file [`WINDOW`] bytes at a time: a class's lines were written
+    /// close together (a few classes run at once), and a read per line was a system call per
+    /// request sent.
     pub fn for_each(&self, mut f: impl FnMut(&str)) {
+        let mut window = Window::default();
         let mut buf = Vec::new();
         for slot in self.by_case.values().flatten() {
             match slot {
                 Slot::Kept(line) => f(line),
                 Slot::Spooled(at, len) => {
-                    buf.resize(*len, 0);
-                    let read = self.spool.as_ref().is_some_and(|s| s.read(*at, &mut buf));
-                    f(if read {
-                        std::str::from_utf8(&buf).unwrap_or_default()
-                    } else {
-                        ""
-                    });
+                    let bytes = self
+                        .spool
+                        .as_ref()
+                        .and_then(|s| window.read(s, *at, *len, &mut buf));
+                    f(bytes
+                        .and_then(|b| std::str::from_utf8(b).ok())
+                        .unwrap_or_default());
                 }
             }
         }
