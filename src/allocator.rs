@@ -29,9 +29,10 @@ fn mi_set((env, option, default): (&str, libc::c_int, libc::c_long), value: libc
 }
 
 /// mimalloc as it comes backs its arenas with transparent huge pages: a `--cases 64` run held
-/// 124-134 MiB against glibc's 51-55, and the first touches of each arena zeroed 2 MiB pages, 15-25
-/// ms of every start before a command's work began. No huge pages from the first allocation on
-/// (call this before anything else allocates, before the flags are parsed).
+/// 124-134 MiB against glibc's 51-55. Turned off only after the flags were parsed, the first
+/// allocations (clap's) had already made the arena's first touches zero 2 MiB pages: 13 % of a
+/// one-check start's samples, and the SDK's first client took 26 ms instead of 10. No huge pages
+/// from the first allocation on: call this before anything else allocates.
 pub fn no_huge_pages() {
     if mi_set(mi_option::ALLOW_THP, 0) {
         // What mimalloc does itself for allow_thp = 0 when it starts, which is before `main`.

@@ -2,7 +2,7 @@
 //! needed.
 //!
 //! A run's SDK client is one: the SDK's first client in a process loads the platform's root
-//! certificates and sets up its TLS provider (26 ms on this project's 2-core machine), which need
+//! certificates and sets up its TLS provider (10 ms on this project's 2-core machine), which need
 //! not hold up the run's probing of its case classes, the other wait before the first check.
 
 use std::sync::{Arc, Mutex, OnceLock};
