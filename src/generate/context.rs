@@ -240,15 +240,12 @@ pub fn handler_zip_of(bytes: usize) -> Vec<u8> {
 /// every instance of its class; the zip is the same every time). A caller asking for a size that
 /// another thread is making waits for it instead of making it too.
 pub(crate) fn handler_zip_of_b64(bytes: usize) -> std::sync::Arc<str> {
-    type Slot = std::sync::Arc<std::sync::OnceLock<std::sync::Arc<str>>>;
-    type Made = std::sync::Mutex<std::collections::HashMap<usize, Slot>>;
-    static MADE: std::sync::OnceLock<Made> = std::sync::OnceLock::new();
     let make = || {
         base64::engine::general_purpose::STANDARD
             .encode(handler_zip_of(bytes))
             .into()
     };
-    let slot = MADE
+    let slot = MADE_ZIPS
         .get_or_init(Default::default)
         .lock()
         .ok()
@@ -258,6 +255,18 @@ pub(crate) fn handler_zip_of_b64(bytes: usize) -> std::sync::Arc<str> {
         None => make(),
     }
 }
+
+/// [`handler_zip_of_b64`] of this size when this process has made it already; None otherwise
+/// (nothing is made: a size read from a request may be any size).
+pub(crate) fn made_zip_of_b64(bytes: usize) -> Option<std::sync::Arc<str>> {
+    let made = MADE_ZIPS.get()?.lock().ok()?;
+    made.get(&bytes)?.get().cloned()
+}
+
+type ZipSlot = std::sync::Arc<std::sync::OnceLock<std::sync::Arc<str>>>;
+/// The zips [`handler_zip_of_b64`] made, by size.
+static MADE_ZIPS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<usize, ZipSlot>>> =
+    std::sync::OnceLock::new();
 
 /// Makes the zips the table's `[[case]]` rows name (`{zip_of:N}`). A run calls this on a thread of
 /// its own while it prepares, so that the first draw of such a class (probing it) does not make a

@@ -357,9 +357,10 @@ fn freeze_zips(body: &[u8], json: Option<&Value>) -> Vec<u8> {
     replace_bytes(body, z.as_bytes(), placeholder.as_bytes())
 }
 
-/// The `N` of `z` when `z` is the base64 of [`handler_zip_of`]`(N)`. Compared as text, with the
-/// base64 the generator made once per size: a 2 MiB zip was decoded and made again for every
-/// request a run froze. Only text that begins as those zips begin (their first entry, the handler,
+/// The `N` of `z` when `z` is the base64 of [`handler_zip_of`]`(N)`. Compared as text with the
+/// base64 the generator made once per size, when it made that size (a 2 MiB zip was decoded and
+/// made again for every request a run froze); otherwise decoded and compared with the zip made
+/// again, nothing kept. Only text that begins as those zips begin (their first entry, the handler,
 /// is the same at every size) is compared whole.
 fn zip_of_size(z: &str) -> Option<usize> {
     // The first 48 bytes (64 base64 characters) of every padded zip, and their overhead.
@@ -376,7 +377,13 @@ fn zip_of_size(z: &str) -> Option<usize> {
     let n = (z.len() / 4 * 3)
         .checked_sub(padding)?
         .checked_sub(*overhead)?;
-    (*crate::generate::context::handler_zip_of_b64(n) == *z).then_some(n)
+    match crate::generate::context::made_zip_of_b64(n) {
+        Some(made) => (*made == *z).then_some(n),
+        None => {
+            let bytes = base64::engine::general_purpose::STANDARD.decode(z).ok()?;
+            (handler_zip_of(n) == bytes).then_some(n)
+        }
+    }
 }
 
 /// Fills `${ZIP}` and `${ZIP_OF:N}`.
@@ -601,9 +608,10 @@ pub(crate) mod tests {
     use super::*;
 
     /// A padded zip is recognised by its text as it was by its bytes (decoded, and compared with
-    /// the zip made again), at every size; a zip with one byte changed, cut short or grown, or
-    /// other base64, is not.
+    /// the zip made again), at every size, before the generator made that size (nothing is kept)
+    /// and after; a zip with one byte changed, cut short or grown, or other base64, is not.
     pub(crate) fn zips_of_a_size_are_recognised() {
+        use crate::generate::context::{handler_zip_of_b64, made_zip_of_b64};
         let by_bytes = |z: &str| {
             let bytes = base64::engine::general_purpose::STANDARD.decode(z).ok()?;
             let n = bytes.len().checked_sub(handler_zip_of(0).len())?;
@@ -612,6 +620,12 @@ pub(crate) mod tests {
         for n in [0, 1, 2, 3, 47, 48, 1000, 65_537, 2_097_152] {
             let zip = handler_zip_of(n);
             let z = b64(&zip);
+            if made_zip_of_b64(n).is_none() {
+                assert_eq!(zip_of_size(&z), Some(n), "size {n}, not made");
+                assert!(made_zip_of_b64(n).is_none(), "size {n} kept");
+            }
+            handler_zip_of_b64(n);
+            assert!(made_zip_of_b64(n).is_some(), "size {n} made");
             assert_eq!(zip_of_size(&z), Some(n), "size {n}");
             assert_eq!(by_bytes(&z), Some(n), "size {n}");
             let mut changed = zip.clone();

@@ -90,10 +90,13 @@ impl Session {
     pub fn prepare(mut config: RunConfig) -> Result<Self, RunError> {
         let spec = Arc::new(spec::load(&config.profile, config.spec_dir.as_deref())?);
         // Made while the run prepares, before probing needs them (without a thread, when drawn).
-        let zips = spec.clone();
-        let _ = std::thread::Builder::new()
-            .name("lc-zips".into())
-            .spawn(move || crate::generate::make_table_zips(&zips));
+        // A filtered run probes only its own classes, most often without a zip.
+        if config.only.is_none() {
+            let zips = spec.clone();
+            let _ = std::thread::Builder::new()
+                .name("lc-zips".into())
+                .spawn(move || crate::generate::make_table_zips(&zips));
+        }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
