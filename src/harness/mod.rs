@@ -18,6 +18,7 @@ mod interrupt;
 pub(crate) mod lanes;
 mod ledger;
 pub mod lifecycle;
+pub(crate) mod placeholders;
 pub mod progress;
 pub mod regressions;
 pub mod replay;

@@ -1,5 +1,6 @@
 //! Sending requests to an endpoint: raw signed HTTP for every case, the official SDK for the cases it can express.
 
+mod curl;
 pub mod deadline;
 mod errors;
 pub mod identity;
@@ -15,6 +16,7 @@ pub mod sign;
 pub mod target;
 
 pub use crate::wire::{WireRequest, WireResponse};
+pub use curl::shell_quote;
 pub use errors::{SetupError, TransportError};
 pub use lambda_api::LambdaApi;
 pub use raw::{Limiter, RawClient, RawConfig, RetryPolicy};

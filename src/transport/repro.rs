@@ -8,7 +8,8 @@
 //! state the answer depends on), sends the request, and deletes the function afterwards.
 //! Only the request's own answer reaches standard output (`curl -i`); the other steps are quiet.
 
-use super::raw::{shell_quote, RawClient};
+use super::curl::shell_quote;
+use super::raw::RawClient;
 use super::sign::{Signing, DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY};
 use super::target::{self, Target};
 use super::WireRequest;
