@@ -44,6 +44,7 @@ fn tests() -> Vec<(String, fn())> {
         unit!(generate::text::tests::shortest_in_place_is_the_shortest_placeable_length),
         unit!(harness::background::tests::made_once_on_its_own_thread),
         unit!(harness::corpus::tests::lines_are_serde_json),
+        unit!(harness::placeholders::tests::thawed_zips_are_the_zips_frozen),
         unit!(harness::placeholders::tests::replace_bytes_is_replace_found),
         unit!(harness::placeholders::tests::zips_of_a_size_are_recognised),
         unit!(harness::lanes::tests::a_thread_sees_only_its_own_lane),

@@ -258,7 +258,8 @@ fn zip_of_size(z: &str) -> Option<usize> {
 fn thaw_zips(body: &[u8]) -> Vec<u8> {
     let mut out = replace_bytes(body, ZIP.as_bytes(), b64(&handler_zip()).as_bytes());
     let marker = b"${ZIP_OF:";
-    while let Some(start) = out.windows(marker.len()).position(|w| w == marker) {
+    let mut from = 0;
+    while let Some(start) = memchr::memmem::find(&out[from..], marker).map(|i| from + i) {
         let Some(len) = out[start..].iter().position(|&b| b == b'}') else {
             break;
         };
@@ -266,8 +267,10 @@ fn thaw_zips(body: &[u8]) -> Vec<u8> {
             .ok()
             .and_then(|t| t.parse().ok());
         let Some(n) = n else { break };
-        let zip = b64(&handler_zip_of(n));
-        out.splice(start..start + len + 1, zip.into_bytes());
+        // The zip the generator makes for `{zip_of:N}`, made once per size and process.
+        let zip = crate::generate::context::handler_zip_of_b64(n);
+        out.splice(start..start + len + 1, zip.bytes());
+        from = start + zip.len();
     }
     out
 }
@@ -275,6 +278,37 @@ fn thaw_zips(body: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// Thawing puts back every zip freezing took out: the handler zip and padded zips of two
+    /// sizes, one of them twice, in one body.
+    pub(crate) fn thawed_zips_are_the_zips_frozen() {
+        let zips = [
+            b64(&handler_zip_of(70_000)),
+            b64(&handler_zip_of(5)),
+            b64(&handler_zip_of(70_000)),
+        ];
+        let body = format!(
+            "{{\"a\":\"{}\",\"b\":\"{}\",\"c\":\"{}\",\"d\":\"{}\"}}",
+            zips[0],
+            b64(&handler_zip()),
+            zips[1],
+            zips[2]
+        );
+        let mut frozen = body.clone().into_bytes();
+        for z in &zips {
+            if let Some(n) = zip_of_size(z) {
+                frozen =
+                    replace_bytes(&frozen, z.as_bytes(), format!("${{ZIP_OF:{n}}}").as_bytes());
+            }
+        }
+        frozen = replace_bytes(&frozen, b64(&handler_zip()).as_bytes(), ZIP.as_bytes());
+        let text = String::from_utf8(frozen.clone()).expect("text");
+        assert!(
+            text.contains("${ZIP_OF:70000}") && text.contains("${ZIP_OF:5}") && text.contains(ZIP),
+            "{text}"
+        );
+        assert_eq!(thaw_zips(&frozen), body.into_bytes());
+    }
 
     /// A padded zip is recognised by its text as it was by its bytes (decoded, and compared with
     /// the zip made again), at every size, before the generator made that size (nothing is kept)
