@@ -226,6 +226,19 @@ if [ "${BENCH_SKIP_SCHEMATHESIS:-0}" != 1 ]; then
 fi
 
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+# What 0.8x raw leaves the run's client per request: with every core busy all the time, the run's
+# requests may cost the client and the stub together at most cores / (0.8 x raw rate); less the
+# stub's share (the median run's), that is the client's budget. Against it: the transport floor's
+# client CPU per request (reqwest alone, no other work) plus generating the requests (the criterion
+# figure of (a), per request: a run sends RUN_REQUESTS / RUN_INSTANCES requests per instance).
+BUDGET_US=$(python3 -c "print(round($CORES / (0.8 * $RAW_RATE) * 1e6 - $STUB_US))")
+GEN_US=$(python3 -c "print(f'{1e6 / $GEN_RATE * $RUN_INSTANCES / $RUN_REQUESTS:.1f}')")
+NEED_US=$(python3 -c "print(round($FLOOR_US + $GEN_US))")
+if [ "$NEED_US" -gt "$BUDGET_US" ]; then
+    BUDGET_VERDICT="out of reach on this machine before any judging: the floor and generation alone cost more"
+else
+    BUDGET_VERDICT="$((BUDGET_US - NEED_US)) µs per request left for everything else (judging, expected answers, freezing, SDK twins, start-up, reports)"
+fi
 {
     echo "machine: $CORES cores ($(uname -m)), $(date -u +%Y-%m-%d)"
     echo "(a) generation: $INSTANCES instances in $(python3 -c "print(f'{$MEAN_NS/1e6:.1f}')") ms = $GEN_RATE cases/s/core (target 50000: $(ratio "$GEN_RATE" 50000)x)"
@@ -234,6 +247,7 @@ ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
     echo "    wrk: CPU per request wrk $WRK_US µs, stub $WRK_STUB_US µs (medians of $PAIRS runs)"
     echo "    transport floor (RawClient alone, same request as wrk): $FLOOR_RATE req/s = $(ratio "$FLOOR_RATE" "$RAW_RATE")x raw, the most run / raw can reach here; CPU per request: client $FLOOR_US µs, stub $FLOOR_STUB_US µs"
     echo "    per pair (wrk, then the floor): floor/raw $PAIR_RATIOS; CPU ceiling (wrk + stub) / (floor + stub) $PAIR_CEILINGS"
+    echo "    budget at 0.8x raw: client $BUDGET_US µs per request ($CORES cores / (0.8 x $RAW_RATE req/s) - the run's stub $STUB_US µs); the floor $FLOOR_US µs + generation $GEN_US µs per request = $NEED_US µs: $BUDGET_VERDICT"
     if [ -n "$ST_RATE" ]; then
         echo "(c) schemathesis: $ST_CASES test cases, $ST_RATE cases/s; run / schemathesis = $(ratio "$RUN_RATE" "$ST_RATE")"
     fi
