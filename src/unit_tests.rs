@@ -48,6 +48,7 @@ fn tests() -> Vec<(String, fn())> {
         unit!(harness::placeholders::tests::replace_bytes_is_replace_found),
         unit!(harness::placeholders::tests::zips_of_a_size_are_recognised),
         unit!(harness::lanes::tests::a_thread_sees_only_its_own_lane),
+        unit!(harness::lifecycle::tests::pending_reads_back_off_from_25_to_200_ms),
         unit!(spec::blob::tests::big_blobs_decode_to_their_own_bytes),
         unit!(transport::raw::tests::request_urls_are_the_urls_parsed_whole),
         unit!(transport::record::tests::interleaved_checks_keep_their_own_requests_and_deadlines),

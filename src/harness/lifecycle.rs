@@ -265,6 +265,7 @@ pub(super) fn cleanup(s: &Session, name: &str, notes: &mut Vec<String>) {
 /// Waits (bounded by `--settle`) until the function leaves Pending.
 pub(super) fn settle(s: &Session, name: &str) {
     let deadline = Instant::now() + s.config.settle;
+    let mut polls = 0;
     while Instant::now() < deadline && !s.interrupted() {
         let get = WireRequest::bodiless("GET", &lambda_api::configuration_path(name));
         match send_retrying(s, &get) {
@@ -278,8 +279,22 @@ pub(super) fn settle(s: &Session, name: &str) {
             }
             _ => return,
         }
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(poll_wait(polls));
+        polls += 1;
     }
+}
+
+/// The first wait between two reads of a Pending function.
+const POLL_FIRST: Duration = Duration::from_millis(25);
+/// The longest wait between two reads of a Pending function.
+const POLL_MAX: Duration = Duration::from_millis(200);
+
+/// The wait after read number `poll` (0-based) of a function still Pending: 25 ms, doubling to at
+/// most 200 ms. The embedded stub leaves Pending 50 ms after a create and the emulators at once, so a
+/// fixed 200 ms wait was most of a lifecycle check there (two waits of 200 ms made a `--cases 1`
+/// run last 0.47 s); AWS takes a second or more, where the short first waits cost three more reads.
+pub(crate) fn poll_wait(poll: u32) -> Duration {
+    POLL_FIRST.saturating_mul(1u32 << poll.min(8)).min(POLL_MAX)
 }
 
 /// A request that breaks one validation-family constraint, with an existing name.
@@ -357,6 +372,7 @@ pub(super) fn read_back(
     let deadline = Instant::now() + s.config.settle;
     let mut config = None;
     let get = WireRequest::bodiless("GET", &lambda_api::configuration_path(name));
+    let mut polls = 0;
     while Instant::now() <= deadline {
         run.instances += 1;
         match send_retrying(s, &get) {
@@ -382,7 +398,8 @@ pub(super) fn read_back(
                 return false;
             }
         }
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(poll_wait(polls));
+        polls += 1;
     }
     let Some(config) = config else {
         return false;
@@ -471,5 +488,25 @@ impl LifecycleRun {
         self.j.observed = j.observed;
         self.j.basis = j.basis;
         self.j.notes.extend(j.notes);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Reads of a Pending function wait 25 ms, then twice as long each time up to 200 ms; the
+    /// embedded stub's Pending window is over after two waits (75 ms), where the fixed wait took
+    /// 200 ms per read.
+    pub(crate) fn pending_reads_back_off_from_25_to_200_ms() {
+        let waits: Vec<u128> = (0..10).map(|p| poll_wait(p).as_millis()).collect();
+        assert_eq!(waits, [25, 50, 100, 200, 200, 200, 200, 200, 200, 200]);
+        assert_eq!(poll_wait(u32::MAX), POLL_MAX);
+        let (mut waited, mut polls) = (Duration::ZERO, 0);
+        while waited < crate::stub::DEFAULT_ACTIVE_AFTER {
+            waited += poll_wait(polls);
+            polls += 1;
+        }
+        assert_eq!((polls, waited), (2, Duration::from_millis(75)));
     }
 }

@@ -451,6 +451,7 @@ fn read_back(
         body: Vec::new(),
     };
     let start = Instant::now();
+    let mut polls = 0;
     loop {
         let r = s.block_on(s.api().call(&req)).map_err(|e| e.to_string())?;
         let pending = r
@@ -464,6 +465,7 @@ fn read_back(
         if !pending || start.elapsed() > SETTLE {
             return Ok(r);
         }
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(super::lifecycle::poll_wait(polls));
+        polls += 1;
     }
 }
