@@ -290,9 +290,9 @@ const POLL_FIRST: Duration = Duration::from_millis(25);
 const POLL_MAX: Duration = Duration::from_millis(200);
 
 /// The wait after read number `poll` (0-based) of a function still Pending: 25 ms, doubling to at
-/// most 200 ms. The embedded stub leaves Pending 50 ms after a create and the emulators at once, so a
-/// fixed 200 ms wait was most of a lifecycle check there (two waits of 200 ms made a `--cases 1`
-/// run last 0.47 s); AWS takes a second or more, where the short first waits cost three more reads.
+/// most 200 ms. The embedded stub leaves Pending 50 ms after a create, so a fixed 200 ms wait was most
+/// of a lifecycle check there (two such waits made a `--cases 1` run last 0.47 s); where a function
+/// stays Pending a second or more, the short first waits cost three more reads.
 pub(crate) fn poll_wait(poll: u32) -> Duration {
     POLL_FIRST.saturating_mul(1u32 << poll.min(8)).min(POLL_MAX)
 }
