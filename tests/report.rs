@@ -65,6 +65,10 @@ fn main() -> ExitCode {
         ),
         ("report::write_all::four_files", write_all_four_files),
         (
+            "report::write_all::first_error_in_file_order",
+            write_all_first_error_in_file_order,
+        ),
+        (
             "report::leak_line::long_lists_cut",
             leak_line_long_lists_cut,
         ),
@@ -557,6 +561,31 @@ fn leak_line_long_lists_cut() -> Result<(), Failed> {
                 .ends_with("lc-00000000-0008, and 453 more (all in report.json, summary.leaked)"),
         line,
     )
+}
+
+/// The four files are written at once; when two cannot be, the error names the first in the files'
+/// order (report.json before report.html), and the others are written all the same.
+fn write_all_first_error_in_file_order() -> Result<(), Failed> {
+    let report = fixture();
+    let dir = scratch("first-error");
+    // A directory where a file should go: neither can be written.
+    for blocked in ["report.json", "report.html"] {
+        std::fs::create_dir_all(dir.join(blocked))?;
+    }
+    let err = match write_all(&report, &dir) {
+        Ok(paths) => return Err(format!("written despite two blocked files: {paths:?}").into()),
+        Err(e) => e.to_string(),
+    };
+    check(
+        err.contains("report.json") && !err.contains("report.html"),
+        format!("the error names report.json alone: {err}"),
+    )?;
+    check(
+        std::fs::read_to_string(dir.join("report.md"))? == render_markdown(&report),
+        "report.md written beside the blocked files",
+    )?;
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
 }
 
 fn write_all_four_files() -> Result<(), Failed> {

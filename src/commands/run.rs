@@ -185,8 +185,7 @@ pub(crate) fn run(args: lambda_conform::cli::RunArgs, spec_dir: Option<PathBuf>)
     };
     progress.finish();
     let finished = trials.len();
-    let leaked = harness::clean_up(&session);
-    let mut report = session.report(trials);
+    let (leaked, mut report) = session.conclude(trials);
     report.summary.leaked = leaked;
     report.coverage = coverage;
     // Read once: a signal that comes after this point finds the checks done and the report whole,

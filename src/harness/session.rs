@@ -265,7 +265,47 @@ impl Session {
     }
 
     /// The report for a list of trial records.
-    pub fn report(&self, mut trials: Vec<TrialRecord>) -> Report {
+    pub fn report(&self, trials: Vec<TrialRecord>) -> Report {
+        let mut report = self.report_unhashed(trials);
+        report.corpus_sha256 = self.corpus_sha256();
+        report
+    }
+
+    /// After the checks: cleans up ([`super::clean_up`]; the names left behind are returned) and
+    /// makes the report, while the sent lines are hashed on another thread (the sha256 of a run's
+    /// lines is most of the work between its last check and its reports).
+    pub fn conclude(&self, trials: Vec<TrialRecord>) -> (Vec<String>, Report) {
+        std::thread::scope(|s| {
+            let hashing = s.spawn(|| self.corpus_sha256());
+            let leaked = super::clean_up(self);
+            let mut report = self.report_unhashed(trials);
+            report.corpus_sha256 = hashing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (leaked, report)
+        })
+    }
+
+    /// The run's `corpus_sha256`: the given corpus's, else that of the lines its checks sent.
+    fn corpus_sha256(&self) -> String {
+        match &self.config.corpus {
+            Some(c) => c.sha256.clone(),
+            None => {
+                let header = super::corpus::header_line(
+                    &self.spec.profile,
+                    self.config.seed,
+                    self.config.cases,
+                );
+                match self.sent.lock() {
+                    Ok(sent) => super::corpus::sent_sha256(&header, &sent),
+                    Err(_) => super::corpus::sent_sha256(&header, &Default::default()),
+                }
+            }
+        }
+    }
+
+    /// The report without its `corpus_sha256` (a hex digest: nothing in it to redact).
+    fn report_unhashed(&self, mut trials: Vec<TrialRecord>) -> Report {
         trials.sort_by(|a, b| a.id.cmp(&b.id));
         let mut report = Report {
             levels: Vec::new(),
@@ -288,20 +328,6 @@ impl Session {
                 ..Summary::default()
             },
             trials,
-        };
-        report.corpus_sha256 = match &self.config.corpus {
-            Some(c) => c.sha256.clone(),
-            None => {
-                let header = super::corpus::header_line(
-                    &self.spec.profile,
-                    self.config.seed,
-                    self.config.cases,
-                );
-                match self.sent.lock() {
-                    Ok(sent) => super::corpus::sent_sha256(&header, &sent),
-                    Err(_) => super::corpus::sent_sha256(&header, &Default::default()),
-                }
-            }
         };
         report.recount();
         // Whatever text an endpoint echoed into a trial, no output carries the run's secrets.

@@ -47,13 +47,24 @@ pub fn write_all(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, ReportErro
         source,
     })?;
     let json_path = dir.join("report.json");
-    json::write_json(report, &json_path)?;
     let junit_path = dir.join("junit.xml");
-    junit::write_junit(report, &junit_path)?;
     let md_path = dir.join("report.md");
-    write_text(&md_path, &markdown::render_markdown(report))?;
     let html_path = dir.join("report.html");
-    write_text(&html_path, &html::render_html(report))?;
+    // The four files depend on nothing but the report: each is rendered and written on a thread of
+    // its own, the last of a run's work with no request left to send. The first error, in the
+    // files' order, is the one returned.
+    let written: [Result<(), ReportError>; 4] = std::thread::scope(|s| {
+        let json = s.spawn(|| json::write_json(report, &json_path));
+        let junit = s.spawn(|| junit::write_junit(report, &junit_path));
+        let md = s.spawn(|| write_text(&md_path, &markdown::render_markdown(report)));
+        let html = write_text(&html_path, &html::render_html(report));
+        let joined = |h: std::thread::ScopedJoinHandle<'_, Result<(), ReportError>>| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        [joined(json), joined(junit), joined(md), html]
+    });
+    written.into_iter().collect::<Result<Vec<()>, _>>()?;
     Ok(vec![json_path, junit_path, md_path, html_path])
 }
 
