@@ -55,6 +55,7 @@ fn tests() -> Vec<(String, fn())> {
         unit!(spec::message::tests::fill_replaces_each_key_once_and_leaves_values_alone),
         unit!(spec::pattern::tests::byte_dots_match_what_unicode_dots_match),
         unit!(spec::pattern::tests::kept_answers_are_per_pattern),
+        unit!(spec::pattern::tests::one_compilation_per_source),
         unit!(wire::tests::write_json_is_serde_json),
         unit!(wire::tests::json_str_member_is_json_get_as_str),
         unit!(unit_tests::unit_tests_are_all_listed),

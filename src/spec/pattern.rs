@@ -5,9 +5,10 @@
 //! `fancy-regex`, never silently dropped.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A compiled whole-value pattern.
 #[derive(Clone)]
@@ -55,13 +56,32 @@ enum Engine {
 }
 
 impl Pattern {
-    /// Whether `other` is this very pattern (a clone of the same compiled pattern).
+    /// Whether `other` is this very pattern: the same compilation ([`Pattern::new`] gives one per
+    /// source and process).
     pub fn same(&self, other: &Pattern) -> bool {
         self.id == other.id
     }
 
-    /// Compiles `source` (unanchored, as the model prints it) as a whole-value match.
+    /// Compiles `source` (unanchored, as the model prints it) as a whole-value match, once per
+    /// process: a table names the same pattern on many rows (aws-2026: 55 compilations of 25
+    /// patterns), and compiling them was half of loading it, on one thread before anything else
+    /// could start. A pattern that does not compile is not kept.
     pub fn new(source: &str) -> Result<Self, String> {
+        static COMPILED: std::sync::OnceLock<Mutex<HashMap<String, Pattern>>> =
+            std::sync::OnceLock::new();
+        let compiled = COMPILED.get_or_init(Default::default);
+        if let Some(p) = compiled.lock().ok().and_then(|m| m.get(source).cloned()) {
+            return Ok(p);
+        }
+        let p = Self::compile(source)?;
+        if let Ok(mut m) = compiled.lock() {
+            // Two threads compiling one source at once: the first kept is the one given out.
+            return Ok(m.entry(source.to_string()).or_insert(p).clone());
+        }
+        Ok(p)
+    }
+
+    fn compile(source: &str) -> Result<Self, String> {
         let bytewise = format!("^(?:{})$", translate(source, true));
         match regex::bytes::Regex::new(&bytewise) {
             Ok(re) => Ok(Self {
@@ -256,13 +276,30 @@ pub(crate) mod tests {
         out
     }
 
+    /// A source is compiled once per process: asked again, even from another thread, the same
+    /// compilation comes back; a source that does not compile gives its error every time.
+    pub(crate) fn one_compilation_per_source() {
+        let first = Pattern::new("[0-9]{2,3}-shared").expect("compiles");
+        let again = Pattern::new("[0-9]{2,3}-shared").expect("compiles");
+        let elsewhere = std::thread::spawn(|| Pattern::new("[0-9]{2,3}-shared").expect("compiles"))
+            .join()
+            .expect("the thread ends");
+        assert!(first.same(&again) && first.same(&elsewhere));
+        assert!(!first.same(&Pattern::new("[0-9]{2,3}-other").expect("compiles")));
+        assert!(again.matches("12-shared") && !again.matches("1-shared"));
+        for _ in 0..2 {
+            assert!(Pattern::new("a(").is_err());
+        }
+    }
+
     /// A kept answer is for its own pattern only: two patterns sharing a [`MEMO`] slot, asked in
     /// turns about the same value, each give their own answer.
     pub(crate) fn kept_answers_are_per_pattern() {
         let yes = Pattern::new("a+").expect("compiles");
-        // Other tests compile patterns at the same time: compile until one takes `yes`'s slot.
-        let no = std::iter::repeat_with(|| Pattern::new("b+").expect("compiles"))
-            .take(100 * MEMO_SLOTS)
+        // Other tests compile patterns at the same time: compile until one takes `yes`'s slot
+        // (each source another, as a source is compiled once).
+        let no = (0..100 * MEMO_SLOTS)
+            .map(|i| Pattern::new(&format!("b+|z{i}z")).expect("compiles"))
             .find(|p| p.id % MEMO_SLOTS as u64 == yes.id % MEMO_SLOTS as u64)
             .expect("a pattern in the same slot");
         for _ in 0..3 {
