@@ -37,6 +37,7 @@ fn tests() -> Vec<(String, fn())> {
         unit!(bundle::layout::tests::hashed_is_every_file_but_the_vendors_and_the_list),
         unit!(generate::cases::tests::filtered_marks_are_the_exhaustive_marks),
         unit!(generate::context::tests::placeholders_are_filled_once),
+        unit!(generate::context::tests::zip_of_placeholders_are_read_alike),
         unit!(generate::par::tests::results_are_in_the_items_order),
         unit!(generate::strings::tests::characters_are_drawn_range_by_range),
         unit!(generate::strings::tests::exact_patterns_emit_only_matching_strings),

@@ -131,10 +131,9 @@ impl Context {
                     let text = unit.repeat(count.parse().ok()?);
                     s.replace_range(start..start + len + 1, &text);
                 }
-                if let Some(start) = s.find("{zip_of:") {
-                    let len = s[start..].find('}')?;
-                    let bytes: usize = s[start + 8..start + len].parse().ok()?;
-                    s.replace_range(start..start + len + 1, &handler_zip_of_b64(bytes));
+                if s.contains(ZIP_OF) {
+                    let (at, bytes) = zip_of_placeholder(&s)?;
+                    s.replace_range(at, &handler_zip_of_b64(bytes?));
                 }
                 Value::String(s)
             }
@@ -276,10 +275,9 @@ pub fn make_table_zips(spec: &crate::spec::Spec) {
         match v {
             Value::String(s) => {
                 let mut rest = s.as_str();
-                while let Some(start) = rest.find("{zip_of:") {
-                    rest = &rest[start + 8..];
-                    let Some(end) = rest.find('}') else { break };
-                    out.extend(rest[..end].parse::<usize>().ok());
+                while let Some((at, bytes)) = zip_of_placeholder(rest) {
+                    out.extend(bytes);
+                    rest = &rest[at.end..];
                 }
             }
             Value::Array(a) => a.iter().for_each(|x| sizes(x, out)),
@@ -298,6 +296,18 @@ pub fn make_table_zips(spec: &crate::spec::Spec) {
     }
 }
 
+/// How a `[[case]]` row asks for [`handler_zip_of`]: `{zip_of:N}`.
+const ZIP_OF: &str = "{zip_of:";
+
+/// The first `{zip_of:N}` in `s`: where it lies (its `}` included) and N, None when N is not a
+/// number. None when `s` has no such placeholder or it is never closed.
+fn zip_of_placeholder(s: &str) -> Option<(std::ops::Range<usize>, Option<usize>)> {
+    let start = s.find(ZIP_OF)?;
+    let len = s[start..].find('}')?;
+    let bytes = s[start + ZIP_OF.len()..start + len].parse().ok();
+    Some((start..start + len + 1, bytes))
+}
+
 /// A zip archive with no entries.
 pub fn empty_zip() -> Vec<u8> {
     stored_zip(&[])
@@ -309,6 +319,32 @@ pub(crate) mod tests {
 
     /// `{name}`, `{role}` and `{zip}` are filled wherever they stand in a string, once: a value put
     /// in is not filled again, and other braces stay as they are.
+    /// A row's `{zip_of:N}` is read the same way where it is filled and where the table's zips are
+    /// made ahead: filled in place with that zip's base64; a size that is not a number, or a
+    /// placeholder never closed, fails the fill; every placeholder of a string is made ahead.
+    pub(crate) fn zip_of_placeholders_are_read_alike() {
+        let ctx = Context::new(7, "arn:aws:iam::123456789012:role/r");
+        let fill = |text: &str| ctx.fill_case(&Value::String(text.into()), "f");
+        let zip = handler_zip_of_b64(13);
+        assert_eq!(
+            fill("<{zip_of:13}>"),
+            Some(Value::String(format!("<{zip}>")))
+        );
+        assert_eq!(fill("{zip_of:x}"), None);
+        assert_eq!(fill("{zip_of:13"), None);
+        assert_eq!(fill("no zip"), Some(Value::String("no zip".into())));
+        assert_eq!(zip_of_placeholder("a{zip_of:17}b"), Some((1..12, Some(17))));
+        assert_eq!(zip_of_placeholder("{zip_of:}"), Some((0..9, None)));
+        assert_eq!(zip_of_placeholder("{zip_of:17"), None);
+
+        let mut spec = crate::spec::load("aws-2026", None).expect("the shipped table");
+        spec.cases.truncate(1);
+        let row = spec.cases.first_mut().expect("a [[case]] row");
+        row.set = serde_json::json!({"Code": {"ZipFile": "{zip_of:19}{zip_of:x}{zip_of:23}"}});
+        make_table_zips(&spec);
+        assert!(made_zip_of_b64(19).is_some() && made_zip_of_b64(23).is_some());
+    }
+
     pub(crate) fn placeholders_are_filled_once() {
         let ctx = Context::new(7, "arn:aws:iam::123456789012:role/{name}");
         let zip = base64::engine::general_purpose::STANDARD.encode(&ctx.zip);
